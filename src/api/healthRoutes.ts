@@ -1,0 +1,57 @@
+import { Router } from "express";
+import { ApiErrorCode } from "../protocol.ts";
+import type { Readiness } from "./contracts.ts";
+
+/** A dependency the process needs to serve players; rejects (or times out) when it is unreachable. */
+export type ReadinessCheck = () => Promise<void>;
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+/** `/healthz`: the process is alive. `/readyz`: every dependency answers (503 naming those that do not). */
+export function healthRoutes(checks: Record<string, ReadinessCheck>): Router {
+  const router = Router();
+
+  router.get("/healthz", (_req, res) => {
+    res.json({ ok: true, data: { alive: true } });
+  });
+
+  router.get("/readyz", async (_req, res) => {
+    const results = await Promise.all(
+      Object.entries(checks).map(async ([name, check]) => [name, await runCheck(check)] as const),
+    );
+    const readiness: Readiness = {
+      ready: results.every(([, result]) => result.ok),
+      checks: Object.fromEntries(results),
+    };
+    if (readiness.ready) {
+      res.json({ ok: true, data: readiness });
+      return;
+    }
+    const failing = results.filter(([, result]) => !result.ok).map(([name]) => name);
+    res.status(503).json({
+      ok: false,
+      error: {
+        code: ApiErrorCode.NOT_READY,
+        message: `unreachable: ${failing.join(", ")}`,
+        details: readiness,
+      },
+    });
+  });
+
+  return router;
+}
+
+async function runCheck(check: ReadinessCheck): Promise<{ ok: boolean; error?: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([check(), timeout]);
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, error: (error as Error).message };
+  } finally {
+    clearTimeout(timer);
+  }
+}

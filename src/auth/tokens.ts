@@ -1,0 +1,76 @@
+/**
+ * Access tokens: HS256 JWTs (the algorithm is pinned on both ends) carrying the user id (`sub`),
+ * display name, guest flag and a token type claim, so no other kind of token can pass for one.
+ * The HTTP API and the rooms' onAuth verify with the same function.
+ */
+import { errors, jwtVerify, SignJWT } from "jose";
+
+const ALGORITHM = "HS256";
+const ISSUER = "typephoon";
+export const ACCESS_TOKEN_TYPE = "access";
+export const GUEST_ACCESS_TOKEN_TTL_S = 24 * 60 * 60;
+
+export interface TokenUser {
+  id: string;
+  name: string;
+  guest: boolean;
+}
+
+export interface IssuedToken {
+  token: string;
+  expiresAt: Date;
+}
+
+export class TokenError extends Error {
+  override name = "TokenError";
+  readonly code: "UNAUTHORIZED" | "TOKEN_EXPIRED";
+
+  constructor(code: TokenError["code"], message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export interface TokenService {
+  issueAccessToken(user: TokenUser, ttlSeconds: number, now?: Date): Promise<IssuedToken>;
+  /** Resolves to the token's user, or rejects with a TokenError. */
+  verifyAccessToken(token: string): Promise<TokenUser>;
+}
+
+export function createTokenService(secret: string): TokenService {
+  const key = new TextEncoder().encode(secret);
+  return {
+    async issueAccessToken(user, ttlSeconds, now = new Date()) {
+      const issuedAt = Math.floor(now.getTime() / 1000);
+      const expiresAt = new Date((issuedAt + ttlSeconds) * 1000);
+      const token = await new SignJWT({ name: user.name, guest: user.guest, token_use: ACCESS_TOKEN_TYPE })
+        .setProtectedHeader({ alg: ALGORITHM, typ: "JWT" })
+        .setSubject(user.id)
+        .setIssuer(ISSUER)
+        .setIssuedAt(issuedAt)
+        .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+        .sign(key);
+      return { token, expiresAt };
+    },
+
+    async verifyAccessToken(token) {
+      try {
+        const { payload } = await jwtVerify(token, key, {
+          algorithms: [ALGORITHM],
+          issuer: ISSUER,
+          requiredClaims: ["sub", "exp", "iat"],
+        });
+        if (payload.token_use !== ACCESS_TOKEN_TYPE)
+          throw new TokenError("UNAUTHORIZED", "not an access token");
+        if (typeof payload.name !== "string" || typeof payload.guest !== "boolean") {
+          throw new TokenError("UNAUTHORIZED", "malformed access token");
+        }
+        return { id: payload.sub!, name: payload.name, guest: payload.guest };
+      } catch (error) {
+        if (error instanceof TokenError) throw error;
+        if (error instanceof errors.JWTExpired) throw new TokenError("TOKEN_EXPIRED", "access token expired");
+        throw new TokenError("UNAUTHORIZED", "invalid access token");
+      }
+    },
+  };
+}

@@ -1,0 +1,146 @@
+import assert from "node:assert/strict";
+import { Writable } from "node:stream";
+import { SignJWT } from "jose";
+import { createLogger } from "../../src/log.ts";
+import { call, errorOf, signInGuest } from "../support/http.ts";
+import { startTestServer, TEST_JWT_SECRET, type TestServer } from "../support/server.ts";
+
+/** Log lines of the server, parsed, as a test can read them. */
+function memoryLog() {
+  const lines: Array<Record<string, unknown>> = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split("\n")) if (line) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  return { lines, logger: createLogger("info", stream) };
+}
+
+describe("API conventions", () => {
+  let server: TestServer;
+  const log = memoryLog();
+  before(async () => {
+    server = await startTestServer({ MONITOR_PASSWORD: "monitor-secret" }, log.logger);
+  });
+  after(async () => {
+    await server.stop();
+  });
+
+  describe("request ids", () => {
+    it("keeps a well-formed incoming X-Request-Id and puts it on every log line of the request", async () => {
+      const id = "client-chosen.id_42";
+      const answer = await call(server.url, "/api/v1/auth/me", { headers: { "x-request-id": id } });
+      assert.equal(answer.headers.get("x-request-id"), id);
+      const lines = log.lines.filter((line) => line.requestId === id);
+      assert.ok(lines.length >= 1);
+      assert.ok(lines.every((line) => line.component === "http"));
+    });
+
+    it("replaces a malformed or missing one with a generated id", async () => {
+      const malformed = await call(server.url, "/healthz", {
+        headers: { "x-request-id": "bad id with spaces" },
+      });
+      assert.match(malformed.headers.get("x-request-id") ?? "", /^[0-9a-f-]{36}$/);
+      const tooLong = await call(server.url, "/healthz", { headers: { "x-request-id": "a".repeat(129) } });
+      assert.match(tooLong.headers.get("x-request-id") ?? "", /^[0-9a-f-]{36}$/);
+      const missing = await call(server.url, "/healthz");
+      assert.match(missing.headers.get("x-request-id") ?? "", /^[0-9a-f-]{36}$/);
+      assert.notEqual(missing.headers.get("x-request-id"), malformed.headers.get("x-request-id"));
+    });
+
+    it("never logs tokens or cookies", async () => {
+      const guest = await signInGuest(server.url);
+      await call(server.url, "/api/v1/auth/me", {
+        token: guest.accessToken,
+        headers: { "x-request-id": "no-leak" },
+      });
+      const text = JSON.stringify(log.lines);
+      assert.ok(!text.includes(guest.accessToken));
+    });
+  });
+
+  it("answers an unknown route with 404 NOT_FOUND in the envelope", async () => {
+    for (const [method, path] of [
+      ["GET", "/api/v1/nothing-here"],
+      ["POST", "/api/v1/auth/nope"],
+      ["DELETE", "/api/v1/auth/guest"],
+    ] as const) {
+      const answer = await call(server.url, path, { method });
+      assert.equal(answer.status, 404, `${method} ${path}`);
+      assert.deepEqual(answer.body, { ok: false, error: { code: "NOT_FOUND", message: "no such route" } });
+    }
+  });
+
+  it("answers an unexpected failure with 500 INTERNAL carrying the request id, without internals", async () => {
+    // A correctly signed token whose subject is not a uuid makes the database query itself fail.
+    const now = Math.floor(Date.now() / 1000);
+    const token = await new SignJWT({ name: "X", guest: true, token_use: "access" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("not-a-uuid")
+      .setIssuer("typephoon")
+      .setIssuedAt(now)
+      .setExpirationTime(now + 60)
+      .sign(new TextEncoder().encode(TEST_JWT_SECRET));
+    const answer = await call(server.url, "/api/v1/auth/me", {
+      token,
+      headers: { "x-request-id": "boom-1" },
+    });
+    assert.equal(answer.status, 500);
+    const error = errorOf(answer);
+    assert.deepEqual(error, {
+      code: "INTERNAL",
+      message: "something went wrong on our side",
+      requestId: "boom-1",
+    });
+    assert.ok(log.lines.some((line) => line.requestId === "boom-1" && line.level === 50 && line.err));
+  });
+
+  describe("health", () => {
+    it("GET /healthz says the process is alive", async () => {
+      const answer = await call(server.url, "/healthz");
+      assert.equal(answer.status, 200);
+      assert.deepEqual(answer.body, { ok: true, data: { alive: true } });
+    });
+
+    it("GET /readyz checks PostgreSQL", async () => {
+      const answer = await call(server.url, "/readyz");
+      assert.equal(answer.status, 200);
+      assert.deepEqual(answer.body, { ok: true, data: { ready: true, checks: { postgres: { ok: true } } } });
+    });
+  });
+
+  describe("the monitor", () => {
+    it("is behind HTTP basic auth", async () => {
+      const refused = await call(server.url, "/monitor/api");
+      assert.equal(refused.status, 401);
+      assert.equal(errorOf(refused).code, "UNAUTHORIZED");
+      assert.match(refused.headers.get("www-authenticate") ?? "", /^Basic /);
+      const wrong = await fetch(`${server.url}/monitor/`, {
+        headers: { authorization: `Basic ${Buffer.from("admin:wrong").toString("base64")}` },
+      });
+      assert.equal(wrong.status, 401);
+      const allowed = await fetch(`${server.url}/monitor/`, {
+        headers: { authorization: `Basic ${Buffer.from("admin:monitor-secret").toString("base64")}` },
+      });
+      assert.equal(allowed.status, 200);
+    });
+  });
+});
+
+describe("readiness with Redis", () => {
+  it("reports PostgreSQL and Redis when REDIS_URL is set", async () => {
+    const { TEST_REDIS_URL } = await import("../support/services.ts");
+    const server = await startTestServer({ REDIS_URL: TEST_REDIS_URL });
+    try {
+      const answer = await call(server.url, "/readyz");
+      assert.equal(answer.status, 200);
+      assert.deepEqual(answer.body, {
+        ok: true,
+        data: { ready: true, checks: { postgres: { ok: true }, redis: { ok: true } } },
+      });
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -1,0 +1,153 @@
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { ConfigError, parseSettings, resolveSecrets } from "../src/config.ts";
+
+describe("config", () => {
+  it("has a default for everything, so a fresh machine needs no variables", () => {
+    const settings = parseSettings({});
+    assert.equal(settings.env, "development");
+    assert.equal(settings.port, 2567);
+    assert.equal(settings.host, "0.0.0.0");
+    assert.equal(settings.databaseUrl, undefined);
+    assert.equal(settings.redisUrl, undefined);
+    assert.equal(settings.dataDir, path.resolve(".typephoon"));
+    assert.equal(settings.logLevel, "info");
+    assert.deepEqual(settings.game, {
+      lobbyMaxPlayers: 5,
+      lobbyCountdownMs: 10_000,
+      raceStartCountdownMs: 5_000,
+      raceTimeLimitMs: 120_000,
+      raceWords: 25,
+      reconnectGraceS: 20,
+    });
+  });
+
+  it("reads every variable", () => {
+    const settings = parseSettings({
+      NODE_ENV: "production",
+      PORT: "3000",
+      HOST: "127.0.0.1",
+      PUBLIC_ADDRESS: "game1.example.com:3000",
+      DATABASE_URL: "postgresql://u:p@db:5432/typephoon",
+      REDIS_URL: "redis://cache:6379/0",
+      DATA_DIR: "/var/lib/typephoon",
+      JWT_SECRET: "x".repeat(32),
+      MONITOR_PASSWORD: "hunter2hunter2",
+      LOG_LEVEL: "debug",
+      LOBBY_MAX_PLAYERS: "8",
+      LOBBY_COUNTDOWN_MS: "3000",
+      RACE_START_COUNTDOWN_MS: "1000",
+      RACE_TIME_LIMIT_MS: "60000",
+      RACE_WORDS: "50",
+      RECONNECT_GRACE_S: "5",
+    });
+    assert.equal(settings.port, 3000);
+    assert.equal(settings.publicAddress, "game1.example.com:3000");
+    assert.equal(settings.databaseUrl, "postgresql://u:p@db:5432/typephoon");
+    assert.equal(settings.redisUrl, "redis://cache:6379/0");
+    assert.equal(settings.dataDir, "/var/lib/typephoon");
+    assert.equal(settings.logLevel, "debug");
+    assert.deepEqual(settings.game, {
+      lobbyMaxPlayers: 8,
+      lobbyCountdownMs: 3000,
+      raceStartCountdownMs: 1000,
+      raceTimeLimitMs: 60_000,
+      raceWords: 50,
+      reconnectGraceS: 5,
+    });
+  });
+
+  it("treats an empty value as unset", () => {
+    assert.equal(parseSettings({ PORT: "", DATABASE_URL: "" }).port, 2567);
+  });
+
+  const badValues: Array<[string, string, RegExp]> = [
+    ["PORT", "abc", /^PORT: expected an integer between 0 and 65535 \(got "abc"\)$/],
+    ["PORT", "70000", /^PORT: expected an integer between 0 and 65535/],
+    ["PORT", "1.5", /^PORT: /],
+    [
+      "DATABASE_URL",
+      "mysql://x",
+      /^DATABASE_URL: expected a URL starting with postgres:\/\/ or postgresql:\/\//,
+    ],
+    ["DATABASE_URL", "not a url", /^DATABASE_URL: /],
+    ["REDIS_URL", "http://x", /^REDIS_URL: expected a URL starting with redis:\/\/ or rediss:\/\//],
+    ["JWT_SECRET", "short", /^JWT_SECRET: expected at least 32 characters/],
+    ["MONITOR_PASSWORD", "123", /^MONITOR_PASSWORD: expected at least 8 characters/],
+    ["LOG_LEVEL", "loud", /^LOG_LEVEL: /],
+    ["NODE_ENV", "staging", /^NODE_ENV: /],
+    ["PUBLIC_ADDRESS", "http://x y", /^PUBLIC_ADDRESS: expected host\[:port\]/],
+    ["LOBBY_MAX_PLAYERS", "0", /^LOBBY_MAX_PLAYERS: expected an integer between 1 and 20/],
+    ["RACE_WORDS", "-3", /^RACE_WORDS: /],
+    ["RACE_TIME_LIMIT_MS", "10", /^RACE_TIME_LIMIT_MS: /],
+  ];
+  for (const [name, value, message] of badValues) {
+    it(`rejects ${name}=${JSON.stringify(value)} with one line naming the variable`, () => {
+      assert.throws(
+        () => parseSettings({ [name]: value }),
+        (error: Error) =>
+          error instanceof ConfigError && message.test(error.message) && !error.message.includes("\n"),
+      );
+    });
+  }
+
+  it("never repeats a credential in an error", () => {
+    assert.throws(
+      () => parseSettings({ JWT_SECRET: "short-secret" }),
+      (error: Error) => !error.message.includes("short-secret"),
+    );
+    assert.throws(
+      () => parseSettings({ DATABASE_URL: "mysql://user:pw123@db" }),
+      (error: Error) => !error.message.includes("pw123"),
+    );
+  });
+
+  describe("secrets", () => {
+    it("requires JWT_SECRET in production", async () => {
+      await assert.rejects(
+        resolveSecrets(parseSettings({ NODE_ENV: "production" })),
+        /^ConfigError: JWT_SECRET: required when NODE_ENV=production$/,
+      );
+    });
+
+    it("turns the monitor off in production without MONITOR_PASSWORD", async () => {
+      const config = await resolveSecrets(
+        parseSettings({ NODE_ENV: "production", JWT_SECRET: "s".repeat(40) }),
+      );
+      assert.equal(config.monitorPassword, undefined);
+      assert.equal(config.jwtSecret, "s".repeat(40));
+    });
+
+    it("generates missing secrets once, keeps them under DATA_DIR, and reuses them", async () => {
+      const dataDir = await mkdtemp(path.join(tmpdir(), "typephoon-config-"));
+      const first = await resolveSecrets(parseSettings({ DATA_DIR: dataDir }));
+      const again = await resolveSecrets(parseSettings({ DATA_DIR: dataDir }));
+      assert.ok(first.jwtSecret.length >= 32);
+      assert.ok(first.monitorPassword && first.monitorPassword.length >= 8);
+      assert.equal(again.jwtSecret, first.jwtSecret);
+      assert.equal(again.monitorPassword, first.monitorPassword);
+      const file = path.join(dataDir, "secrets", "jwt-secret");
+      assert.equal(await readFile(file, "utf8"), first.jwtSecret);
+      assert.equal((await stat(file)).mode & 0o777, 0o600);
+    });
+
+    it("gives processes started together the same generated secret", async () => {
+      const dataDir = await mkdtemp(path.join(tmpdir(), "typephoon-config-"));
+      const configs = await Promise.all(
+        Array.from({ length: 8 }, () => resolveSecrets(parseSettings({ DATA_DIR: dataDir }))),
+      );
+      assert.equal(new Set(configs.map((config) => config.jwtSecret)).size, 1);
+    });
+
+    it("prefers the environment's secrets", async () => {
+      const dataDir = await mkdtemp(path.join(tmpdir(), "typephoon-config-"));
+      const config = await resolveSecrets(
+        parseSettings({ DATA_DIR: dataDir, JWT_SECRET: "e".repeat(32), MONITOR_PASSWORD: "monitor-pw" }),
+      );
+      assert.equal(config.jwtSecret, "e".repeat(32));
+      assert.equal(config.monitorPassword, "monitor-pw");
+    });
+  });
+});

@@ -1,0 +1,28 @@
+/**
+ * Root hooks: one fresh PostgreSQL database for the whole run (migrated by the first server
+ * start), dropped at the end; the test Redis database flushed before the run.
+ */
+import { Redis } from "ioredis";
+import { createScratchDatabase, TEST_REDIS_URL } from "./support/services.ts";
+
+let scratch: Awaited<ReturnType<typeof createScratchDatabase>> | undefined;
+
+export const mochaHooks = {
+  async beforeAll(this: Mocha.Context) {
+    this.timeout(30_000);
+    scratch = await createScratchDatabase("typephoon_test");
+    const redis = new Redis(TEST_REDIS_URL);
+    await redis.flushdb();
+    await redis.quit();
+  },
+  async afterAll(this: Mocha.Context) {
+    this.timeout(30_000);
+    await scratch?.drop();
+  },
+};
+
+/** The run's database (created in beforeAll). */
+export function testDatabaseUrl(): string {
+  if (!scratch) throw new Error("the root hooks have not created the test database");
+  return scratch.url;
+}

@@ -1,0 +1,68 @@
+import assert from "node:assert/strict";
+import { testDatabaseUrl } from "./hooks.ts";
+import { call, dataOf, signInGuest } from "./support/http.ts";
+import { reachableTempDir, spawnServer, terminate, waitUntilReady } from "./support/processes.ts";
+
+describe("the server process (npm start)", function () {
+  this.timeout(90_000);
+
+  it("with no configuration at all: embedded PostgreSQL, ready within 30 s, guests survive a restart", async () => {
+    const dataDir = await reachableTempDir("typephoon-embedded-");
+    const first = await spawnServer({ DATA_DIR: dataDir });
+    await waitUntilReady(first, 30_000);
+    const guest = await signInGuest(first.url, "Persistent Pat");
+    const stopped = await terminate(first);
+    assert.equal(stopped.code, 0, first.output());
+    assert.ok(stopped.ms < 10_000, `stopped in ${stopped.ms} ms`);
+
+    const second = await spawnServer({ DATA_DIR: dataDir });
+    try {
+      await waitUntilReady(second, 30_000);
+      const me = await call(second.url, "/api/v1/auth/me", { token: guest.accessToken });
+      assert.deepEqual(dataOf(me), { user: guest.user });
+    } finally {
+      assert.equal((await terminate(second)).code, 0, second.output());
+    }
+  });
+
+  it("recovers the embedded PostgreSQL of a process that was killed", async () => {
+    const dataDir = await reachableTempDir("typephoon-embedded-");
+    const killed = await spawnServer({ DATA_DIR: dataDir });
+    await waitUntilReady(killed);
+    await terminate(killed, "SIGKILL");
+    const next = await spawnServer({ DATA_DIR: dataDir });
+    try {
+      await waitUntilReady(next);
+    } finally {
+      assert.equal((await terminate(next)).code, 0, next.output());
+    }
+  });
+
+  it("stops cleanly on SIGINT as well", async () => {
+    const server = await spawnServer({
+      DATABASE_URL: testDatabaseUrl(),
+      DATA_DIR: await reachableTempDir("tp-"),
+    });
+    await waitUntilReady(server);
+    const stopped = await terminate(server, "SIGINT");
+    assert.equal(stopped.code, 0, server.output());
+  });
+
+  it("refuses a bad setting with one clear line naming the variable", async () => {
+    const server = await spawnServer({ PORT: "2567", RACE_WORDS: "many" });
+    assert.equal(await server.exited, 2);
+    assert.equal(
+      server.output().trim(),
+      'Invalid configuration: RACE_WORDS: expected an integer between 1 and 500 (got "many")',
+    );
+  });
+
+  it("refuses to start in production without JWT_SECRET", async () => {
+    const server = await spawnServer({ NODE_ENV: "production", DATABASE_URL: testDatabaseUrl() });
+    assert.equal(await server.exited, 2);
+    assert.equal(
+      server.output().trim(),
+      "Invalid configuration: JWT_SECRET: required when NODE_ENV=production",
+    );
+  });
+});

@@ -1,0 +1,46 @@
+import type { ApiEnvelope } from "../../src/protocol.ts";
+
+export interface HttpAnswer<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: ApiEnvelope<T>;
+}
+
+/** fetch + JSON, for reading the API's envelope in assertions. */
+export async function call<T = unknown>(
+  base: string,
+  path: string,
+  init: RequestInit & { json?: unknown; token?: string } = {},
+): Promise<HttpAnswer<T>> {
+  const headers = new Headers(init.headers);
+  if (init.json !== undefined) headers.set("content-type", "application/json");
+  if (init.token) headers.set("authorization", `Bearer ${init.token}`);
+  const response = await fetch(new URL(path, base), {
+    ...init,
+    headers,
+    body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+/** Narrows an envelope to its data, failing the test with the error when it is not ok. */
+export function dataOf<T>(answer: HttpAnswer<T>): T {
+  if (!answer.body.ok) throw new Error(`expected ok, got ${answer.status} ${JSON.stringify(answer.body)}`);
+  return answer.body.data;
+}
+
+export function errorOf(answer: HttpAnswer) {
+  if (answer.body.ok)
+    throw new Error(`expected an error, got ${answer.status} ${JSON.stringify(answer.body)}`);
+  return answer.body.error;
+}
+
+export async function signInGuest(base: string, name?: string) {
+  const answer = await call<{ user: { id: string; name: string; guest: boolean }; accessToken: string }>(
+    base,
+    "/api/v1/auth/guest",
+    { method: "POST", json: name === undefined ? {} : { name } },
+  );
+  return dataOf(answer);
+}

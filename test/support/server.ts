@@ -1,0 +1,40 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { type Config, parseSettings, resolveSecrets } from "../../src/config.ts";
+import { createLogger, type Logger } from "../../src/log.ts";
+import { type RunningServer, startServer } from "../../src/server.ts";
+import { testDatabaseUrl } from "../hooks.ts";
+import { TEST_LOG_LEVEL } from "./services.ts";
+
+export const TEST_JWT_SECRET = "test-secret-test-secret-test-secret-0123456789";
+
+export async function testConfig(env: Record<string, string | undefined> = {}): Promise<Config> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), "typephoon-test-"));
+  return resolveSecrets(
+    parseSettings({
+      NODE_ENV: "test",
+      HOST: "127.0.0.1",
+      PORT: "0",
+      DATABASE_URL: testDatabaseUrl(),
+      DATA_DIR: dataDir,
+      JWT_SECRET: TEST_JWT_SECRET,
+      LOG_LEVEL: TEST_LOG_LEVEL,
+      ...env,
+    }),
+  );
+}
+
+export interface TestServer extends RunningServer {
+  config: Config;
+}
+
+/** A real Typephoon process in this test process (the same code path as `npm start`). */
+export async function startTestServer(
+  env: Record<string, string | undefined> = {},
+  log?: Logger,
+): Promise<TestServer> {
+  const config = await testConfig(env);
+  const server = await startServer(config, log ?? createLogger(config.logLevel));
+  return { ...server, config };
+}
