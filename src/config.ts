@@ -3,8 +3,10 @@
  * `.env.example` and the README, and has a sane default so `npm start` works with none set.
  */
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { parseEnv } from "node:util";
 import { z } from "zod";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -101,7 +103,7 @@ type Env = Record<string, string | undefined>;
 const UNECHOED = new Set(["JWT_SECRET", "MONITOR_PASSWORD", "DATABASE_URL", "REDIS_URL"]);
 
 /** Parses and validates the environment; throws a ConfigError naming the first bad variable. */
-export function parseSettings(env: Env = process.env): Settings {
+export function parseSettings(env: Env = environment()): Settings {
   // An empty value (`PORT=` in a .env file) means "use the default", as most tools read it.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
   const parsed = envSchema.safeParse(present);
@@ -152,8 +154,23 @@ export async function resolveSecrets(settings: Settings): Promise<Config> {
   return { ...settings, jwtSecret, monitorPassword };
 }
 
+/**
+ * The process environment over the variables of a `.env` file in the working directory, if there
+ * is one (the environment wins, as with `node --env-file`).
+ */
+export function environment(envFile = ".env"): Env {
+  let fromFile: Env = {};
+  try {
+    fromFile = parseEnv(readFileSync(envFile, "utf8"));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT")
+      throw new ConfigError(`${envFile}: ${(error as Error).message}`);
+  }
+  return { ...fromFile, ...process.env };
+}
+
 /** Reads the whole environment: the server's entry point calls this once. */
-export async function loadConfig(env: Env = process.env): Promise<Config> {
+export async function loadConfig(env: Env = environment()): Promise<Config> {
   return resolveSecrets(parseSettings(env));
 }
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, stat } from "node:fs/promises";
+import { mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ConfigError, parseSettings, resolveSecrets } from "../src/config.ts";
+import { ConfigError, environment, parseSettings, resolveSecrets } from "../src/config.ts";
 
 describe("config", () => {
   it("has a default for everything, so a fresh machine needs no variables", () => {
@@ -57,6 +57,16 @@ describe("config", () => {
       raceWords: 50,
       reconnectGraceS: 5,
     });
+  });
+
+  it("reads a .env file under the real environment, which wins", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "typephoon-env-"));
+    const file = path.join(dir, ".env");
+    await writeFile(file, "# comment\nRACE_WORDS=40\nPATH=/from-file\n");
+    const env = environment(file);
+    assert.equal(env.RACE_WORDS, "40");
+    assert.equal(env.PATH, process.env.PATH);
+    assert.equal(environment(path.join(dir, "missing.env")).RACE_WORDS, process.env.RACE_WORDS);
   });
 
   it("treats an empty value as unset", () => {

@@ -5,7 +5,7 @@ import type { Database } from "../db/prisma.ts";
 import { createGuestUser, findUser } from "../db/users.ts";
 import { ACCESS_TOKEN_COOKIE, ApiErrorCode } from "../protocol.ts";
 import { requireUser, signedInUser } from "./authenticate.ts";
-import { guestSignInBody, type MeResponse, type SignInResponse } from "./contracts.ts";
+import { guestSignInBody, type MeResponse, type SignInResponse } from "./contracts/auth.ts";
 import { ApiError } from "./errors.ts";
 import { sendData } from "./respond.ts";
 import { parseInput } from "./validate.ts";

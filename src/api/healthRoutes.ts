@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { ApiErrorCode } from "../protocol.ts";
-import type { Readiness } from "./contracts.ts";
+import type { Readiness } from "./contracts/health.ts";
 
 /** A dependency the process needs to serve players; rejects (or times out) when it is unreachable. */
 export type ReadinessCheck = () => Promise<void>;

@@ -68,7 +68,7 @@ export async function startEmbeddedPostgres(options: {
   const child = spawn(
     binaries.postgres,
     ["-D", pgdata, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
-    { ...runAs, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_MESSAGES: "C" } },
+    { ...runAs, stdio: ["ignore", "pipe", "pipe"], env: { LC_ALL: "C" } },
   );
   // If this process dies without stopping the cluster, postgres would outlive it; an exit hook
   // asks it to shut down (a kill -9 of node is handled by the next start, see stopStaleServer).
@@ -185,7 +185,7 @@ async function initdb(binaries: Binaries, pgdata: string, password: string, runA
         "--encoding=UTF8",
         "--no-locale",
       ],
-      { ...runAs, encoding: "utf8", env: { ...process.env, LC_MESSAGES: "C" } },
+      { ...runAs, encoding: "utf8", env: { LC_ALL: "C" } },
     );
     if (result.status !== 0) {
       throw new EmbeddedPostgresError(`initdb failed: ${(result.stderr || String(result.error)).trim()}`);
