@@ -16,6 +16,9 @@ export const ApiErrorCode = {
   TOKEN_EXPIRED: "TOKEN_EXPIRED",
   INTERNAL: "INTERNAL",
   NOT_READY: "NOT_READY",
+  LOBBY_NOT_FOUND: "LOBBY_NOT_FOUND",
+  NOT_IN_LOBBY: "NOT_IN_LOBBY",
+  GAME_NOT_FOUND: "GAME_NOT_FOUND",
 } as const;
 export type ApiErrorCode = (typeof ApiErrorCode)[keyof typeof ApiErrorCode];
 
@@ -32,3 +35,136 @@ export type ApiEnvelope<T> = { ok: true; data: T } | { ok: false; error: ApiErro
 /** Name of the access-token cookie set by the sign-in endpoints (HttpOnly). */
 export const ACCESS_TOKEN_COOKIE = "TP_AT";
 export const REQUEST_ID_HEADER = "X-Request-Id";
+
+// ---------------------------------------------------------------------------------------------
+// Rooms (docs/protocol.md)
+// ---------------------------------------------------------------------------------------------
+
+export const RoomName = {
+  /** Matchmaking: `client.joinOrCreate(RoomName.LOBBY)`. */
+  LOBBY: "lobby",
+  /** The race itself: joined only through the lobby's `game_start` reservation, or `joinById` by its roster. */
+  RACE: "race",
+} as const;
+
+/** Client → server messages. */
+export const ClientMessage = {
+  /** One keystroke: `{ key }`, exactly one printable character, " " or "Backspace". */
+  KEY: "key",
+} as const;
+
+export interface KeyMessage {
+  key: string;
+}
+
+/** Server → client messages. */
+export const ServerMessage = {
+  /** Lobby → each player when the race is created: join it with `consumeSeatReservation(reservation)`. */
+  GAME_START: "game_start",
+  /** Race → the player who just finished: their full result. */
+  FINISHED: "finished",
+  /** Any room → a client whose message was rejected (nothing changed). */
+  ERROR: "error",
+} as const;
+
+/** What `client.consumeSeatReservation()` takes (Colyseus's seat reservation, opaque to clients). */
+export interface SeatReservationPayload {
+  name: string;
+  roomId: string;
+  sessionId: string;
+  processId?: string;
+  publicAddress?: string;
+  reconnectionToken?: string;
+  devMode?: boolean;
+}
+
+export interface GameStartMessage {
+  gameId: string;
+  roomId: string;
+  reservation: SeatReservationPayload;
+}
+
+export interface FinishedMessage {
+  gameId: string;
+  rank: number;
+  wpm: number;
+  wpmRaw: number;
+  acc: number;
+  accRaw: number;
+  /** ms from the start of typing to the finishing keystroke */
+  durationMs: number;
+  isPersonalBest: boolean;
+}
+
+/** Codes of the `error` room message. */
+export const RoomErrorCode = {
+  NOT_STARTED: "NOT_STARTED",
+  ALREADY_FINISHED: "ALREADY_FINISHED",
+  RACE_OVER: "RACE_OVER",
+  INVALID_KEY: "INVALID_KEY",
+  UNKNOWN_MESSAGE: "UNKNOWN_MESSAGE",
+  RATE_LIMITED: "RATE_LIMITED",
+  /** lobby: the race could not be created (e.g. the database is down); queue again */
+  RACE_UNAVAILABLE: "RACE_UNAVAILABLE",
+} as const;
+export type RoomErrorCode = (typeof RoomErrorCode)[keyof typeof RoomErrorCode];
+
+export interface RoomErrorMessage {
+  code: RoomErrorCode;
+  message: string;
+}
+
+/**
+ * Why a join was refused (the SDK rejects `joinOrCreate`/`joinById` with this code and a message)
+ * and why the server closed a connection.
+ */
+export const RoomCloseCode = {
+  /** join refused: no, invalid or expired access token */
+  UNAUTHORIZED: 4401,
+  /** join refused: not on this race's roster */
+  NOT_IN_ROSTER: 4403,
+  /** the same user connected again (another tab): this older connection is closed */
+  REPLACED: 4409,
+  /** closed for flooding the room with messages */
+  FLOODING: 4429,
+} as const;
+
+/** Synced state of a lobby room. */
+export interface LobbyPlayerState {
+  id: string;
+  name: string;
+}
+export interface LobbyStateShape {
+  players: ReadonlyMap<string, LobbyPlayerState>;
+  /** epoch ms when the lobby's countdown ends and the race starts */
+  startsAt: number;
+  maxPlayers: number;
+}
+
+export type RaceStatus = "countdown" | "racing" | "finished";
+
+/** Synced state of a race room. */
+export interface RacePlayerState {
+  id: string;
+  name: string;
+  /** index of the word the player is typing */
+  wordIndex: number;
+  /** characters typed in the current word */
+  charIndex: number;
+  finished: boolean;
+  /** finishing place, 1-based; 0 = not finished */
+  rank: number;
+  wpm: number;
+  acc: number;
+  connected: boolean;
+}
+export interface RaceStateShape {
+  gameId: string;
+  words: readonly string[];
+  status: RaceStatus;
+  /** epoch ms when typing opens */
+  startsAt: number;
+  /** epoch ms of the time limit: players not finished then did not finish */
+  endsAt: number;
+  players: ReadonlyMap<string, RacePlayerState>;
+}

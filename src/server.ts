@@ -13,6 +13,7 @@ import type { Config } from "./config.ts";
 import { provideDatabaseServer } from "./db/databaseServer.ts";
 import { applyMigrations } from "./db/migrations.ts";
 import { createDatabase } from "./db/prisma.ts";
+import { raceStore } from "./db/races.ts";
 import type { Logger } from "./log.ts";
 
 export const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -64,13 +65,15 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       };
     }
 
+    const tokens = createTokenService(config.jwtSecret);
     const gameServer = createGameServer({
       ...matchmaking,
       log,
+      rooms: { timings: config.game, tokens, races: raceStore(db), log, random: Math.random },
       publicAddress: config.publicAddress,
       api: {
         db,
-        tokens: createTokenService(config.jwtSecret),
+        tokens,
         log,
         readiness,
         monitorPassword: config.monitorPassword,

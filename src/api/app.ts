@@ -14,7 +14,9 @@ import type { Logger } from "../log.ts";
 import { type ApiEnvelope, ApiErrorCode, REQUEST_ID_HEADER } from "../protocol.ts";
 import { authRoutes } from "./authRoutes.ts";
 import { ApiError, notFound } from "./errors.ts";
+import { gameRoutes } from "./gameRoutes.ts";
 import { healthRoutes, type ReadinessCheck } from "./healthRoutes.ts";
+import { lobbyRoutes } from "./lobbyRoutes.ts";
 
 export const MAX_JSON_BODY = "16kb";
 const WELL_FORMED_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -37,6 +39,8 @@ export function mountApi(app: express.Application, deps: ApiDependencies): void 
 
   app.use(healthRoutes(deps.readiness));
   app.use("/api/v1/auth", authRoutes(deps));
+  app.use("/api/v1/lobbies", lobbyRoutes(deps));
+  app.use("/api/v1/games", gameRoutes(deps));
   if (deps.monitorPassword) app.use("/monitor", basicAuth("admin", deps.monitorPassword), monitor());
 
   app.use(() => {

@@ -29,6 +29,21 @@ export interface RaceResult {
   keystrokes: Uint8Array;
 }
 
+/** Where races are written: PostgreSQL here, or a durable outbox in front of it. */
+export interface RaceStore {
+  createGame(game: NewGame): Promise<void>;
+  recordResult(result: RaceResult): Promise<{ isPersonalBest: boolean }>;
+  endGame(gameId: string, endedAt: Date): Promise<void>;
+}
+
+export function raceStore(db: Database): RaceStore {
+  return {
+    createGame: (game) => createGame(db, game),
+    recordResult: (result) => recordResult(db, result),
+    endGame: (gameId, endedAt) => endGame(db, gameId, endedAt),
+  };
+}
+
 export async function createGame(db: Database, game: NewGame): Promise<void> {
   await db.game.upsert({
     where: { id: game.id },
@@ -44,13 +59,17 @@ export async function createGame(db: Database, game: NewGame): Promise<void> {
   });
 }
 
-export async function recordResult(db: Database, result: RaceResult): Promise<void> {
+export async function recordResult(db: Database, result: RaceResult): Promise<{ isPersonalBest: boolean }> {
   const { gameId, userId, keystrokes, ...fields } = result;
+  const previousBest = await bestWpmByUser(db, [userId], result.wordCount);
   await db.gameResult.upsert({
     where: { gameId_userId: { gameId, userId } },
     create: { gameId, userId, ...fields, keystrokes: Uint8Array.from(keystrokes) },
     update: {},
   });
+  const isPersonalBest =
+    result.rank !== null && !result.flagged && result.wpm > (previousBest.get(userId) ?? 0);
+  return { isPersonalBest };
 }
 
 export async function endGame(db: Database, gameId: string, endedAt: Date): Promise<void> {

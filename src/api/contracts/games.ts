@@ -1,0 +1,58 @@
+import { z } from "zod";
+
+export const lobbyParams = z.object({
+  roomId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: "must be a room id" }),
+});
+export const gameParams = z.object({ gameId: z.uuid({ error: "must be a game id (a uuid)" }) });
+
+export const lobbyResponse = z.object({
+  players: z.array(z.object({ id: z.string(), name: z.string() })),
+  maxPlayers: z.number().int(),
+  secondsLeft: z.number().int(),
+});
+export type LobbyResponse = z.infer<typeof lobbyResponse>;
+
+export const raceStatus = z.enum(["countdown", "racing", "finished"]);
+
+export const gameResponse = z.object({
+  gameId: z.uuid(),
+  status: raceStatus,
+  words: z.array(z.string()),
+  startsAt: z.iso.datetime(),
+  /** seconds until typing opens (countdown), until the time limit (racing), 0 when finished */
+  secondsLeft: z.number().int(),
+  players: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      wordIndex: z.number().int(),
+      charIndex: z.number().int(),
+      finished: z.boolean(),
+      rank: z.number().int(),
+    }),
+  ),
+});
+export type GameResponse = z.infer<typeof gameResponse>;
+
+export const countdownResponse = z.object({ startsAt: z.iso.datetime(), secondsLeft: z.number().int() });
+export type CountdownResponse = z.infer<typeof countdownResponse>;
+
+export const rankingEntry = z.object({
+  userId: z.string(),
+  name: z.string(),
+  rank: z.number().int().nullable(),
+  wpm: z.number(),
+  wpmRaw: z.number(),
+  acc: z.number(),
+  accRaw: z.number(),
+  finishedAt: z.iso.datetime().nullable(),
+});
+export const resultResponse = z.object({
+  gameId: z.uuid(),
+  status: raceStatus,
+  words: z.array(z.string()),
+  startsAt: z.iso.datetime(),
+  endedAt: z.iso.datetime().nullable(),
+  ranking: z.array(rankingEntry),
+});
+export type ResultResponse = z.infer<typeof resultResponse>;

@@ -1,0 +1,98 @@
+import { Router } from "express";
+import { findGame, findResults, type StoredGame } from "../db/games.ts";
+import type { Database } from "../db/prisma.ts";
+import { replayKeystrokes } from "../game/replay.ts";
+import { ApiErrorCode, type RaceStatus } from "../protocol.ts";
+import { describeRace } from "../rooms/liveRooms.ts";
+import {
+  type CountdownResponse,
+  type GameResponse,
+  gameParams,
+  type ResultResponse,
+} from "./contracts/games.ts";
+import { ApiError } from "./errors.ts";
+import { sendData } from "./respond.ts";
+import { parseInput } from "./validate.ts";
+
+const secondsUntil = (epochMs: number, now: number) => Math.max(0, Math.ceil((epochMs - now) / 1000));
+
+export function gameRoutes(deps: { db: Database }): Router {
+  const router = Router();
+
+  /** The race as it stands: live from its room while it runs, else from what was stored. */
+  router.get("/:gameId", async (req, res) => {
+    const { gameId } = parseInput(gameParams, req.params, "params");
+    const now = Date.now();
+    const live = await describeRace(gameId);
+    if (live) {
+      const until =
+        live.status === "countdown" ? live.startsAt : live.status === "racing" ? live.endsAt : now;
+      sendData<GameResponse>(res, 200, {
+        gameId,
+        status: live.status,
+        words: live.words,
+        startsAt: new Date(live.startsAt).toISOString(),
+        secondsLeft: secondsUntil(until, now),
+        players: live.players,
+      });
+      return;
+    }
+    const game = await storedGame(deps.db, gameId);
+    const results = await findResults(deps.db, gameId);
+    sendData<GameResponse>(res, 200, {
+      gameId,
+      status: game.status as RaceStatus,
+      words: game.words,
+      startsAt: game.startsAt.toISOString(),
+      secondsLeft: 0,
+      players: results.map((result) => {
+        const typist = replayKeystrokes(game.words, result.keystrokes);
+        return {
+          id: result.userId,
+          name: result.name,
+          wordIndex: typist.wordIndex,
+          charIndex: typist.input.length,
+          finished: result.rank !== null,
+          rank: result.rank ?? 0,
+        };
+      }),
+    });
+  });
+
+  router.get("/:gameId/countdown", async (req, res) => {
+    const { gameId } = parseInput(gameParams, req.params, "params");
+    const live = await describeRace(gameId);
+    const startsAt = live?.startsAt ?? (await storedGame(deps.db, gameId)).startsAt.getTime();
+    sendData<CountdownResponse>(res, 200, {
+      startsAt: new Date(startsAt).toISOString(),
+      secondsLeft: secondsUntil(startsAt, Date.now()),
+    });
+  });
+
+  router.get("/:gameId/result", async (req, res) => {
+    const { gameId } = parseInput(gameParams, req.params, "params");
+    const game = await storedGame(deps.db, gameId);
+    const results = await findResults(deps.db, gameId);
+    // A race still running has stored the results of those who finished so far.
+    const status = ((await describeRace(gameId))?.status ?? game.status) as RaceStatus;
+    sendData<ResultResponse>(res, 200, {
+      gameId,
+      status,
+      words: game.words,
+      startsAt: game.startsAt.toISOString(),
+      endedAt: game.endedAt?.toISOString() ?? null,
+      ranking: results.map(({ keystrokes: _, finishedAt, ...result }) => ({
+        ...result,
+        finishedAt: finishedAt?.toISOString() ?? null,
+      })),
+    });
+  });
+
+  return router;
+}
+
+async function storedGame(db: Database, gameId: string): Promise<StoredGame> {
+  const game = await findGame(db, gameId);
+  if (!game) throw new ApiError(404, ApiErrorCode.GAME_NOT_FOUND, "no game with this id");
+  return game;
+}

@@ -1,0 +1,49 @@
+/** Reads of finished or running races for the HTTP API. */
+import type { Database } from "./prisma.ts";
+
+export interface StoredGame {
+  id: string;
+  words: string[];
+  status: string;
+  startsAt: Date;
+  endedAt: Date | null;
+}
+
+export interface StoredResult {
+  userId: string;
+  name: string;
+  rank: number | null;
+  wpm: number;
+  wpmRaw: number;
+  acc: number;
+  accRaw: number;
+  finishedAt: Date | null;
+  keystrokes: Uint8Array;
+}
+
+export function findGame(db: Database, id: string): Promise<StoredGame | null> {
+  return db.game.findUnique({
+    where: { id },
+    select: { id: true, words: true, status: true, startsAt: true, endedAt: true },
+  });
+}
+
+/** Finished players by rank, then those who did not finish, fastest first. */
+export async function findResults(db: Database, gameId: string): Promise<StoredResult[]> {
+  const rows = await db.gameResult.findMany({
+    where: { gameId },
+    select: {
+      userId: true,
+      rank: true,
+      wpm: true,
+      wpmRaw: true,
+      acc: true,
+      accRaw: true,
+      finishedAt: true,
+      keystrokes: true,
+      user: { select: { name: true } },
+    },
+    orderBy: [{ rank: { sort: "asc", nulls: "last" } }, { wpm: "desc" }, { userId: "asc" }],
+  });
+  return rows.map(({ user, ...row }) => ({ ...row, name: user.name }));
+}

@@ -1,0 +1,167 @@
+/**
+ * Matchmaking. Players `joinOrCreate("lobby")`; the lobby's countdown starts when it is created and
+ * joins never reset it. The race starts when the countdown ends, or at once when the lobby is full.
+ * At the start the lobby creates the race (game row, text, race room), hands every player a seat
+ * reservation in a `game_start` message, and disposes.
+ */
+import { randomUUID } from "node:crypto";
+import { type AuthContext, type Client, CloseCode, matchMaker, Room } from "@colyseus/core";
+import type { TokenUser } from "../auth/tokens.ts";
+import { pickWords } from "../game/text.ts";
+import type { Logger } from "../log.ts";
+import {
+  type GameStartMessage,
+  RoomCloseCode,
+  RoomErrorCode,
+  type RoomErrorMessage,
+  RoomName,
+  ServerMessage,
+} from "../protocol.ts";
+import { LobbyPlayer, LobbyState } from "./schema/LobbyState.ts";
+import { authenticateConnection, type RoomServices } from "./services.ts";
+import type { RaceCreateOptions } from "./TypingRoom.ts";
+
+/** What the lobby tells the HTTP API about itself (GET /api/v1/lobbies/:roomId). */
+export interface LobbyDescription {
+  players: Array<{ id: string; name: string }>;
+  maxPlayers: number;
+  secondsLeft: number;
+}
+
+type LobbyClient = Client<{ auth: TokenUser }>;
+
+export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> {
+  /** Bound per server process in app.config.ts. */
+  declare services: RoomServices;
+
+  override state = new LobbyState();
+  /** userId → the session currently representing that user (a newer tab replaces an older one). */
+  #sessionOf = new Map<string, string>();
+  #starting = false;
+  #log!: Logger;
+
+  override onCreate() {
+    const { timings } = this.services;
+    this.#log = this.services.log.child({ component: "lobby", roomId: this.roomId });
+    this.maxClients = timings.lobbyMaxPlayers;
+    this.state.maxPlayers = timings.lobbyMaxPlayers;
+    this.state.startsAt = Date.now() + timings.lobbyCountdownMs;
+    this.clock.setTimeout(() => this.startRace(), timings.lobbyCountdownMs);
+    this.#log.info("lobby created");
+  }
+
+  override onAuth(_client: Client, _options: unknown, context: AuthContext) {
+    return authenticateConnection(this.services.tokens, context);
+  }
+
+  override onJoin(client: LobbyClient) {
+    const user = client.auth!;
+    const previous = this.#sessionOf.get(user.id);
+    this.#sessionOf.set(user.id, client.sessionId);
+    if (previous) {
+      // Second tab: one user is never two players. The older connection goes.
+      this.clients.get(previous)?.leave(RoomCloseCode.REPLACED, "replaced by a newer connection");
+    } else {
+      this.state.players.set(user.id, new LobbyPlayer({ id: user.id, name: user.name }));
+    }
+    this.#log.info({ userId: user.id, players: this.state.players.size }, "player joined the lobby");
+    if (this.state.players.size >= this.state.maxPlayers) this.startRace();
+  }
+
+  override async onDrop(client: LobbyClient, code?: number) {
+    if (this.#starting || !this.#represents(client) || code === RoomCloseCode.REPLACED) return;
+    // The player keeps their place while the connection may come back.
+    await this.allowReconnection(client, this.services.timings.reconnectGraceS).catch(() => {});
+  }
+
+  override onReconnect(client: LobbyClient) {
+    // Removed through the leave API while the connection was away: do not come back.
+    if (!this.state.players.has(client.auth!.id)) client.leave(CloseCode.CONSENTED, "left the lobby");
+  }
+
+  override onLeave(client: LobbyClient) {
+    if (this.#starting || !this.#represents(client)) return;
+    this.removePlayer(client.auth!.id);
+  }
+
+  /** A player leaves (the socket closed for good, or the leave API): gone from the state at once. */
+  removePlayer(userId: string): boolean {
+    if (this.#starting || !this.state.players.has(userId)) return false;
+    const sessionId = this.#sessionOf.get(userId);
+    this.#sessionOf.delete(userId);
+    this.state.players.delete(userId);
+    if (sessionId) this.clients.get(sessionId)?.leave(CloseCode.CONSENTED, "left the lobby");
+    this.#log.info({ userId, players: this.state.players.size }, "player left the lobby");
+    return true;
+  }
+
+  describe(): LobbyDescription {
+    return {
+      players: [...this.state.players.values()].map(({ id, name }) => ({ id, name })),
+      maxPlayers: this.state.maxPlayers,
+      secondsLeft: Math.max(0, Math.ceil((this.state.startsAt - Date.now()) / 1000)),
+    };
+  }
+
+  /** Creates the race for everyone connected, hands out the seats, and closes the lobby. */
+  private async startRace() {
+    if (this.#starting) return;
+    this.#starting = true;
+    await this.lock();
+    const roster = [...this.clients]
+      .filter((client) => this.#represents(client))
+      .map((client) => ({ client, user: client.auth! }));
+    if (roster.length === 0) {
+      await this.disconnect();
+      return;
+    }
+
+    const { timings, random, races } = this.services;
+    const race: RaceCreateOptions = {
+      gameId: randomUUID(),
+      words: pickWords(timings.raceWords, random),
+      startsAt: Date.now() + timings.raceStartCountdownMs,
+      roster: roster.map(({ user }) => ({ id: user.id, name: user.name })),
+    };
+    try {
+      await races.createGame({
+        id: race.gameId,
+        words: race.words,
+        playerCount: race.roster.length,
+        startsAt: new Date(race.startsAt),
+      });
+      const room = await matchMaker.createRoom(RoomName.RACE, race);
+      await Promise.all(
+        roster.map(async ({ client, user }) => {
+          const reservation = await matchMaker.reserveSeatFor(room, {}, user);
+          client.send(ServerMessage.GAME_START, {
+            gameId: race.gameId,
+            roomId: room.roomId,
+            reservation,
+          } satisfies GameStartMessage);
+        }),
+      );
+      this.#log.info({ gameId: race.gameId, players: roster.length }, "race created");
+    } catch (error) {
+      this.#log.error({ err: error, gameId: race.gameId }, "could not create the race");
+      const message: RoomErrorMessage = {
+        code: RoomErrorCode.RACE_UNAVAILABLE,
+        message: "the race could not be created; queue again",
+      };
+      for (const { client } of roster) client.send(ServerMessage.ERROR, message);
+    }
+    await this.disconnect();
+  }
+
+  override onUncaughtException(error: Error, methodName: string) {
+    this.#log.error({ err: error, methodName }, "uncaught error in the lobby");
+  }
+
+  override onDispose() {
+    this.#log.info("lobby disposed");
+  }
+
+  #represents(client: LobbyClient): boolean {
+    return client.auth !== undefined && this.#sessionOf.get(client.auth!.id) === client.sessionId;
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * Players for room tests: real guests signed in over HTTP, each with its own @colyseus/sdk client,
+ * queueing, racing and typing like a person would (one `key` message per key).
+ */
+import { matchMaker } from "@colyseus/core";
+import { Client, type Room } from "@colyseus/sdk";
+import {
+  ClientMessage,
+  type FinishedMessage,
+  type GameStartMessage,
+  type LobbyStateShape,
+  type RaceStateShape,
+  type RoomErrorMessage,
+  RoomName,
+  ServerMessage,
+} from "../../src/protocol.ts";
+import { signInGuest } from "./http.ts";
+
+export type LobbyRoomHandle = Room<unknown, LobbyStateShape>;
+export type RaceRoomHandle = Room<unknown, RaceStateShape>;
+
+/** Resolves with the probe's first truthy answer, polling; rejects after `timeoutMs` naming `what`. */
+export async function eventually<T>(
+  what: string,
+  probe: () => T,
+  timeoutMs = 5_000,
+): Promise<Exclude<Awaited<T>, undefined | null | false>> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== null && value !== false) {
+      return value as Exclude<Awaited<T>, undefined | null | false>;
+    }
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Resolves once the room's first full state has arrived (joins resolve a round trip before it). */
+export function initialState<R extends { onStateChange: { once(callback: () => void): void } }>(
+  room: R,
+): Promise<R> {
+  return new Promise((resolve) => room.onStateChange.once(() => resolve(room)));
+}
+
+/**
+ * Cuts a client's connection the way a network failure does: the server terminates the socket
+ * without a closing handshake, so the server sees a drop and the SDK tries to reconnect.
+ */
+export function dropConnection(room: { roomId: string; sessionId: string }): void {
+  const serverRoom = matchMaker.getLocalRoomById(room.roomId);
+  const client = serverRoom?.clients.get(room.sessionId) as unknown as
+    | { ref: { terminate(): void } }
+    | undefined;
+  if (!client) throw new Error(`no connection of session ${room.sessionId} in room ${room.roomId}`);
+  client.ref.terminate();
+}
+
+export class Player {
+  readonly sdk: Client;
+  readonly id: string;
+  readonly name: string;
+  readonly accessToken: string;
+  lobby: LobbyRoomHandle | undefined;
+  race: RaceRoomHandle | undefined;
+  gameStart: GameStartMessage | undefined;
+  finished: FinishedMessage | undefined;
+  readonly errors: RoomErrorMessage[] = [];
+
+  private constructor(baseUrl: string, user: { id: string; name: string }, accessToken: string) {
+    this.sdk = new Client(baseUrl.replace(/^http/, "ws"));
+    this.sdk.auth.token = accessToken;
+    this.id = user.id;
+    this.name = user.name;
+    this.accessToken = accessToken;
+  }
+
+  static async signIn(baseUrl: string, name?: string): Promise<Player> {
+    const { user, accessToken } = await signInGuest(baseUrl, name);
+    return new Player(baseUrl, user, accessToken);
+  }
+
+  /** Joins (or creates) a lobby and records the `game_start` it will receive. */
+  async queue(): Promise<LobbyRoomHandle> {
+    const lobby = (await this.sdk.joinOrCreate(RoomName.LOBBY)) as unknown as LobbyRoomHandle;
+    const ready = initialState(lobby);
+    lobby.onMessage(ServerMessage.GAME_START, (message: GameStartMessage) => {
+      this.gameStart = message;
+    });
+    lobby.onMessage(ServerMessage.ERROR, (message: RoomErrorMessage) => this.errors.push(message));
+    this.lobby = lobby;
+    return ready;
+  }
+
+  async waitForGameStart(timeoutMs = 5_000): Promise<GameStartMessage> {
+    return eventually(`${this.name}'s game_start`, () => this.gameStart, timeoutMs);
+  }
+
+  /** Takes the seat the lobby reserved. */
+  async enterRace(): Promise<RaceRoomHandle> {
+    const start = await this.waitForGameStart();
+    return this.#watch(
+      (await this.sdk.consumeSeatReservation(start.reservation)) as unknown as RaceRoomHandle,
+    );
+  }
+
+  /** Joins a race by id, as a reloaded page does. */
+  async rejoinRace(roomId: string): Promise<RaceRoomHandle> {
+    return this.#watch((await this.sdk.joinById(roomId)) as unknown as RaceRoomHandle);
+  }
+
+  #watch(race: RaceRoomHandle): Promise<RaceRoomHandle> {
+    const ready = initialState(race);
+    race.onMessage(ServerMessage.FINISHED, (message: FinishedMessage) => {
+      this.finished = message;
+    });
+    race.onMessage(ServerMessage.ERROR, (message: RoomErrorMessage) => this.errors.push(message));
+    this.race = race;
+    return ready;
+  }
+
+  press(key: unknown): void {
+    this.race!.send(ClientMessage.KEY, { key });
+  }
+
+  /** Sends each character (and " " between words) as its own key message; "\b" is Backspace. */
+  type(text: string): void {
+    for (const char of text) this.press(char === "\b" ? "Backspace" : char);
+  }
+
+  /** Types text key by key, `intervalMs` apart, like a person would. */
+  async typeSlowly(text: string, intervalMs: number): Promise<void> {
+    for (const char of text) {
+      this.press(char === "\b" ? "Backspace" : char);
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  }
+
+  me() {
+    return this.race?.state.players.get(this.id);
+  }
+
+  async waitForRacing(): Promise<void> {
+    await eventually(`${this.name}'s race to open`, () => this.race?.state.status === "racing", 15_000);
+  }
+
+  async leaveAll(): Promise<void> {
+    for (const room of [this.lobby, this.race]) {
+      if (room?.connection?.isOpen) await room.leave().catch(() => {});
+    }
+  }
+}
