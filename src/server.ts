@@ -59,10 +59,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       readiness.redis = async () => {
         await redis.ping();
       };
-      matchmaking = {
-        presence: new RedisPresence(config.redisUrl),
-        driver: new RedisDriver(config.redisUrl),
-      };
+      const presence = new RedisPresence(config.redisUrl);
+      // Every concurrent joinOrCreate waits on one subscription per room name: a burst of joins is
+      // not a listener leak.
+      presence.setMaxListeners(0);
+      matchmaking = { presence, driver: new RedisDriver(config.redisUrl) };
     }
 
     const tokens = createTokenService(config.jwtSecret);

@@ -9,14 +9,8 @@ import { type AuthContext, type Client, CloseCode, matchMaker, Room } from "@col
 import type { TokenUser } from "../auth/tokens.ts";
 import { pickWords } from "../game/text.ts";
 import type { Logger } from "../log.ts";
-import {
-  type GameStartMessage,
-  RoomCloseCode,
-  RoomErrorCode,
-  type RoomErrorMessage,
-  RoomName,
-  ServerMessage,
-} from "../protocol.ts";
+import { type GameStartMessage, RoomCloseCode, RoomErrorCode, RoomName, ServerMessage } from "../protocol.ts";
+import { rejectMessage } from "./roomErrors.ts";
 import { LobbyPlayer, LobbyState } from "./schema/LobbyState.ts";
 import { authenticateConnection, type RoomServices } from "./services.ts";
 import type { RaceCreateOptions } from "./TypingRoom.ts";
@@ -29,6 +23,8 @@ export interface LobbyDescription {
 }
 
 type LobbyClient = Client<{ auth: TokenUser }>;
+
+const MAX_MESSAGES_PER_SECOND = 20;
 
 export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> {
   /** Bound per server process in app.config.ts. */
@@ -47,6 +43,11 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
     this.state.maxPlayers = timings.lobbyMaxPlayers;
     this.state.startsAt = Date.now() + timings.lobbyCountdownMs;
     this.clock.setTimeout(() => this.startRace(), timings.lobbyCountdownMs);
+    // Clients have nothing to say in a lobby: anything they send is answered, and a flood is closed.
+    this.maxMessagesPerSecond = MAX_MESSAGES_PER_SECOND;
+    this.onMessage("*", (client: LobbyClient, type: string | number) =>
+      rejectMessage(client, RoomErrorCode.UNKNOWN_MESSAGE, `unknown message type ${JSON.stringify(type)}`),
+    );
     this.#log.info("lobby created");
   }
 
@@ -144,11 +145,9 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
       this.#log.info({ gameId: race.gameId, players: roster.length }, "race created");
     } catch (error) {
       this.#log.error({ err: error, gameId: race.gameId }, "could not create the race");
-      const message: RoomErrorMessage = {
-        code: RoomErrorCode.RACE_UNAVAILABLE,
-        message: "the race could not be created; queue again",
-      };
-      for (const { client } of roster) client.send(ServerMessage.ERROR, message);
+      for (const { client } of roster) {
+        rejectMessage(client, RoomErrorCode.RACE_UNAVAILABLE, "the race could not be created; queue again");
+      }
     }
     await this.disconnect();
   }

@@ -21,14 +21,18 @@ import {
   type RaceStatus,
   RoomCloseCode,
   RoomErrorCode,
-  type RoomErrorMessage,
   ServerMessage,
 } from "../protocol.ts";
+import { rejectMessage } from "./roomErrors.ts";
 import { RacePlayer, RaceState } from "./schema/RaceState.ts";
 import { authenticateConnection, type RoomServices } from "./services.ts";
 
 /** How long a finished race stays open for its players to read the results. */
 export const RACE_LINGER_MS = 60_000;
+/** A flooding client hears RATE_LIMITED at most this often, not once per dropped key. */
+const RATE_LIMITED_NOTICE_MS = 250;
+/** Beyond the flood guard: Colyseus closes a client sending more than this many messages a second. */
+const MAX_MESSAGES_PER_SECOND = 200;
 
 /** What a lobby passes to matchMaker.createRoom("race", …). */
 const raceCreateOptions = z.object({
@@ -67,6 +71,7 @@ interface Racer {
   sessionId: string | undefined;
   /** left deliberately, or never came back: did not finish */
   left: boolean;
+  rateLimitedNoticeAt: number;
 }
 
 type RaceClient = Client<{ auth: TokenUser }>;
@@ -87,6 +92,7 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient }> {
     const { timings } = this.services;
     this.roomId = race.gameId;
     this.autoDispose = false;
+    this.maxMessagesPerSecond = MAX_MESSAGES_PER_SECOND;
     // Room for a reloaded page's new connection while the old one is still being dropped.
     this.maxClients = race.roster.length * 2;
     this.#log = this.services.log.child({ component: "race", gameId: race.gameId });
@@ -107,6 +113,7 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient }> {
         flood: createFloodGuard(),
         sessionId: undefined,
         left: false,
+        rateLimitedNoticeAt: 0,
       });
     }
 
@@ -117,7 +124,7 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient }> {
 
     this.onMessage(ClientMessage.KEY, (client: RaceClient, payload: unknown) => this.#onKey(client, payload));
     this.onMessage("*", (client: RaceClient, type: string | number) =>
-      this.#reject(client, RoomErrorCode.UNKNOWN_MESSAGE, `unknown message type ${JSON.stringify(type)}`),
+      rejectMessage(client, RoomErrorCode.UNKNOWN_MESSAGE, `unknown message type ${JSON.stringify(type)}`),
     );
     this.#log.info({ players: race.roster.length, startsAt: race.startsAt }, "race created");
   }
@@ -152,8 +159,9 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient }> {
       if (verdict === "disconnect") {
         this.#log.warn({ userId: racer.id }, "disconnecting a flooding client");
         client.leave(RoomCloseCode.FLOODING, "too many messages");
-      } else {
-        this.#reject(client, RoomErrorCode.RATE_LIMITED, "slow down: too many keys per second");
+      } else if (now - racer.rateLimitedNoticeAt >= RATE_LIMITED_NOTICE_MS) {
+        racer.rateLimitedNoticeAt = now;
+        rejectMessage(client, RoomErrorCode.RATE_LIMITED, "slow down: too many keys per second");
       }
       return;
     }
@@ -161,7 +169,7 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient }> {
       typeof payload === "object" && payload !== null ? (payload as { key?: unknown }).key : undefined,
     );
     if (key === null) {
-      this.#reject(
+      rejectMessage(
         client,
         RoomErrorCode.INVALID_KEY,
         'expected { key } with one printable character, " " or "Backspace"',
@@ -169,15 +177,15 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient }> {
       return;
     }
     if (now < this.state.startsAt) {
-      this.#reject(client, RoomErrorCode.NOT_STARTED, "the race has not started yet");
+      rejectMessage(client, RoomErrorCode.NOT_STARTED, "the race has not started yet");
       return;
     }
     if (this.state.status === "finished" || now >= this.state.endsAt) {
-      this.#reject(client, RoomErrorCode.RACE_OVER, "the race is over");
+      rejectMessage(client, RoomErrorCode.RACE_OVER, "the race is over");
       return;
     }
     if (racer.typist.finished || racer.left) {
-      this.#reject(client, RoomErrorCode.ALREADY_FINISHED, "you have already finished this race");
+      rejectMessage(client, RoomErrorCode.ALREADY_FINISHED, "you have already finished this race");
       return;
     }
     if (this.state.status === "countdown") this.#openTyping();
@@ -188,10 +196,6 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient }> {
     racer.player.wordIndex = racer.typist.wordIndex;
     racer.player.charIndex = racer.typist.input.length;
     if (outcome === "finished") this.#finish(racer, now);
-  }
-
-  #reject(client: RaceClient, code: RoomErrorCode, message: string) {
-    client.send(ServerMessage.ERROR, { code, message } satisfies RoomErrorMessage);
   }
 
   override async onDrop(client: RaceClient, code?: number) {

@@ -130,6 +130,19 @@ describe("LobbyRoom: matchmaking", function () {
     assert.deepEqual([...raceSizes.values()].sort(), [2, 5, 5]);
   });
 
+  it("answers any message in a lobby with UNKNOWN_MESSAGE, keeping the player", async () => {
+    const chatty = await signIn("Chatty");
+    const lobby = await chatty.queue();
+    lobby.send("key", { key: "a" });
+    lobby.send("start", {});
+    await eventually("two answers", () => chatty.errors.length === 2);
+    assert.deepEqual(
+      chatty.errors.map((error) => error.code),
+      ["UNKNOWN_MESSAGE", "UNKNOWN_MESSAGE"],
+    );
+    assert.ok(lobby.connection.isOpen);
+  });
+
   it("a player who leaves disappears from everyone's lobby at once", async () => {
     const [stay, go] = await Promise.all([signIn("Stay"), signIn("Go")]);
     const lobby = await stay.queue();
