@@ -27,15 +27,44 @@ const urlWithScheme = (schemes: string[]) =>
     })
     .optional();
 
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/** https, or http to this machine only (a provider run locally, as the tests do). */
+const secureUrl = z.string().refine(
+  (value) => {
+    if (!URL.canParse(value)) return false;
+    const url = new URL(value);
+    return url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname));
+  },
+  { error: "expected an https:// URL (http:// only for localhost or 127.0.0.1)" },
+);
+
+const commaList = (item: z.ZodType<string, string>, what: string) =>
+  z
+    .string()
+    .transform((value) =>
+      value
+        .split(",")
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item, { error: `expected a comma-separated list of ${what}` }))
+    .default([]);
+
+const PROVIDER_ID = /^[a-z][a-z0-9]{0,31}$/;
+const origin = z.string().refine((value) => URL.canParse(value) && new URL(value).origin === value, {
+  error: "expected origins like https://app.example.com (scheme, host and port only, no trailing slash)",
+});
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: integer(0, 65535, 2567),
   HOST: z.string().min(1).default("0.0.0.0"),
   PUBLIC_ADDRESS: z
     .string()
-    .regex(/^[A-Za-z0-9.-]+(:\d{1,5})?(\/[\w./-]*)?$/, {
+    .regex(/^[A-Za-z0-9.-]+(:(\d{1,5}|\{port\}))?(\/[\w./{}-]*)?$/, {
       error:
-        "expected host[:port][/path] as clients reach this process, e.g. game1.example.com or 10.0.0.5:2567",
+        "expected host[:port][/path] as clients reach this process, e.g. game1.example.com, 10.0.0.5:{port} or example.com/{port}",
     })
     .optional(),
   DATABASE_URL: urlWithScheme(["postgres:", "postgresql:"]),
@@ -56,10 +85,59 @@ const envSchema = z.object({
   RACE_TIME_LIMIT_MS: integer(1_000, 3_600_000, 120_000),
   RACE_WORDS: integer(1, 500, 25),
   RECONNECT_GRACE_S: integer(0, 600, 20),
+  METRICS_PORT: z.coerce
+    .number({ error: "expected a port number" })
+    .int({ error: "expected a port number" })
+    .min(0, { error: "expected a port number" })
+    .max(65535, { error: "expected a port number" })
+    .optional(),
+  SHUTDOWN_TIMEOUT_MS: z.coerce
+    .number({ error: "expected a number of milliseconds" })
+    .int({ error: "expected a number of milliseconds" })
+    .min(1_000, { error: "expected at least 1000 ms" })
+    .optional(),
+  PUBLIC_URL: urlWithScheme(["http:", "https:"]),
+  WEB_APP_URL: z
+    .string()
+    .refine((value) => /^\/(?!\/)/.test(value) || /^https?:\/\//.test(value), {
+      error: "expected a path starting with / or an http(s) URL",
+    })
+    .default("/"),
+  CORS_ORIGINS: commaList(origin, "origins"),
+  AUTH_RATE_LIMIT_PER_MINUTE: integer(0, 100_000, 60),
+  API_RATE_LIMIT_PER_MINUTE: integer(0, 1_000_000, 600),
+  USER_RATE_LIMIT_PER_MINUTE: integer(0, 1_000_000, 300),
+  OIDC_PROVIDERS: commaList(
+    z.string().regex(PROVIDER_ID, { error: "expected lowercase provider ids like google,github,corp" }),
+    "provider ids",
+  ),
 });
 
 export type NodeEnv = z.infer<typeof envSchema>["NODE_ENV"];
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** A sign-in provider: an OpenID Connect issuer (discovered), or GitHub's OAuth 2 (not OIDC). */
+export type IdentityProviderSettings =
+  | {
+      kind: "oidc";
+      /** in the routes: /api/v1/auth/<id>/login */
+      id: string;
+      /** on the web client's button */
+      name: string;
+      issuer: string;
+      clientId: string;
+      clientSecret: string;
+    }
+  | {
+      kind: "github";
+      id: "github";
+      name: string;
+      authorizationUrl: string;
+      tokenUrl: string;
+      userUrl: string;
+      clientId: string;
+      clientSecret: string;
+    };
 
 export interface GameTimings {
   lobbyMaxPlayers: number;
@@ -85,6 +163,21 @@ export interface Settings {
   monitorPassword: string | undefined;
   logLevel: LogLevel;
   game: GameTimings;
+  /** after SIGTERM, how long running races may take to finish before the process exits anyway */
+  shutdownTimeoutMs: number;
+  /** undefined: /metrics is served on PORT behind the monitor password; else on this port, open */
+  metricsPort: number | undefined;
+  /** externally visible base URL, no trailing slash: the sign-in providers redirect back to it */
+  publicUrl: string;
+  /** where the browser lands after signing in or out: a path on this server or a URL */
+  webAppUrl: string;
+  /** origins (besides this server's own) whose pages may call the API with credentials */
+  corsOrigins: string[];
+  /** requests per minute and client IP to the auth routes; 0 = unlimited */
+  authRateLimitPerMinute: number;
+  /** requests per minute to /api, per client IP and per access token; 0 = unlimited */
+  apiRateLimitPerMinute: { perIp: number; perUser: number };
+  identityProviders: IdentityProviderSettings[];
 }
 
 export interface Config extends Settings {
@@ -101,6 +194,7 @@ type Env = Record<string, string | undefined>;
 
 /** Values that may hold credentials are never repeated in error messages. */
 const UNECHOED = new Set(["JWT_SECRET", "MONITOR_PASSWORD", "DATABASE_URL", "REDIS_URL"]);
+const echoes = (name: string) => !UNECHOED.has(name) && !name.endsWith("_CLIENT_SECRET");
 
 /** Parses and validates the environment; throws a ConfigError naming the first bad variable. */
 export function parseSettings(env: Env = environment()): Settings {
@@ -110,7 +204,7 @@ export function parseSettings(env: Env = environment()): Settings {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0]);
-    const echo = env[name] !== undefined && !UNECHOED.has(name);
+    const echo = env[name] !== undefined && echoes(name);
     const got = echo ? ` (got ${JSON.stringify(env[name])})` : "";
     throw new ConfigError(`${name}: ${issue.message}${got}`);
   }
@@ -119,7 +213,8 @@ export function parseSettings(env: Env = environment()): Settings {
     env: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
-    publicAddress: e.PUBLIC_ADDRESS,
+    // "{port}" lets every process of a cluster (npm run cluster, PM2) share one setting.
+    publicAddress: e.PUBLIC_ADDRESS?.replaceAll("{port}", String(e.PORT)),
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     dataDir: path.resolve(e.DATA_DIR),
@@ -135,8 +230,63 @@ export function parseSettings(env: Env = environment()): Settings {
       raceWords: e.RACE_WORDS,
       reconnectGraceS: e.RECONNECT_GRACE_S,
     },
+    // Long enough for a race that has just been created to run to its end.
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS ?? e.RACE_START_COUNTDOWN_MS + e.RACE_TIME_LIMIT_MS + 15_000,
+    metricsPort: e.METRICS_PORT,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
+    webAppUrl: e.WEB_APP_URL,
+    corsOrigins: e.CORS_ORIGINS,
+    authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+    apiRateLimitPerMinute: { perIp: e.API_RATE_LIMIT_PER_MINUTE, perUser: e.USER_RATE_LIMIT_PER_MINUTE },
+    identityProviders: [...new Set(e.OIDC_PROVIDERS)].map((id) => identityProvider(id, present)),
   };
 }
+
+/** Presets fill in what Google's and GitHub's sign-in need beyond the client's id and secret. */
+const PROVIDER_PRESETS: Record<string, { name: string; issuer?: string }> = {
+  google: { name: "Google", issuer: "https://accounts.google.com" },
+  github: { name: "GitHub" },
+};
+const GITHUB_URLS = {
+  AUTHORIZATION_URL: "https://github.com/login/oauth/authorize",
+  TOKEN_URL: "https://github.com/login/oauth/access_token",
+  USER_URL: "https://api.github.com/user",
+};
+
+/** OIDC_<ID>_* of one provider named in OIDC_PROVIDERS. */
+function identityProvider(id: string, env: Env): IdentityProviderSettings {
+  const prefix = `OIDC_${id.toUpperCase()}_`;
+  const read = <T>(suffix: string, schema: z.ZodType<T>): T => {
+    const name = prefix + suffix;
+    const parsed = schema.safeParse(env[name]);
+    if (parsed.success) return parsed.data;
+    const got = env[name] !== undefined && echoes(name) ? ` (got ${JSON.stringify(env[name])})` : "";
+    throw new ConfigError(`${name}: ${parsed.error.issues[0]!.message}${got}`);
+  };
+  const required = z.string({ error: `required: OIDC_PROVIDERS names ${id}` }).min(1);
+  const preset = PROVIDER_PRESETS[id];
+  const displayName = z.string().trim().min(1).max(40);
+  const common = {
+    name: read("DISPLAY_NAME", displayName.default(preset?.name ?? capitalized(id))),
+    clientId: read("CLIENT_ID", required),
+    clientSecret: read("CLIENT_SECRET", required),
+  };
+  if (id === "github") {
+    const url = (suffix: keyof typeof GITHUB_URLS) => read(suffix, secureUrl.default(GITHUB_URLS[suffix]));
+    return {
+      kind: "github",
+      id,
+      ...common,
+      authorizationUrl: url("AUTHORIZATION_URL"),
+      tokenUrl: url("TOKEN_URL"),
+      userUrl: url("USER_URL"),
+    };
+  }
+  const issuer = read("ISSUER", preset?.issuer ? secureUrl.default(preset.issuer) : required.pipe(secureUrl));
+  return { kind: "oidc", id, ...common, issuer };
+}
+
+const capitalized = (id: string) => id.charAt(0).toUpperCase() + id.slice(1);
 
 /**
  * Secrets not given by the environment: in production that is an error (a restart must not

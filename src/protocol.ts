@@ -16,9 +16,17 @@ export const ApiErrorCode = {
   TOKEN_EXPIRED: "TOKEN_EXPIRED",
   INTERNAL: "INTERNAL",
   NOT_READY: "NOT_READY",
+  /** PostgreSQL is unreachable (503, with Retry-After); races go on meanwhile */
+  DATABASE_UNAVAILABLE: "DATABASE_UNAVAILABLE",
   LOBBY_NOT_FOUND: "LOBBY_NOT_FOUND",
   NOT_IN_LOBBY: "NOT_IN_LOBBY",
   GAME_NOT_FOUND: "GAME_NOT_FOUND",
+  /** 404: no user with this id (profiles) */
+  USER_NOT_FOUND: "USER_NOT_FOUND",
+  /** 429, with a Retry-After header in seconds */
+  RATE_LIMITED: "RATE_LIMITED",
+  /** 403: a state-changing request from a page whose Origin is neither this server nor CORS_ORIGINS */
+  ORIGIN_NOT_ALLOWED: "ORIGIN_NOT_ALLOWED",
 } as const;
 export type ApiErrorCode = (typeof ApiErrorCode)[keyof typeof ApiErrorCode];
 
@@ -34,6 +42,27 @@ export type ApiEnvelope<T> = { ok: true; data: T } | { ok: false; error: ApiErro
 
 /** Name of the access-token cookie set by the sign-in endpoints (HttpOnly). */
 export const ACCESS_TOKEN_COOKIE = "TP_AT";
+/** Name of the refresh-token cookie of registered accounts (HttpOnly, Path=/api/v1/auth). */
+export const REFRESH_TOKEN_COOKIE = "TP_RT";
+
+/**
+ * Why signing in with a provider failed: the callback redirects the browser to the web app with
+ * `?auth_error=<code>` (SIGN_IN_ERROR_PARAM).
+ */
+export const SignInErrorCode = {
+  /** no provider with that id is configured */
+  UNKNOWN_PROVIDER: "UNKNOWN_PROVIDER",
+  /** the provider could not be reached (or its discovery document is broken); try again later */
+  PROVIDER_UNAVAILABLE: "PROVIDER_UNAVAILABLE",
+  /** the sign-in attempt is unknown, expired (10 minutes) or its `state` does not match: start again */
+  INVALID_STATE: "INVALID_STATE",
+  /** the provider answered with an error, e.g. the person declined */
+  PROVIDER_ERROR: "PROVIDER_ERROR",
+  /** the provider's answer did not verify (code already used, wrong nonce, bad ID token, …) */
+  SIGN_IN_FAILED: "SIGN_IN_FAILED",
+} as const;
+export type SignInErrorCode = (typeof SignInErrorCode)[keyof typeof SignInErrorCode];
+export const SIGN_IN_ERROR_PARAM = "auth_error";
 export const REQUEST_ID_HEADER = "X-Request-Id";
 
 // ---------------------------------------------------------------------------------------------
@@ -65,7 +94,13 @@ export const ServerMessage = {
   FINISHED: "finished",
   /** Any room → a client whose message was rejected (nothing changed). */
   ERROR: "error",
+  /** Lobby → its players when this server process shuts down: queue again (another process takes them). */
+  RECONNECT: "reconnect",
 } as const;
+
+export interface ReconnectMessage {
+  reason: "server_shutdown";
+}
 
 /** What `client.consumeSeatReservation()` takes (Colyseus's seat reservation, opaque to clients). */
 export interface SeatReservationPayload {

@@ -69,6 +69,23 @@ describe("config", () => {
     assert.equal(environment(path.join(dir, "missing.env")).RACE_WORDS, process.env.RACE_WORDS);
   });
 
+  it("fills {port} in PUBLIC_ADDRESS with the process's PORT, so a cluster shares one setting", () => {
+    assert.equal(
+      parseSettings({ PORT: "2569", PUBLIC_ADDRESS: "10.0.0.5:{port}" }).publicAddress,
+      "10.0.0.5:2569",
+    );
+    assert.equal(
+      parseSettings({ PORT: "2570", PUBLIC_ADDRESS: "example.com/{port}" }).publicAddress,
+      "example.com/2570",
+    );
+  });
+
+  it("gives a shutdown time long enough for a race just created, unless SHUTDOWN_TIMEOUT_MS says otherwise", () => {
+    assert.equal(parseSettings({}).shutdownTimeoutMs, 5_000 + 120_000 + 15_000);
+    assert.equal(parseSettings({ RACE_TIME_LIMIT_MS: "60000" }).shutdownTimeoutMs, 5_000 + 60_000 + 15_000);
+    assert.equal(parseSettings({ SHUTDOWN_TIMEOUT_MS: "30000" }).shutdownTimeoutMs, 30_000);
+  });
+
   it("treats an empty value as unset", () => {
     assert.equal(parseSettings({ PORT: "", DATABASE_URL: "" }).port, 2567);
   });
@@ -159,5 +176,123 @@ describe("config", () => {
       assert.equal(config.jwtSecret, "e".repeat(32));
       assert.equal(config.monitorPassword, "monitor-pw");
     });
+  });
+});
+
+describe("config: sign-in providers and web origins", () => {
+  it("has none by default; PUBLIC_URL defaults to localhost on PORT", () => {
+    const settings = parseSettings({ PORT: "3000" });
+    assert.deepEqual(settings.identityProviders, []);
+    assert.equal(settings.publicUrl, "http://localhost:3000");
+    assert.equal(settings.webAppUrl, "/");
+    assert.deepEqual(settings.corsOrigins, []);
+    assert.equal(settings.authRateLimitPerMinute, 60);
+  });
+
+  it("reads the Google and GitHub presets, a custom OpenID provider, and the web origins", () => {
+    const settings = parseSettings({
+      PUBLIC_URL: "https://typephoon.example/",
+      WEB_APP_URL: "https://play.typephoon.example/race",
+      CORS_ORIGINS: "https://play.typephoon.example, http://localhost:5173",
+      AUTH_RATE_LIMIT_PER_MINUTE: "10",
+      OIDC_PROVIDERS: "google, github,corp",
+      OIDC_GOOGLE_CLIENT_ID: "g-id",
+      OIDC_GOOGLE_CLIENT_SECRET: "g-secret",
+      OIDC_GITHUB_CLIENT_ID: "gh-id",
+      OIDC_GITHUB_CLIENT_SECRET: "gh-secret",
+      OIDC_CORP_ISSUER: "https://login.corp.example/realms/staff",
+      OIDC_CORP_CLIENT_ID: "c-id",
+      OIDC_CORP_CLIENT_SECRET: "c-secret",
+      OIDC_CORP_DISPLAY_NAME: "Corp SSO",
+    });
+    assert.equal(settings.publicUrl, "https://typephoon.example");
+    assert.equal(settings.webAppUrl, "https://play.typephoon.example/race");
+    assert.deepEqual(settings.corsOrigins, ["https://play.typephoon.example", "http://localhost:5173"]);
+    assert.equal(settings.authRateLimitPerMinute, 10);
+    assert.deepEqual(settings.identityProviders, [
+      {
+        kind: "oidc",
+        id: "google",
+        name: "Google",
+        issuer: "https://accounts.google.com",
+        clientId: "g-id",
+        clientSecret: "g-secret",
+      },
+      {
+        kind: "github",
+        id: "github",
+        name: "GitHub",
+        authorizationUrl: "https://github.com/login/oauth/authorize",
+        tokenUrl: "https://github.com/login/oauth/access_token",
+        userUrl: "https://api.github.com/user",
+        clientId: "gh-id",
+        clientSecret: "gh-secret",
+      },
+      {
+        kind: "oidc",
+        id: "corp",
+        name: "Corp SSO",
+        issuer: "https://login.corp.example/realms/staff",
+        clientId: "c-id",
+        clientSecret: "c-secret",
+      },
+    ]);
+  });
+
+  const providerBase = { OIDC_PROVIDERS: "corp", OIDC_CORP_CLIENT_ID: "id", OIDC_CORP_CLIENT_SECRET: "s" };
+  const bad: Array<[string, Record<string, string>, RegExp]> = [
+    [
+      "a provider id that is not lowercase",
+      { OIDC_PROVIDERS: "Google" },
+      /^OIDC_PROVIDERS: expected lowercase/,
+    ],
+    [
+      "a custom provider without issuer",
+      providerBase,
+      /^OIDC_CORP_ISSUER: required: OIDC_PROVIDERS names corp/,
+    ],
+    [
+      "an issuer over plain http elsewhere than this machine",
+      { ...providerBase, OIDC_CORP_ISSUER: "http://login.corp.example" },
+      /^OIDC_CORP_ISSUER: expected an https:\/\/ URL/,
+    ],
+    [
+      "a provider without client id",
+      { OIDC_PROVIDERS: "google", OIDC_GOOGLE_CLIENT_SECRET: "s" },
+      /^OIDC_GOOGLE_CLIENT_ID: required/,
+    ],
+    [
+      "a CORS origin with a path",
+      { CORS_ORIGINS: "https://a.example/app" },
+      /^CORS_ORIGINS: expected origins/,
+    ],
+    ["a web app URL that is neither a path nor a URL", { WEB_APP_URL: "//evil.example" }, /^WEB_APP_URL: /],
+    ["a PUBLIC_URL that is not http(s)", { PUBLIC_URL: "ftp://x" }, /^PUBLIC_URL: /],
+    ["a negative rate limit", { AUTH_RATE_LIMIT_PER_MINUTE: "-1" }, /^AUTH_RATE_LIMIT_PER_MINUTE: /],
+  ];
+  for (const [what, env, message] of bad) {
+    it(`rejects ${what} with one line naming the variable`, () => {
+      assert.throws(
+        () => parseSettings(env),
+        (error: Error) => error instanceof ConfigError && message.test(error.message),
+      );
+    });
+  }
+
+  it("accepts http issuers on this machine only (a provider run locally, as in the tests)", () => {
+    const local = parseSettings({ ...providerBase, OIDC_CORP_ISSUER: "http://127.0.0.1:9000" });
+    assert.equal(local.identityProviders[0]?.kind, "oidc");
+  });
+
+  it("takes an empty client secret for a missing one", () => {
+    assert.throws(
+      () =>
+        parseSettings({
+          OIDC_PROVIDERS: "google",
+          OIDC_GOOGLE_CLIENT_ID: "id",
+          OIDC_GOOGLE_CLIENT_SECRET: "",
+        }),
+      (error: Error) => /^OIDC_GOOGLE_CLIENT_SECRET: required/.test(error.message),
+    );
   });
 });

@@ -3,20 +3,30 @@
  * for every route: the `{ ok, data | error }` envelope, stable error codes, zod-validated input,
  * an X-Request-Id on every request and on every log line about it.
  */
-import { randomUUID, timingSafeEqual } from "node:crypto";
+import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { monitor } from "@colyseus/monitor";
 import express, { type ErrorRequestHandler, type RequestHandler } from "express";
+import helmet from "helmet";
+import type { Redis } from "ioredis";
 import { pinoHttp } from "pino-http";
+import type { Registry } from "prom-client";
 import type { TokenService } from "../auth/tokens.ts";
 import type { Database } from "../db/prisma.ts";
 import type { Logger } from "../log.ts";
 import { type ApiEnvelope, ApiErrorCode, REQUEST_ID_HEADER } from "../protocol.ts";
+import { type AccountSettings, accountRoutes } from "./accountRoutes.ts";
+import { accessTokenOf } from "./authenticate.ts";
 import { authRoutes } from "./authRoutes.ts";
 import { ApiError, notFound } from "./errors.ts";
 import { gameRoutes } from "./gameRoutes.ts";
-import { healthRoutes, type ReadinessCheck } from "./healthRoutes.ts";
+import { healthRoutes, type ReadinessSources } from "./healthRoutes.ts";
+import { leaderboardRoutes } from "./leaderboardRoutes.ts";
 import { lobbyRoutes } from "./lobbyRoutes.ts";
+import { applyCorsAllowList, sameOriginWrites } from "./origins.ts";
+import { profileRoutes } from "./profileRoutes.ts";
+import { rateCounter, rateLimited } from "./rateLimit.ts";
+import { mountWebClient } from "./webClient.ts";
 
 export const MAX_JSON_BODY = "16kb";
 const WELL_FORMED_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -24,29 +34,75 @@ const WELL_FORMED_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export interface ApiDependencies {
   db: Database;
   tokens: TokenService;
+  /** words per race on this server (RACE_WORDS): the leaderboard's default length */
+  raceWords: number;
   log: Logger;
-  readiness: Record<string, ReadinessCheck>;
+  readiness: ReadinessSources;
+  /** set when REDIS_URL is: shared by everything that keeps state across processes */
+  redis: Redis | undefined;
   /** undefined: the monitor is not served. */
   monitorPassword: string | undefined;
+  /** Prometheus metrics served at /metrics behind the monitor password; undefined: not here. */
+  metrics: Registry | undefined;
   trustProxy: string;
+  /** requests per minute to /api, per client IP and per access token */
+  apiRateLimitPerMinute: { perIp: number; perUser: number };
+  /** sign-in providers, sessions, and which web pages may use them */
+  auth: AccountSettings & { corsOrigins: readonly string[] };
 }
 
 export function mountApi(app: express.Application, deps: ApiDependencies): void {
   app.disable("x-powered-by");
   app.set("trust proxy", deps.trustProxy);
   app.use(requestLogging(deps.log));
+  applyCorsAllowList(deps.auth.corsOrigins);
+  // TLS is the proxy's business: upgrading http requests would break plain-http setups (a LAN).
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  app.use(sameOriginWrites({ publicUrl: deps.auth.publicUrl, allowedOrigins: deps.auth.corsOrigins }));
   app.use(express.json({ limit: MAX_JSON_BODY }));
+  const routeDeps = { ...deps, rateCounter: rateCounter(deps.redis, deps.log) };
+  // Every API route: a budget per client IP, and one per session (its access token, hashed), so
+  // that one signed-in client cannot spend its whole IP's budget, nor a forged token another's.
+  const minute = 60_000;
+  const perSession = rateLimited(routeDeps.rateCounter, {
+    bucket: "api-session",
+    limit: deps.apiRateLimitPerMinute.perUser,
+    windowMs: minute,
+    key: (req) => createHash("sha256").update(accessTokenOf(req)!).digest("base64url"),
+  });
+  app.use(
+    "/api",
+    rateLimited(routeDeps.rateCounter, {
+      bucket: "api-ip",
+      limit: deps.apiRateLimitPerMinute.perIp,
+      windowMs: minute,
+    }),
+    (req, res, next) => (accessTokenOf(req) ? perSession(req, res, next) : next()),
+  );
 
   app.use(healthRoutes(deps.readiness));
-  app.use("/api/v1/auth", authRoutes(deps));
+  app.use("/api/v1/auth", authRoutes(routeDeps));
+  app.use("/api/v1/auth", accountRoutes(routeDeps));
   app.use("/api/v1/lobbies", lobbyRoutes(deps));
   app.use("/api/v1/games", gameRoutes(deps));
-  if (deps.monitorPassword) app.use("/monitor", basicAuth("admin", deps.monitorPassword), monitor());
+  app.use("/api/v1", profileRoutes(deps));
+  app.use("/api/v1/leaderboards", leaderboardRoutes(deps));
+  if (deps.monitorPassword) {
+    const admin = basicAuth("admin", deps.monitorPassword);
+    app.use("/monitor", admin, monitor());
+    const { metrics } = deps;
+    if (metrics) {
+      app.get("/metrics", admin, async (_req, res) => {
+        res.type(metrics.contentType).send(await metrics.metrics());
+      });
+    }
+  }
+  mountWebClient(app);
 
   app.use(() => {
     throw notFound();
   });
-  app.use(errorResponse);
+  app.use(errorResponse(deps.readiness.checks.postgres));
 }
 
 function requestLogging(log: Logger): RequestHandler {
@@ -71,24 +127,43 @@ function requestLogging(log: Logger): RequestHandler {
   }) as unknown as RequestHandler;
 }
 
-/** Body-parser failures carry a `type`; anything else unexpected is a 500 without internals. */
-const errorResponse: ErrorRequestHandler = (error, req, res, _next) => {
-  const known = asApiError(error);
-  const requestId = String(req.id);
-  if (!known) req.log.error({ err: error }, "unhandled error");
-  const failure = known ?? new ApiError(500, ApiErrorCode.INTERNAL, "something went wrong on our side");
-  const body: ApiEnvelope<never> = {
-    ok: false,
-    error: {
-      code: failure.code,
-      message: failure.message,
-      ...(failure.details === undefined ? {} : { details: failure.details }),
-      ...(failure.status >= 500 ? { requestId } : {}),
-    },
+/**
+ * Body-parser failures carry a `type`; an unexpected failure while PostgreSQL is down is a 503 the
+ * client may retry; anything else unexpected is a 500 without internals.
+ */
+const errorResponse =
+  (postgres: (() => Promise<void>) | undefined): ErrorRequestHandler =>
+  async (error, req, res, _next) => {
+    const known = asApiError(error) ?? (await databaseOutage(postgres));
+    const requestId = String(req.id);
+    if (!known) req.log.error({ err: error }, "unhandled error");
+    else if (known.code === ApiErrorCode.DATABASE_UNAVAILABLE)
+      req.log.warn({ err: error }, "database unavailable");
+    const failure = known ?? new ApiError(500, ApiErrorCode.INTERNAL, "something went wrong on our side");
+    const body: ApiEnvelope<never> = {
+      ok: false,
+      error: {
+        code: failure.code,
+        message: failure.message,
+        ...(failure.details === undefined ? {} : { details: failure.details }),
+        ...(failure.status >= 500 ? { requestId } : {}),
+      },
+    };
+    if (res.headersSent) return;
+    if (failure.code === ApiErrorCode.DATABASE_UNAVAILABLE) res.setHeader("Retry-After", "5");
+    res.status(failure.status).json(body);
   };
-  if (res.headersSent) return;
-  res.status(failure.status).json(body);
-};
+
+async function databaseOutage(postgres: (() => Promise<void>) | undefined): Promise<ApiError | undefined> {
+  if (!postgres) return undefined;
+  const up = await postgres().then(
+    () => true,
+    () => false,
+  );
+  return up
+    ? undefined
+    : new ApiError(503, ApiErrorCode.DATABASE_UNAVAILABLE, "the database is unavailable; try again shortly");
+}
 
 function asApiError(error: unknown): ApiError | undefined {
   if (error instanceof ApiError) return error;

@@ -7,13 +7,27 @@ import { ACCESS_TOKEN_COOKIE, ApiErrorCode } from "../protocol.ts";
 import { requireUser, signedInUser } from "./authenticate.ts";
 import { guestSignInBody, type MeResponse, type SignInResponse } from "./contracts/auth.ts";
 import { ApiError } from "./errors.ts";
+import { type RateCounter, type RateLimit, rateLimited } from "./rateLimit.ts";
 import { sendData } from "./respond.ts";
 import { parseInput } from "./validate.ts";
 
-export function authRoutes(deps: { db: Database; tokens: TokenService }): Router {
-  const router = Router();
+/** Every route that signs in or out shares one per-IP budget (AUTH_RATE_LIMIT_PER_MINUTE). */
+export const authRateLimit = (perMinute: number): RateLimit => ({
+  bucket: "auth",
+  limit: perMinute,
+  windowMs: 60_000,
+});
 
-  router.post("/guest", async (req, res) => {
+export function authRoutes(deps: {
+  db: Database;
+  tokens: TokenService;
+  rateCounter: RateCounter;
+  auth: { rateLimitPerMinute: number };
+}): Router {
+  const router = Router();
+  const signInLimit = rateLimited(deps.rateCounter, authRateLimit(deps.auth.rateLimitPerMinute));
+
+  router.post("/guest", signInLimit, async (req, res) => {
     const body = parseInput(guestSignInBody, req.body ?? {}, "body");
     const user = await createGuestUser(deps.db, body.name ?? friendlyGuestName());
     const { token, expiresAt } = await deps.tokens.issueAccessToken(user, GUEST_ACCESS_TOKEN_TTL_S);
@@ -30,6 +44,6 @@ export function authRoutes(deps: { db: Database; tokens: TokenService }): Router
   return router;
 }
 
-function accessCookie(req: Request, expiresAt: Date): CookieOptions {
+export function accessCookie(req: Request, expiresAt: Date): CookieOptions {
   return { httpOnly: true, sameSite: "lax", path: "/", secure: req.secure, expires: expiresAt };
 }

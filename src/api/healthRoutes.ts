@@ -5,10 +5,16 @@ import type { Readiness } from "./contracts/health.ts";
 /** A dependency the process needs to serve players; rejects (or times out) when it is unreachable. */
 export type ReadinessCheck = () => Promise<void>;
 
+export interface ReadinessSources {
+  checks: Record<string, ReadinessCheck>;
+  /** Reasons the process serves only partly; reported, not failing. */
+  degraded: () => Promise<string[]>;
+}
+
 const CHECK_TIMEOUT_MS = 2_000;
 
 /** `/healthz`: the process is alive. `/readyz`: every dependency answers (503 naming those that do not). */
-export function healthRoutes(checks: Record<string, ReadinessCheck>): Router {
+export function healthRoutes({ checks, degraded }: ReadinessSources): Router {
   const router = Router();
 
   router.get("/healthz", (_req, res) => {
@@ -21,6 +27,7 @@ export function healthRoutes(checks: Record<string, ReadinessCheck>): Router {
     );
     const readiness: Readiness = {
       ready: results.every(([, result]) => result.ok),
+      degraded: await degraded().catch((error: Error) => [error.message]),
       checks: Object.fromEntries(results),
     };
     if (readiness.ready) {

@@ -8,7 +8,10 @@ import { errors, jwtVerify, SignJWT } from "jose";
 const ALGORITHM = "HS256";
 const ISSUER = "typephoon";
 export const ACCESS_TOKEN_TYPE = "access";
+/** Guests have no refresh token: their access token is their whole session. */
 export const GUEST_ACCESS_TOKEN_TTL_S = 24 * 60 * 60;
+/** Registered accounts refresh theirs with a refresh token (src/db/refreshTokens.ts). */
+export const REGISTERED_ACCESS_TOKEN_TTL_S = 15 * 60;
 
 export interface TokenUser {
   id: string;
@@ -37,8 +40,34 @@ export interface TokenService {
   verifyAccessToken(token: string): Promise<TokenUser>;
 }
 
-export function createTokenService(secret: string): TokenService {
+const MERGED_GUEST_CHECK_TIMEOUT_MS = 1000;
+
+export interface TokenServiceOptions {
+  /**
+   * Whether a guest's races have moved into a registered account (src/db/accounts.ts): the
+   * guest's old tokens then stop working, so nothing new is written for the old guest.
+   */
+  isMergedGuest?: (userId: string) => Promise<boolean>;
+}
+
+export function createTokenService(secret: string, options: TokenServiceOptions = {}): TokenService {
   const key = new TextEncoder().encode(secret);
+  // A database outage (or stall) must not sign every guest out of the rooms: a merged guest's
+  // token only ever speaks for that guest, so letting it through meanwhile harms nobody else.
+  const isMergedGuest = async (userId: string) => {
+    if (!options.isMergedGuest) return false;
+    let timer: NodeJS.Timeout | undefined;
+    const giveUp = new Promise<false>((resolve) => {
+      timer = setTimeout(resolve, MERGED_GUEST_CHECK_TIMEOUT_MS, false);
+    });
+    try {
+      return await Promise.race([options.isMergedGuest(userId), giveUp]);
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   return {
     async issueAccessToken(user, ttlSeconds, now = new Date()) {
       const issuedAt = Math.floor(now.getTime() / 1000);
@@ -64,6 +93,9 @@ export function createTokenService(secret: string): TokenService {
           throw new TokenError("UNAUTHORIZED", "not an access token");
         if (typeof payload.name !== "string" || typeof payload.guest !== "boolean") {
           throw new TokenError("UNAUTHORIZED", "malformed access token");
+        }
+        if (payload.guest && (await isMergedGuest(payload.sub!))) {
+          throw new TokenError("UNAUTHORIZED", "this guest now belongs to an account: sign in with it");
         }
         return { id: payload.sub!, name: payload.name, guest: payload.guest };
       } catch (error) {

@@ -18,6 +18,7 @@ export interface StoredResult {
   acc: number;
   accRaw: number;
   finishedAt: Date | null;
+  isPersonalBest: boolean;
   keystrokes: Uint8Array;
 }
 
@@ -40,6 +41,7 @@ export async function findResults(db: Database, gameId: string): Promise<StoredR
       acc: true,
       accRaw: true,
       finishedAt: true,
+      isPersonalBest: true,
       keystrokes: true,
       user: { select: { name: true } },
     },

@@ -3,6 +3,7 @@
  * result the moment that player finishes (DNF rows when the race ends), the game's end. Every
  * write is idempotent (a retried write changes nothing), so a durable outbox can replay them.
  */
+import { countResult, personalBestWpm } from "./bests.ts";
 import type { Database } from "./prisma.ts";
 
 export interface NewGame {
@@ -59,17 +60,40 @@ export async function createGame(db: Database, game: NewGame): Promise<void> {
   });
 }
 
+/**
+ * Records one player's result, once: a second call for the same (game, user) changes nothing and
+ * answers what the first did. A result is a personal best when it is finished, not flagged, and
+ * faster than every result of that user at that word count recorded before it (for one player,
+ * results arrive in the order the races end; the outbox keeps that order). The user's
+ * aggregates (src/db/bests.ts) change in the same transaction.
+ */
 export async function recordResult(db: Database, result: RaceResult): Promise<{ isPersonalBest: boolean }> {
   const { gameId, userId, keystrokes, ...fields } = result;
-  const previousBest = await bestWpmByUser(db, [userId], result.wordCount);
-  await db.gameResult.upsert({
-    where: { gameId_userId: { gameId, userId } },
-    create: { gameId, userId, ...fields, keystrokes: Uint8Array.from(keystrokes) },
-    update: {},
-  });
-  const isPersonalBest =
-    result.rank !== null && !result.flagged && result.wpm > (previousBest.get(userId) ?? 0);
-  return { isPersonalBest };
+  return db.$transaction(
+    async (tx) => {
+      // One result per user at a time: concurrent results of one player (and a guest's races
+      // moving into an account, src/db/accounts.ts) queue on this lock, so each compares itself
+      // with the best of all that were recorded before it.
+      const [user] = await tx.$queryRaw<Array<{ guest: boolean }>>`
+        SELECT guest FROM users WHERE id = ${userId}::uuid FOR NO KEY UPDATE`;
+      const stored = await tx.gameResult.findUnique({
+        where: { gameId_userId: { gameId, userId } },
+        select: { isPersonalBest: true },
+      });
+      if (stored) return stored;
+      const best = await personalBestWpm(tx, userId, result.wordCount);
+      const isPersonalBest =
+        result.rank !== null && !result.flagged && (best === undefined || result.wpm > best);
+      await tx.gameResult.create({
+        data: { gameId, userId, ...fields, keystrokes: Uint8Array.from(keystrokes), isPersonalBest },
+      });
+      // No user row: the insert above has failed on its foreign key already.
+      await countResult(tx, result, user!.guest);
+      return { isPersonalBest };
+    },
+    // Results of one player queue on the lock above; give a burst of them room to wait.
+    { maxWait: 10_000, timeout: 15_000 },
+  );
 }
 
 export async function endGame(db: Database, gameId: string, endedAt: Date): Promise<void> {

@@ -3,6 +3,7 @@ import { Writable } from "node:stream";
 import { SignJWT } from "jose";
 import { createLogger } from "../../src/log.ts";
 import { call, errorOf, signInGuest } from "../support/http.ts";
+import { eventually, Player } from "../support/players.ts";
 import { startTestServer, TEST_JWT_SECRET, type TestServer } from "../support/server.ts";
 
 /** Log lines of the server, parsed, as a test can read them. */
@@ -103,10 +104,13 @@ describe("API conventions", () => {
       assert.deepEqual(answer.body, { ok: true, data: { alive: true } });
     });
 
-    it("GET /readyz checks PostgreSQL", async () => {
+    it("GET /readyz checks the process and PostgreSQL", async () => {
       const answer = await call(server.url, "/readyz");
       assert.equal(answer.status, 200);
-      assert.deepEqual(answer.body, { ok: true, data: { ready: true, checks: { postgres: { ok: true } } } });
+      assert.deepEqual(answer.body, {
+        ok: true,
+        data: { ready: true, degraded: [], checks: { process: { ok: true }, postgres: { ok: true } } },
+      });
     });
   });
 
@@ -137,10 +141,38 @@ describe("readiness with Redis", () => {
       assert.equal(answer.status, 200);
       assert.deepEqual(answer.body, {
         ok: true,
-        data: { ready: true, checks: { postgres: { ok: true }, redis: { ok: true } } },
+        data: {
+          ready: true,
+          degraded: [],
+          checks: { process: { ok: true }, postgres: { ok: true }, redis: { ok: true } },
+        },
       });
     } finally {
       await server.stop();
     }
+  });
+});
+
+describe("readiness while shutting down", () => {
+  it("answers 503 naming the process while a race finishes, so that new players go elsewhere", async function () {
+    this.timeout(20_000);
+    const server = await startTestServer({
+      LOBBY_MAX_PLAYERS: "1",
+      RACE_START_COUNTDOWN_MS: "200",
+      RACE_WORDS: "2",
+    });
+    const solo = await Player.signIn(server.url, "Solo");
+    await solo.queue();
+    await solo.enterRace();
+    const stopping = server.stop();
+    const answer = await eventually("not ready", async () => {
+      const reply = await call(server.url, "/readyz");
+      return reply.status === 503 ? reply : undefined;
+    });
+    assert.match(errorOf(answer).message, /^unreachable: process$/);
+    await solo.waitForRacing();
+    solo.type([...solo.race!.state.words].join(" "));
+    await stopping;
+    assert.ok(solo.finished, "the race ran to its end before the server stopped");
   });
 });

@@ -20,6 +20,10 @@ export async function testConfig(env: Record<string, string | undefined> = {}): 
       DATA_DIR: dataDir,
       JWT_SECRET: TEST_JWT_SECRET,
       LOG_LEVEL: TEST_LOG_LEVEL,
+      // Test players sign in far faster than people do; test/api/rateLimit.test.ts sets its own.
+      AUTH_RATE_LIMIT_PER_MINUTE: "0",
+      API_RATE_LIMIT_PER_MINUTE: "0",
+      USER_RATE_LIMIT_PER_MINUTE: "0",
       ...env,
     }),
   );

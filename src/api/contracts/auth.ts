@@ -13,3 +13,19 @@ export type SignInResponse = z.infer<typeof signInResponse>;
 
 export const meResponse = z.object({ user: publicUser });
 export type MeResponse = z.infer<typeof meResponse>;
+
+/** A sign-in provider, for the web client's "Sign in with …" buttons. */
+export const providerResponse = z.object({ id: z.string(), name: z.string() });
+export const providersResponse = z.array(providerResponse);
+export type ProvidersResponse = z.infer<typeof providersResponse>;
+
+export const providerParams = z.object({
+  provider: z.string().regex(/^[a-z][a-z0-9]{0,31}$/, { error: "must be a provider id" }),
+});
+
+/** POST /refresh answers like a sign-in: the account and a fresh access token. */
+export const refreshResponse = signInResponse;
+export type RefreshResponse = SignInResponse;
+
+export const signOutResponse = z.object({ signedOut: z.literal(true) });
+export type SignOutResponse = z.infer<typeof signOutResponse>;

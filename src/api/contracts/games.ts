@@ -46,6 +46,8 @@ export const rankingEntry = z.object({
   acc: z.number(),
   accRaw: z.number(),
   finishedAt: z.iso.datetime().nullable(),
+  /** the best of this player's finished races of this length, at the time it was run */
+  isPersonalBest: z.boolean(),
 });
 export const resultResponse = z.object({
   gameId: z.uuid(),

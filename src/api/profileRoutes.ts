@@ -1,0 +1,87 @@
+/**
+ * Profiles: the signed-in player's own under /api/v1/profile, anyone's under
+ * /api/v1/users/:userId, with the same reads and shapes (src/db/profiles.ts).
+ */
+import { type Request, type Response, Router } from "express";
+import type { TokenService } from "../auth/tokens.ts";
+import type { Database } from "../db/prisma.ts";
+import { personalBests, profileStatistics, resultGraph, resultHistory } from "../db/profiles.ts";
+import { findUser } from "../db/users.ts";
+import { ApiErrorCode } from "../protocol.ts";
+import { requireUser, signedInUser } from "./authenticate.ts";
+import {
+  type GraphResponse,
+  graphQuery,
+  type HistoryResponse,
+  historyQuery,
+  type PersonalBestsResponse,
+  type PublicUserResponse,
+  type StatisticsResponse,
+  userParams,
+} from "./contracts/profile.ts";
+import { ApiError } from "./errors.ts";
+import { sendData } from "./respond.ts";
+import { parseInput } from "./validate.ts";
+
+export function profileRoutes(deps: { db: Database; tokens: TokenService }): Router {
+  const router = Router();
+  const whoseParam = (req: Request) => parseInput(userParams, req.params, "params").userId;
+
+  router.use(
+    "/profile",
+    requireUser(deps.tokens),
+    profileReads(deps.db, (_req, res) => signedInUser(res).id),
+  );
+
+  router.get("/users/:userId", async (req, res) => {
+    const user = found(await findUser(deps.db, whoseParam(req)));
+    sendData<PublicUserResponse>(res, 200, { user });
+  });
+  router.use("/users/:userId", profileReads(deps.db, whoseParam));
+
+  return router;
+}
+
+/** The profile of the user `whose` names (validating the request's path). */
+function profileReads(db: Database, whose: (req: Request, res: Response) => string): Router {
+  const router = Router({ mergeParams: true });
+
+  router.get("/statistics", async (req, res) => {
+    const statistics = found(await profileStatistics(db, whose(req, res)));
+    sendData<StatisticsResponse>(res, 200, statistics);
+  });
+
+  router.get("/graph", async (req, res) => {
+    const userId = whose(req, res);
+    const { last } = parseInput(graphQuery, req.query, "query");
+    const races = found(await resultGraph(db, userId, last));
+    sendData<GraphResponse>(res, 200, races.map(withIsoTime));
+  });
+
+  router.get("/history", async (req, res) => {
+    const userId = whose(req, res);
+    const { page, size } = parseInput(historyQuery, req.query, "query");
+    const history = found(await resultHistory(db, userId, page, size));
+    sendData<HistoryResponse>(res, 200, { ...history, data: history.data.map(withIsoTime) });
+  });
+
+  router.get("/personal-bests", async (req, res) => {
+    const bests = found(await personalBests(db, whose(req, res)));
+    const words = Object.fromEntries(
+      Object.entries(bests).map(([count, best]) => [count, best && withIsoTime(best)]),
+    ) as PersonalBestsResponse["words"];
+    sendData<PersonalBestsResponse>(res, 200, { words });
+  });
+
+  return router;
+}
+
+function found<T>(value: T | null): T {
+  if (value === null) throw new ApiError(404, ApiErrorCode.USER_NOT_FOUND, "no user with this id");
+  return value;
+}
+
+const withIsoTime = <T extends { finishedAt: Date }>(row: T) => ({
+  ...row,
+  finishedAt: row.finishedAt.toISOString(),
+});

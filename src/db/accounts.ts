@@ -1,0 +1,117 @@
+/**
+ * Registered accounts: found or created by the identity a provider vouches for, and the one-time
+ * move of a guest's races into the account the guest signed in to.
+ */
+import { rebuildAggregates } from "./bests.ts";
+import { Prisma } from "./generated/client.ts";
+import type { Database } from "./prisma.ts";
+import type { UserRecord } from "./users.ts";
+
+export interface ProviderIdentity {
+  /** the configured provider id, e.g. "google" */
+  provider: string;
+  /** the provider's id for the person; stays in the database */
+  subject: string;
+  /** the display name the provider gives now; undefined keeps the account's name */
+  name: string | undefined;
+}
+
+const userFields = { id: true, name: true, guest: true } as const;
+
+/**
+ * The account of this identity, its name refreshed from the provider; created on first sign-in
+ * (`fallbackName` when the provider gives no name).
+ */
+export async function signInAccount(
+  db: Database,
+  identity: ProviderIdentity,
+  fallbackName: string,
+  now = new Date(),
+): Promise<UserRecord & { created: boolean }> {
+  const key = { provider: identity.provider, subject: identity.subject };
+  const attempt = () =>
+    db.$transaction(async (tx) => {
+      const known = await tx.userIdentity.findUnique({ where: { provider_subject: key } });
+      if (known) {
+        await tx.userIdentity.update({ where: { provider_subject: key }, data: { lastSignInAt: now } });
+        const user = await tx.user.update({
+          where: { id: known.userId },
+          data: identity.name === undefined ? {} : { name: identity.name },
+          select: userFields,
+        });
+        return { ...user, created: false };
+      }
+      const user = await tx.user.create({
+        data: {
+          name: identity.name ?? fallbackName,
+          guest: false,
+          identities: { create: { ...key, createdAt: now, lastSignInAt: now } },
+        },
+        select: userFields,
+      });
+      return { ...user, created: true };
+    });
+  try {
+    return await attempt();
+  } catch (error) {
+    // The same first sign-in completing twice at once (two tabs): the loser's transaction rolled
+    // back whole, and the account the winner created is found on the second try.
+    if (!isUniqueViolation(error)) throw error;
+    return attempt();
+  }
+}
+
+export interface GuestMerge {
+  /** false: nothing happened (already merged, not a guest, no such user, …) */
+  merged: boolean;
+  /** results moved to the account (a race both played keeps the account's result) */
+  movedResults: number;
+}
+
+/**
+ * Moves a guest's races into a registered account, once: the guest is then marked merged, and
+ * its access tokens stop working (src/auth/tokens.ts). Concurrent calls for the same guest move
+ * its results exactly once; the others answer `merged: false`.
+ *
+ * A race both the guest and the account played keeps the account's result; the guest's stays
+ * on the merged guest, so that race's ranking is unchanged. Both users' statistics, personal
+ * bests and leaderboard rows (src/db/bests.ts) are recomputed in the same transaction.
+ */
+export function mergeGuestInto(
+  db: Database,
+  guestId: string,
+  accountId: string,
+  now = new Date(),
+): Promise<GuestMerge> {
+  const nothing: GuestMerge = { merged: false, movedResults: 0 };
+  if (guestId === accountId) return Promise.resolve(nothing);
+  return db.$transaction(async (tx) => {
+    // Both users locked, always in the same order, so merges of two guests into one account (or
+    // a guest into two accounts) run one after the other instead of deadlocking. The locks also
+    // hold off results being written for either user until the move is done.
+    const users = await tx.$queryRaw<Array<{ id: string; guest: boolean; merged_into: string | null }>>`
+      SELECT id::text, guest, merged_into::text FROM users
+      WHERE id IN (${guestId}::uuid, ${accountId}::uuid)
+      ORDER BY id FOR UPDATE`;
+    const guest = users.find((user) => user.id === guestId);
+    const account = users.find((user) => user.id === accountId);
+    if (!guest?.guest || guest.merged_into !== null || !account || account.guest) return nothing;
+    const movedResults = await tx.$executeRaw`
+      UPDATE game_results SET user_id = ${accountId}::uuid
+      WHERE user_id = ${guestId}::uuid
+        AND game_id NOT IN (SELECT game_id FROM game_results WHERE user_id = ${accountId}::uuid)`;
+    if (movedResults > 0) await rebuildAggregates(tx, [guestId, accountId]);
+    await tx.user.update({ where: { id: guestId }, data: { mergedIntoId: accountId, mergedAt: now } });
+    return { merged: true, movedResults };
+  });
+}
+
+/** Whether this user is a guest whose races moved into an account. */
+export async function isMergedGuest(db: Database, userId: string): Promise<boolean> {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { mergedIntoId: true } });
+  return user?.mergedIntoId != null;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+}

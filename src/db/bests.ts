@@ -1,0 +1,129 @@
+/**
+ * The aggregates behind profiles and leaderboards, so that every read is a handful of index
+ * lookups however many races there are:
+ *
+ * - `best_results`: a user's best result per word count, of all time (the personal best) and of
+ *   each UTC day and each ISO week (one leaderboard each). Finished, unflagged races only.
+ * - `user_stats`: running totals of a user's finished races (flagged ones included: they are
+ *   the player's races; a flag only keeps a result off personal bests and leaderboards).
+ *
+ * The best of several results is the highest wpm, then the higher accuracy, then the earlier
+ * finish, then the smaller game id (so that it is always one result).
+ *
+ * `countResult` adds one result in the transaction that records it (src/db/races.ts), with the
+ * user's row locked; `rebuildAggregates` recomputes both tables from game_results (after the
+ * seed's bulk load, after a guest's races move into an account). The migration that created the
+ * tables backfills them with the same SQL.
+ */
+import { Prisma } from "./generated/client.ts";
+import type { RaceResult } from "./races.ts";
+
+/** What the aggregates need of a database: Prisma's client, an open transaction, or the seed's. */
+export interface Queries {
+  $queryRaw<T = unknown>(query: TemplateStringsArray, ...values: unknown[]): PromiseLike<T>;
+  $executeRaw(query: TemplateStringsArray, ...values: unknown[]): PromiseLike<number>;
+}
+
+export type BestPeriod = "all" | "day" | "week";
+
+/** `period_start` of the all-time rows. */
+export const ALL_TIME_START = "1970-01-01";
+
+/**
+ * The period holding `at`: its UTC day, the Monday of its ISO week (weeks start on Monday, UTC),
+ * or ALL_TIME_START, as YYYY-MM-DD.
+ */
+export function periodStart(period: BestPeriod, at: Date): string {
+  if (period === "all") return ALL_TIME_START;
+  const day = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+  if (period === "week") day.setUTCDate(day.getUTCDate() - ((day.getUTCDay() + 6) % 7));
+  return day.toISOString().slice(0, 10);
+}
+
+/** The highest wpm of the user's finished, unflagged races of this length; undefined when none. */
+export async function personalBestWpm(db: Queries, userId: string, wordCount: number) {
+  const rows = await db.$queryRaw<Array<{ wpm: number }>>`
+    SELECT wpm FROM best_results
+    WHERE user_id = ${userId}::uuid AND period = 'all' AND word_count = ${wordCount}
+      AND period_start = ${ALL_TIME_START}::date`;
+  return rows[0]?.wpm;
+}
+
+/**
+ * Adds a newly recorded result to its user's aggregates. Call it once per result, in the
+ * transaction that inserts it, with the user's row locked (concurrent results of one user then
+ * add up one after the other).
+ */
+export async function countResult(db: Queries, result: RaceResult, guest: boolean): Promise<void> {
+  if (result.rank === null) return;
+  await db.$executeRaw`
+    INSERT INTO user_stats AS s (user_id, races, races_won, wpm_centis, acc_centis, typing_ms)
+    VALUES (${result.userId}::uuid, 1, ${result.rank === 1 ? 1 : 0}, ${centis(result.wpm)},
+            ${centis(result.acc)}, ${result.durationMs})
+    ON CONFLICT (user_id) DO UPDATE SET
+      races = s.races + 1,
+      races_won = s.races_won + excluded.races_won,
+      wpm_centis = s.wpm_centis + excluded.wpm_centis,
+      acc_centis = s.acc_centis + excluded.acc_centis,
+      typing_ms = s.typing_ms + excluded.typing_ms`;
+  const { userId, gameId, wordCount, wpm, wpmRaw, acc, accRaw, finishedAt } = result;
+  if (result.flagged || finishedAt === null) return;
+  const row = (period: BestPeriod) =>
+    Prisma.sql`(${userId}::uuid, ${period}, ${periodStart(period, finishedAt)}::date, ${wordCount},
+      ${gameId}::uuid, ${wpm}::float8, ${wpmRaw}::float8, ${acc}::float8, ${accRaw}::float8,
+      ${finishedAt}::timestamptz, ${guest})`;
+  // The guard keeps the better of the stored best and this result (the order described above).
+  await db.$executeRaw`
+    INSERT INTO best_results AS b
+      (user_id, period, period_start, word_count, game_id, wpm, wpm_raw, acc, acc_raw, finished_at, guest)
+    VALUES ${Prisma.join([row("all"), row("day"), row("week")])}
+    ON CONFLICT (user_id, period, word_count, period_start) DO UPDATE SET
+      game_id = excluded.game_id, wpm = excluded.wpm, wpm_raw = excluded.wpm_raw,
+      acc = excluded.acc, acc_raw = excluded.acc_raw, finished_at = excluded.finished_at
+    WHERE (excluded.wpm, excluded.acc, b.finished_at, b.game_id)
+        > (b.wpm, b.acc, excluded.finished_at, excluded.game_id)`;
+}
+
+/**
+ * Recomputes the aggregates of these users (of everyone when `userIds` is undefined) from
+ * game_results, replacing what was there. Run it in a transaction that holds the users' rows
+ * locked, or with no results being written (the seed).
+ */
+export async function rebuildAggregates(db: Queries, userIds?: readonly string[]): Promise<void> {
+  const only = (column: Prisma.Sql) =>
+    userIds === undefined ? Prisma.empty : Prisma.sql`AND ${column} = ANY(${[...userIds]}::uuid[])`;
+  await db.$executeRaw`DELETE FROM user_stats WHERE true ${only(Prisma.sql`user_id`)}`;
+  await db.$executeRaw`DELETE FROM best_results WHERE true ${only(Prisma.sql`user_id`)}`;
+  await db.$executeRaw`
+    INSERT INTO user_stats (user_id, races, races_won, wpm_centis, acc_centis, typing_ms)
+    SELECT user_id, count(*), count(*) FILTER (WHERE rank = 1),
+           sum(round(wpm * 100))::bigint, sum(round(acc * 100))::bigint, sum(duration_ms)
+    FROM game_results
+    WHERE rank IS NOT NULL ${only(Prisma.sql`user_id`)}
+    GROUP BY user_id`;
+  // A period at a time: three smaller sorts rather than one of everything.
+  for (const [period, start] of Object.entries(PERIOD_STARTS)) {
+    await db.$executeRaw`
+      INSERT INTO best_results
+        (user_id, period, period_start, word_count, game_id, wpm, wpm_raw, acc, acc_raw, finished_at, guest)
+      SELECT DISTINCT ON (r.user_id, r.word_count, r.start)
+             r.user_id, ${period}::text, r.start, r.word_count, r.game_id, r.wpm, r.wpm_raw, r.acc, r.acc_raw,
+             r.finished_at, u.guest
+      FROM (
+        SELECT r.*, ${start} AS start FROM game_results AS r
+        WHERE r.rank IS NOT NULL AND r.finished_at IS NOT NULL AND NOT r.flagged ${only(Prisma.sql`r.user_id`)}
+      ) AS r
+      JOIN users AS u ON u.id = r.user_id
+      ORDER BY r.user_id, r.word_count, r.start, r.wpm DESC, r.acc DESC, r.finished_at, r.game_id`;
+  }
+}
+
+/** Each period's start for a result `r`, as periodStart computes it. */
+const PERIOD_STARTS: Record<BestPeriod, Prisma.Sql> = {
+  all: Prisma.sql`${ALL_TIME_START}::date`,
+  day: Prisma.sql`(r.finished_at AT TIME ZONE 'UTC')::date`,
+  week: Prisma.sql`date_trunc('week', r.finished_at AT TIME ZONE 'UTC')::date`,
+};
+
+/** wpm and accuracy have two decimals: in hundredths they add up exactly. */
+const centis = (value: number) => Math.round(value * 100);

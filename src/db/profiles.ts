@@ -1,0 +1,180 @@
+/**
+ * A player's profile: statistics, the wpm graph, the race history and the personal bests. Each
+ * read is one query over indexes (game_results_user_timeline_idx, user_stats, best_results), and
+ * answers null when there is no such user. Only finished races (rank not null) count.
+ */
+import { ALL_TIME_START } from "./bests.ts";
+import type { Database } from "./prisma.ts";
+
+/** The text lengths (words per race) that have personal bests and leaderboards. */
+export const WORD_BUCKETS = [10, 25, 50, 100] as const;
+export type WordBucket = (typeof WORD_BUCKETS)[number];
+
+export interface ProfileStatistics {
+  totalGames: number;
+  /** the best finished, unflagged race: highest wpm, then accuracy, then the earlier one */
+  wpmBest: number;
+  accOfBest: number;
+  bestGameId: string | null;
+  /** over the last 10 finished races, by time */
+  wpmAvg10: number;
+  accAvg10: number;
+  wpmAvgAll: number;
+  accAvgAll: number;
+  racesWon: number;
+  timeTypingSeconds: number;
+}
+
+export interface RaceFigures {
+  gameId: string;
+  wpm: number;
+  wpmRaw: number;
+  acc: number;
+  accRaw: number;
+  rank: number;
+  finishedAt: Date;
+}
+
+export interface HistoryPage {
+  total: number;
+  page: number;
+  size: number;
+  hasPrev: boolean;
+  hasNext: boolean;
+  data: Array<RaceFigures & { playerCount: number }>;
+}
+
+export interface PersonalBest {
+  gameId: string;
+  wpm: number;
+  wpmRaw: number;
+  acc: number;
+  accRaw: number;
+  finishedAt: Date;
+}
+
+/** Averages are rounded to 2 decimals from exact sums in hundredths (wpm and acc have 2 decimals). */
+export async function profileStatistics(db: Database, userId: string): Promise<ProfileStatistics | null> {
+  const rows = await db.$queryRaw<
+    Array<Omit<ProfileStatistics, "bestGameId"> & { bestGameId: string | null }>
+  >`
+    SELECT
+      coalesce(s.races, 0)::int AS "totalGames",
+      coalesce(best.wpm, 0) AS "wpmBest",
+      coalesce(best.acc, 0) AS "accOfBest",
+      best.game_id::text AS "bestGameId",
+      coalesce(round(recent.wpm_centis / recent.races) / 100, 0)::float8 AS "wpmAvg10",
+      coalesce(round(recent.acc_centis / recent.races) / 100, 0)::float8 AS "accAvg10",
+      coalesce(round(s.wpm_centis::numeric / s.races) / 100, 0)::float8 AS "wpmAvgAll",
+      coalesce(round(s.acc_centis::numeric / s.races) / 100, 0)::float8 AS "accAvgAll",
+      coalesce(s.races_won, 0)::int AS "racesWon",
+      coalesce(s.typing_ms / 1000.0, 0)::float8 AS "timeTypingSeconds"
+    FROM users AS u
+    LEFT JOIN user_stats AS s ON s.user_id = u.id
+    LEFT JOIN LATERAL (
+      SELECT game_id, wpm, acc FROM best_results
+      WHERE user_id = u.id AND period = 'all'
+      ORDER BY wpm DESC, acc DESC, finished_at, game_id
+      LIMIT 1
+    ) AS best ON true
+    LEFT JOIN LATERAL (
+      SELECT nullif(count(*), 0)::numeric AS races,
+             sum(round(last.wpm * 100))::numeric AS wpm_centis,
+             sum(round(last.acc * 100))::numeric AS acc_centis
+      FROM (
+        SELECT wpm, acc FROM game_results
+        WHERE user_id = u.id AND finished_at IS NOT NULL AND rank IS NOT NULL
+        ORDER BY finished_at DESC, game_id DESC
+        LIMIT 10
+      ) AS last
+    ) AS recent ON true
+    WHERE u.id = ${userId}::uuid`;
+  return rows[0] ?? null;
+}
+
+/** The last `last` finished races, oldest first. */
+export async function resultGraph(db: Database, userId: string, last: number): Promise<RaceFigures[] | null> {
+  // Up to 1000 rows: times come as epoch milliseconds, which both drivers turn into numbers far
+  // faster than timestamps into Dates.
+  const rows = await db.$queryRaw<Array<Nullable<Omit<RaceFigures, "finishedAt"> & { finishedAt: number }>>>`
+    SELECT r.game_id::text AS "gameId", r.wpm, r.wpm_raw AS "wpmRaw", r.acc, r.acc_raw AS "accRaw",
+           r.rank, (extract(epoch FROM r.finished_at) * 1000)::float8 AS "finishedAt"
+    FROM users AS u
+    LEFT JOIN LATERAL (
+      SELECT game_id, wpm, wpm_raw, acc, acc_raw, rank, finished_at FROM game_results
+      WHERE user_id = u.id AND finished_at IS NOT NULL AND rank IS NOT NULL
+      ORDER BY finished_at DESC, game_id DESC
+      LIMIT ${last}
+    ) AS r ON true
+    WHERE u.id = ${userId}::uuid
+    ORDER BY r.finished_at, r.game_id`;
+  if (rows.length === 0) return null;
+  const races: RaceFigures[] = [];
+  for (const { finishedAt, ...row } of rows) {
+    if (row.gameId !== null)
+      races.push({ ...(row as Omit<RaceFigures, "finishedAt">), finishedAt: new Date(finishedAt!) });
+  }
+  return races;
+}
+
+/** Finished races newest first, `size` per page; pages start at 1. */
+export async function resultHistory(
+  db: Database,
+  userId: string,
+  page: number,
+  size: number,
+): Promise<HistoryPage | null> {
+  const rows = await db.$queryRaw<Array<{ total: number } & Nullable<RaceFigures & { playerCount: number }>>>`
+    SELECT coalesce(s.races, 0)::int AS total,
+           r.game_id::text AS "gameId", r.wpm, r.wpm_raw AS "wpmRaw", r.acc, r.acc_raw AS "accRaw",
+           r.rank, r.finished_at AS "finishedAt", g.player_count AS "playerCount"
+    FROM users AS u
+    LEFT JOIN user_stats AS s ON s.user_id = u.id
+    LEFT JOIN LATERAL (
+      SELECT game_id, wpm, wpm_raw, acc, acc_raw, rank, finished_at FROM game_results
+      WHERE user_id = u.id AND finished_at IS NOT NULL AND rank IS NOT NULL
+      ORDER BY finished_at DESC, game_id DESC
+      OFFSET ${(page - 1) * size}
+      LIMIT ${size}
+    ) AS r ON true
+    LEFT JOIN games AS g ON g.id = r.game_id
+    WHERE u.id = ${userId}::uuid
+    ORDER BY r.finished_at DESC, r.game_id DESC`;
+  const [first] = rows;
+  if (!first) return null;
+  return {
+    total: first.total,
+    page,
+    size,
+    hasPrev: page > 1,
+    hasNext: page * size < first.total,
+    data: rows
+      .filter((row) => row.gameId !== null)
+      .map(({ total: _, ...row }) => row as RaceFigures & { playerCount: number }),
+  };
+}
+
+/** The best finished, unflagged race per word bucket (null where the player has none). */
+export async function personalBests(
+  db: Database,
+  userId: string,
+): Promise<Record<WordBucket, PersonalBest | null> | null> {
+  const rows = await db.$queryRaw<Array<{ words: WordBucket } & Nullable<PersonalBest>>>`
+    SELECT w.words, b.game_id::text AS "gameId", b.wpm, b.wpm_raw AS "wpmRaw", b.acc, b.acc_raw AS "accRaw",
+           b.finished_at AS "finishedAt"
+    FROM users AS u
+    CROSS JOIN unnest(${[...WORD_BUCKETS]}::int[]) AS w (words)
+    LEFT JOIN best_results AS b
+      ON b.user_id = u.id AND b.period = 'all' AND b.word_count = w.words
+     AND b.period_start = ${ALL_TIME_START}::date
+    WHERE u.id = ${userId}::uuid`;
+  if (rows.length === 0) return null;
+  const bests = Object.fromEntries(WORD_BUCKETS.map((words) => [words, null])) as Record<
+    WordBucket,
+    PersonalBest | null
+  >;
+  for (const { words, ...best } of rows) if (best.gameId !== null) bests[words] = best as PersonalBest;
+  return bests;
+}
+
+type Nullable<T> = { [K in keyof T]: T[K] | null };

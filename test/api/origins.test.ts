@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { call, errorOf } from "../support/http.ts";
+import { startTestServer, type TestServer } from "../support/server.ts";
+
+const WEB_APP = "https://play.typephoon.example";
+const EVIL = "https://evil.example";
+
+describe("which web pages may use the server (CORS, CSRF) and its security headers", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ CORS_ORIGINS: `${WEB_APP}, http://localhost:5173` });
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  const preflight = (path: string, origin: string) =>
+    fetch(`${server.url}${path}`, {
+      method: "OPTIONS",
+      headers: {
+        origin,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type",
+      },
+    });
+
+  describe("CORS", () => {
+    it("lets the allow-listed web app call the API with credentials", async () => {
+      const answer = await preflight("/api/v1/auth/refresh", WEB_APP);
+      assert.equal(answer.status, 204);
+      assert.equal(answer.headers.get("access-control-allow-origin"), WEB_APP);
+      assert.equal(answer.headers.get("access-control-allow-credentials"), "true");
+      assert.match(answer.headers.get("access-control-allow-methods") ?? "", /POST/);
+
+      const response = await fetch(`${server.url}/api/v1/auth/providers`, { headers: { origin: WEB_APP } });
+      assert.equal(response.headers.get("access-control-allow-origin"), WEB_APP);
+      assert.match(response.headers.get("access-control-expose-headers") ?? "", /X-Request-Id/);
+    });
+
+    it("gives any other origin no CORS header at all, on the API and on Colyseus's matchmaking routes", async () => {
+      for (const path of ["/api/v1/auth/refresh", "/matchmake/joinOrCreate/lobby"]) {
+        const answer = await preflight(path, EVIL);
+        assert.equal(answer.headers.get("access-control-allow-origin"), null, path);
+        assert.equal(answer.headers.get("access-control-allow-credentials"), null, path);
+      }
+      const response = await fetch(`${server.url}/api/v1/auth/providers`, { headers: { origin: EVIL } });
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get("access-control-allow-origin"), null);
+    });
+  });
+
+  describe("CSRF", () => {
+    it("refuses a state-changing request from another site's page with 403 ORIGIN_NOT_ALLOWED", async () => {
+      for (const path of ["/api/v1/auth/guest", "/api/v1/auth/refresh", "/api/v1/auth/logout"]) {
+        const answer = await call(server.url, path, { method: "POST", json: {}, headers: { origin: EVIL } });
+        assert.equal(answer.status, 403, path);
+        assert.equal(errorOf(answer).code, "ORIGIN_NOT_ALLOWED");
+        assert.equal(answer.headers.get("set-cookie"), null, "nothing was signed in or out");
+      }
+      const noOrigin = await call(server.url, "/api/v1/auth/logout", {
+        method: "POST",
+        headers: { "sec-fetch-site": "cross-site" },
+      });
+      assert.equal(noOrigin.status, 403, "a browser that hides Origin still says the request is cross-site");
+    });
+
+    it("accepts them from the server's own pages, the allow-list, and clients that are not browsers", async () => {
+      const origins = [server.url, WEB_APP, "http://localhost:5173", undefined];
+      for (const origin of origins) {
+        const headers: Record<string, string> = origin ? { origin } : {};
+        const answer = await call(server.url, "/api/v1/auth/guest", { method: "POST", json: {}, headers });
+        assert.equal(answer.status, 201, String(origin));
+      }
+    });
+
+    it("lets safe requests through from anywhere (reading is what CORS governs)", async () => {
+      const answer = await call(server.url, "/api/v1/auth/providers", { headers: { origin: EVIL } });
+      assert.equal(answer.status, 200);
+    });
+  });
+
+  it("sends the usual security headers (helmet)", async () => {
+    const response = await fetch(`${server.url}/api/v1/auth/providers`);
+    assert.equal(response.headers.get("x-content-type-options"), "nosniff");
+    assert.equal(response.headers.get("x-frame-options"), "SAMEORIGIN");
+    assert.match(response.headers.get("content-security-policy") ?? "", /default-src 'self'/);
+    assert.match(response.headers.get("strict-transport-security") ?? "", /max-age=/);
+    assert.equal(response.headers.get("referrer-policy"), "no-referrer");
+    assert.equal(response.headers.get("x-powered-by"), null);
+  });
+});

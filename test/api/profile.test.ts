@@ -1,0 +1,235 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import type {
+  GraphResponse,
+  HistoryResponse,
+  PersonalBestsResponse,
+  StatisticsResponse,
+} from "../../src/api/contracts/profile.ts";
+import { createTokenService } from "../../src/auth/tokens.ts";
+import { createDatabase, type Database } from "../../src/db/prisma.ts";
+import { testDatabaseUrl } from "../hooks.ts";
+import { call, dataOf, errorOf, signInGuest } from "../support/http.ts";
+import {
+  graphOf,
+  historyOf,
+  newPlayer,
+  type Player,
+  personalBestsOf,
+  type Race,
+  race,
+  record,
+  seededRandom,
+  statisticsOf,
+  variedRaces,
+} from "../support/profiles.ts";
+import { startTestServer, TEST_JWT_SECRET, type TestServer } from "../support/server.ts";
+
+describe("profiles: /api/v1/profile/* and /api/v1/users/:userId/*", () => {
+  let server: TestServer;
+  let db: Database;
+  const tokens = createTokenService(TEST_JWT_SECRET);
+  const tokenOf = async (player: Player) => (await tokens.issueAccessToken(player, 3600)).token;
+
+  before(async () => {
+    server = await startTestServer();
+    db = createDatabase(testDatabaseUrl());
+  });
+  after(async () => {
+    await db?.$disconnect();
+    await server?.stop();
+  });
+
+  const get = <T>(path: string, token?: string) => call<T>(server.url, path, token ? { token } : {});
+  /** The same read of a player's profile, by id and as their own: both must answer alike. */
+  async function readBoth<T>(player: Player, path: string): Promise<T> {
+    const theirs = dataOf(await get<T>(`/api/v1/users/${player.id}/${path}`));
+    const own = dataOf(await get<T>(`/api/v1/profile/${path}`, await tokenOf(player)));
+    assert.deepEqual(own, theirs, `${path}: own and public profile agree`);
+    return theirs;
+  }
+  async function recordAll(races: readonly Race[]) {
+    for (const one of races) await record(db, one);
+  }
+
+  describe("a player with 80 races of every kind", () => {
+    let ada: Player;
+    let races: Race[];
+    before(async () => {
+      ada = await newPlayer(db, "Ada", false);
+      races = variedRaces(ada.id, 80, seededRandom(1));
+      // Written in another order than they finished: every read orders by time.
+      await recordAll([...races].reverse());
+    });
+
+    it("has statistics that match a reckoning of her races", async () => {
+      const expected = statisticsOf(races);
+      assert.ok(expected.totalGames > 50 && expected.totalGames < 80, "some did not finish");
+      assert.deepEqual(await readBoth<StatisticsResponse>(ada, "statistics"), expected);
+    });
+
+    it("graphs her last N finished races, oldest first, 10 by default", async () => {
+      assert.deepEqual(await readBoth<GraphResponse>(ada, "graph"), graphOf(races, 10));
+      for (const last of [1, 10, 37, 100, 500, 1000]) {
+        const graph = await readBoth<GraphResponse>(ada, `graph?last=${last}`);
+        assert.deepEqual(graph, graphOf(races, last), `last=${last}`);
+      }
+    });
+
+    it("pages through her history, newest first, with each race's number of players", async () => {
+      assert.deepEqual(await readBoth<HistoryResponse>(ada, "history"), historyOf(races, 1, 50));
+      for (const [page, size] of [
+        [1, 50],
+        [2, 50],
+        [1, 7],
+        [3, 7],
+        [10, 7],
+        [1, 1],
+      ] as const) {
+        const answer = await readBoth<HistoryResponse>(ada, `history?page=${page}&size=${size}`);
+        assert.deepEqual(answer, historyOf(races, page, size), `page ${page} of ${size}`);
+      }
+    });
+
+    it("lists her personal best per text length, null where she has none", async () => {
+      const expected = personalBestsOf(races);
+      assert.deepEqual(await readBoth<PersonalBestsResponse>(ada, "personal-bests"), expected);
+      assert.ok(Object.values(expected.words).every((best) => best !== null));
+    });
+  });
+
+  describe("history pages", () => {
+    let page: (query: string) => Promise<HistoryResponse>;
+    let races: Race[];
+    before(async () => {
+      const grace = await newPlayer(db, "Grace", true);
+      races = Array.from({ length: 6 }, (_, i) =>
+        race(grace.id, { wpm: 50 + i, finishedAt: new Date(Date.UTC(2025, 2, 10, 12, i)) }),
+      );
+      await recordAll([...races, race(grace.id, { rank: null })]);
+      page = async (query) =>
+        dataOf(await get<HistoryResponse>(`/api/v1/users/${grace.id}/history?${query}`));
+    });
+
+    it("fit in exactly one page", async () => {
+      const one = await page("size=6");
+      assert.deepEqual(
+        { ...one, data: one.data.length },
+        { total: 6, page: 1, size: 6, hasPrev: false, hasNext: false, data: 6 },
+      );
+    });
+
+    it("end with a partial last page", async () => {
+      const first = await page("page=1&size=4");
+      const last = await page("page=2&size=4");
+      assert.deepEqual([first.hasPrev, first.hasNext, first.data.length], [false, true, 4]);
+      assert.deepEqual([last.hasPrev, last.hasNext, last.data.length], [true, false, 2]);
+      assert.deepEqual(
+        [...first.data, ...last.data].map((row) => row.wpm),
+        [55, 54, 53, 52, 51, 50],
+        "newest first, each once",
+      );
+    });
+
+    it("past the end are empty, with nothing next", async () => {
+      assert.deepEqual(await page("page=3&size=4"), {
+        total: 6,
+        page: 3,
+        size: 4,
+        hasPrev: true,
+        hasNext: false,
+        data: [],
+      });
+      assert.deepEqual((await page("page=1000000&size=50")).data, []);
+    });
+  });
+
+  describe("a player who has not raced yet", () => {
+    it("gets zeros and empty lists, not an error", async () => {
+      const { user, accessToken } = await signInGuest(server.url, "Newcomer");
+      const own = (path: string) => get(`/api/v1/profile/${path}`, accessToken).then(dataOf);
+      assert.deepEqual(await own("statistics"), {
+        totalGames: 0,
+        wpmBest: 0,
+        accOfBest: 0,
+        bestGameId: null,
+        wpmAvg10: 0,
+        accAvg10: 0,
+        wpmAvgAll: 0,
+        accAvgAll: 0,
+        racesWon: 0,
+        timeTypingSeconds: 0,
+      });
+      assert.deepEqual(await own("graph?last=1000"), []);
+      assert.deepEqual(await own("history"), {
+        total: 0,
+        page: 1,
+        size: 50,
+        hasPrev: false,
+        hasNext: false,
+        data: [],
+      });
+      assert.deepEqual(await own("personal-bests"), {
+        words: { "10": null, "25": null, "50": null, "100": null },
+      });
+      assert.deepEqual(dataOf(await get(`/api/v1/users/${user.id}`)), { user });
+    });
+
+    it("whose only races did not finish or were flagged has no best, but counts the flagged race", async () => {
+      const tortoise = await newPlayer(db, "Tortoise", true);
+      const races = [
+        race(tortoise.id, { rank: null }),
+        race(tortoise.id, { flagged: true, wpm: 250, rank: 1 }),
+      ];
+      await recordAll(races);
+      const statistics = dataOf(await get<StatisticsResponse>(`/api/v1/users/${tortoise.id}/statistics`));
+      assert.deepEqual(statistics, statisticsOf(races));
+      assert.deepEqual([statistics.totalGames, statistics.wpmBest, statistics.bestGameId], [1, 0, null]);
+    });
+  });
+
+  describe("asking wrongly", () => {
+    const someone = randomUUID();
+
+    it("answers 404 USER_NOT_FOUND for a user who does not exist", async () => {
+      for (const path of ["", "/statistics", "/graph", "/history", "/personal-bests"]) {
+        const answer = await get(`/api/v1/users/${someone}${path}`);
+        assert.equal(answer.status, 404, path);
+        assert.equal(errorOf(answer).code, "USER_NOT_FOUND");
+      }
+    });
+
+    it("answers 422 with details for a malformed user id or query", async () => {
+      const cases: Array<[string, string]> = [
+        [`/api/v1/users/not-a-uuid/statistics`, "params.userId"],
+        [`/api/v1/users/${someone}/graph?last=0`, "query.last"],
+        [`/api/v1/users/${someone}/graph?last=1001`, "query.last"],
+        [`/api/v1/users/${someone}/graph?last=ten`, "query.last"],
+        [`/api/v1/users/${someone}/graph?last=1.5`, "query.last"],
+        [`/api/v1/users/${someone}/graph?last=5&last=6`, "query.last"],
+        [`/api/v1/users/${someone}/graph?lats=5`, "query"],
+        [`/api/v1/users/${someone}/history?page=0`, "query.page"],
+        [`/api/v1/users/${someone}/history?size=51`, "query.size"],
+        [`/api/v1/users/${someone}/history?size=0`, "query.size"],
+        [`/api/v1/users/${someone}/history?page=-1`, "query.page"],
+      ];
+      for (const [path, field] of cases) {
+        const answer = await get(path);
+        assert.equal(answer.status, 422, path);
+        const error = errorOf(answer);
+        assert.equal(error.code, "VALIDATION_ERROR");
+        assert.deepEqual(
+          (error.details as Array<{ path: string }>).map((detail) => detail.path),
+          [field],
+          path,
+        );
+      }
+    });
+
+    it("asks for a sign-in on /api/v1/profile", async () => {
+      const answer = await get("/api/v1/profile/statistics");
+      assert.equal(answer.status, 401);
+      assert.equal(errorOf(answer).code, "UNAUTHORIZED");
+    });
+  });
+});

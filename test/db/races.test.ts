@@ -1,0 +1,170 @@
+import assert from "node:assert/strict";
+import { applyMigrations } from "../../src/db/migrations.ts";
+import { createDatabase, type Database } from "../../src/db/prisma.ts";
+import { bestWpmByUser, recordResult } from "../../src/db/races.ts";
+import { testDatabaseUrl } from "../hooks.ts";
+import {
+  newPlayer,
+  personalBestFlags,
+  type Race,
+  race,
+  record,
+  resultOf,
+  seededRandom,
+  statisticsOf,
+} from "../support/profiles.ts";
+
+describe("race results (src/db/races.ts)", () => {
+  let db: Database;
+  before(async () => {
+    await applyMigrations(testDatabaseUrl());
+    db = createDatabase(testDatabaseUrl());
+  });
+  after(async () => {
+    await db?.$disconnect();
+  });
+
+  const storedFlag = async (one: Race) =>
+    (
+      await db.gameResult.findUniqueOrThrow({
+        where: { gameId_userId: { gameId: one.gameId, userId: one.userId } },
+        select: { isPersonalBest: true },
+      })
+    ).isPersonalBest;
+  const allTimeBest = (userId: string, wordCount: number) =>
+    db.bestResult.findFirst({
+      where: { userId, period: "all", wordCount },
+      select: { gameId: true, wpm: true },
+    });
+
+  describe("recordResult", () => {
+    it("calls a race a personal best only when it beats every earlier finished, unflagged one of its length", async () => {
+      const ada = await newPlayer(db, "Ada", false);
+      const t = (minute: number) => new Date(Date.UTC(2025, 2, 10, 12, minute));
+      const story: Array<[string, Race, boolean]> = [
+        ["her first 25-word race", race(ada.id, { wpm: 50, finishedAt: t(0) }), true],
+        ["slower", race(ada.id, { wpm: 40, finishedAt: t(1) }), false],
+        ["as fast, not faster", race(ada.id, { wpm: 50, acc: 100, finishedAt: t(2) }), false],
+        ["faster but flagged", race(ada.id, { wpm: 90, flagged: true, finishedAt: t(3) }), false],
+        ["faster but not finished", race(ada.id, { wpm: 95, rank: null }), false],
+        ["her first 10-word race", race(ada.id, { wpm: 30, wordCount: 10, finishedAt: t(4) }), true],
+        ["faster than 50, slower than the flagged 90", race(ada.id, { wpm: 55.5, finishedAt: t(5) }), true],
+        ["a hundredth faster", race(ada.id, { wpm: 55.51, rank: 3, finishedAt: t(6) }), true],
+      ];
+      for (const [what, one, expected] of story) {
+        assert.deepEqual(await record(db, one), { isPersonalBest: expected }, what);
+        assert.equal(await storedFlag(one), expected, `${what}: stored`);
+      }
+      assert.deepEqual(
+        story.map(([, , expected]) => expected),
+        personalBestFlags(story.map(([, one]) => one)),
+        "the reckoning agrees",
+      );
+      assert.deepEqual(await allTimeBest(ada.id, 25), { gameId: story[7]![1].gameId, wpm: 55.51 });
+    });
+
+    it("records a result once: writing it again changes nothing and answers as the first time", async () => {
+      const grace = await newPlayer(db, "Grace", true);
+      const first = race(grace.id, { wpm: 70 });
+      assert.deepEqual(await record(db, first), { isPersonalBest: true });
+      await record(db, race(grace.id, { wpm: 80, finishedAt: new Date("2025-03-10T13:00:00Z") }));
+
+      // Replayed from the outbox after the faster race: still the personal best it was.
+      assert.deepEqual(await recordResult(db, resultOf(first)), { isPersonalBest: true });
+      assert.deepEqual(await recordResult(db, resultOf({ ...first, wpm: 200 })), { isPersonalBest: true });
+      const stored = await db.gameResult.findMany({ where: { userId: grace.id }, select: { wpm: true } });
+      assert.deepEqual(stored.map((row) => row.wpm).sort(), [70, 80]);
+      const stats = await db.userStats.findUniqueOrThrow({ where: { userId: grace.id } });
+      assert.equal(stats.races, 2, "counted once");
+    });
+
+    it("keeps personal bests and totals right when 50 results of one player are written at once", async () => {
+      const hare = await newPlayer(db, "Hare", false);
+      const random = seededRandom(50);
+      const races = Array.from({ length: 50 }, (_, i) =>
+        race(hare.id, {
+          wpm: 40 + i + Math.round(random() * 99) / 100,
+          rank: 1 + (i % 3),
+          durationMs: 10_000 + i,
+          finishedAt: new Date(Date.UTC(2025, 2, 10, 12, 0, i)),
+          flagged: i === 49,
+        }),
+      );
+      for (const one of races) {
+        await db.game.create({
+          data: {
+            id: one.gameId,
+            words: ["w"],
+            wordCount: one.wordCount,
+            playerCount: one.playerCount,
+            status: "finished",
+            startsAt: new Date(one.finishedAt!.getTime() - one.durationMs),
+          },
+        });
+      }
+      const shuffled = [...races].sort(() => random() - 0.5);
+      const answers = await Promise.all(shuffled.map((one) => recordResult(db, resultOf(one))));
+
+      for (const [i, one] of shuffled.entries()) {
+        assert.equal(await storedFlag(one), answers[i]!.isPersonalBest, "stored as answered");
+      }
+      const fastest = races[48]!;
+      assert.equal(
+        await storedFlag(fastest),
+        true,
+        "the fastest unflagged race was a personal best when written",
+      );
+      assert.equal(await storedFlag(races[49]!), false, "the flagged one never is");
+      assert.deepEqual(await allTimeBest(hare.id, 25), { gameId: fastest.gameId, wpm: fastest.wpm });
+
+      // Written one after another in some order: each flagged race beat all those written before.
+      const flagged = shuffled.filter((_, i) => answers[i]!.isPersonalBest);
+      assert.ok(flagged.length >= 1);
+      const stats = await db.userStats.findUniqueOrThrow({ where: { userId: hare.id } });
+      const expected = statisticsOf(races);
+      assert.equal(stats.races, expected.totalGames);
+      assert.equal(stats.racesWon, expected.racesWon);
+      assert.equal(Number(stats.typingMs), expected.timeTypingSeconds * 1000);
+      assert.equal(
+        Number(stats.wpmCentis),
+        races.reduce((sum, one) => sum + Math.round(one.wpm * 100), 0),
+      );
+    });
+
+    it("writes a result that did not finish without counting it anywhere", async () => {
+      const tortoise = await newPlayer(db, "Tortoise", true);
+      assert.deepEqual(await record(db, race(tortoise.id, { rank: null, wpm: 12 })), {
+        isPersonalBest: false,
+      });
+      assert.equal(await db.userStats.findUnique({ where: { userId: tortoise.id } }), null);
+      assert.equal(await db.bestResult.count({ where: { userId: tortoise.id } }), 0);
+    });
+
+    it("fails, writing nothing, for a user who does not exist", async () => {
+      const ghost = race("00000000-0000-4000-8000-000000000000");
+      await assert.rejects(record(db, ghost));
+      assert.equal(await db.gameResult.count({ where: { gameId: ghost.gameId } }), 0);
+    });
+  });
+
+  describe("bestWpmByUser", () => {
+    it("answers each player's best finished, unflagged wpm at one length", async () => {
+      const [a, b, c] = await Promise.all([
+        newPlayer(db, "A", true),
+        newPlayer(db, "B", false),
+        newPlayer(db, "C", true),
+      ]);
+      for (const one of [
+        race(a.id, { wpm: 61 }),
+        race(a.id, { wpm: 99, flagged: true }),
+        race(a.id, { wpm: 98, rank: null }),
+        race(a.id, { wpm: 70, wordCount: 50 }),
+        race(b.id, { wpm: 45.5 }),
+      ]) {
+        await record(db, one);
+      }
+      const bests = await bestWpmByUser(db, [a.id, b.id, c.id], 25);
+      assert.deepEqual(Object.fromEntries(bests), { [a.id]: 61, [b.id]: 45.5 });
+    });
+  });
+});
