@@ -4,19 +4,24 @@
  * src/index.ts calls this with the environment's config; the tests call it with their own.
  */
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { RedisDriver } from "@colyseus/redis-driver";
 import { RedisPresence } from "@colyseus/redis-presence";
 import { Redis } from "ioredis";
+import type { ReadinessSources } from "./api/healthRoutes.ts";
 import { createGameServer } from "./app.config.ts";
 import { createTokenService } from "./auth/tokens.ts";
 import type { Config } from "./config.ts";
+import { isMergedGuest } from "./db/accounts.ts";
 import { provideDatabaseServer } from "./db/databaseServer.ts";
+import { durableRaceStore } from "./db/durableRaceStore.ts";
 import { applyMigrations } from "./db/migrations.ts";
+import { fileOutbox, redisOutbox } from "./db/outbox.ts";
 import { createDatabase } from "./db/prisma.ts";
 import { raceStore } from "./db/races.ts";
 import type { Logger } from "./log.ts";
-
-export const SHUTDOWN_DEADLINE_MS = 10_000;
+import { createMetrics, serveMetrics, timedRaceStore } from "./metrics.ts";
+import { startStaleProcessSweeper } from "./rooms/staleProcessSweeper.ts";
 
 export interface RunningServer {
   port: number;
@@ -28,7 +33,9 @@ export interface RunningServer {
 
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
   const cleanups: Array<() => Promise<unknown>> = [];
+  let stopping = false;
   const stopAll = async () => {
+    stopping = true;
     for (const cleanup of cleanups.splice(0).reverse()) {
       await cleanup().catch((error: Error) => log.error({ err: error }, "shutdown step failed"));
     }
@@ -44,47 +51,108 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const db = createDatabase(databaseServer.url);
     cleanups.push(() => db.$disconnect());
 
-    const readiness: Record<string, () => Promise<void>> = {
+    const checks: ReadinessSources["checks"] = {
+      // Shutting down: not ready, so that new players are sent to the other processes.
+      process: async () => {
+        if (stopping) throw new Error("shutting down");
+      },
       postgres: async () => {
         await db.$queryRaw`SELECT 1`;
       },
     };
 
+    const metrics = createMetrics();
     let matchmaking = {};
+    let redis: Redis | undefined;
     if (config.redisUrl) {
-      const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
-      redis.on("error", (error) => log.warn({ err: error }, "redis connection error"));
-      await redis.connect();
-      cleanups.push(() => redis.quit());
-      readiness.redis = async () => {
-        await redis.ping();
+      const client = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+      redis = client;
+      client.on("error", (error) => {
+        metrics.redisError();
+        log.warn({ err: error }, "redis connection error");
+      });
+      await client.connect();
+      cleanups.push(() => client.quit());
+      checks.redis = async () => {
+        await client.ping();
       };
       const presence = new RedisPresence(config.redisUrl);
       // Every concurrent joinOrCreate waits on one subscription per room name: a burst of joins is
       // not a listener leak.
       presence.setMaxListeners(0);
-      matchmaking = { presence, driver: new RedisDriver(config.redisUrl) };
+      // The driver's own connection, with its errors logged (ioredis prints unhandled ones to stderr).
+      const driverClient = new Redis(config.redisUrl);
+      driverClient.on("error", (error) => {
+        metrics.redisError();
+        log.warn({ err: error }, "redis connection error (matchmaking)");
+      });
+      matchmaking = { presence, driver: new RedisDriver(driverClient) };
     }
 
-    const tokens = createTokenService(config.jwtSecret);
+    const outbox = redis ? redisOutbox(redis) : await fileOutbox(path.join(config.dataDir, "outbox.jsonl"));
+    const races = durableRaceStore({
+      store: timedRaceStore(raceStore(db), metrics),
+      onDatabaseError: metrics.databaseError,
+      outbox,
+      databaseIsUp: () =>
+        checks.postgres!().then(
+          () => true,
+          () => false,
+        ),
+      log: log.child({ component: "outbox" }),
+    });
+    // Stopped after the rooms, so that every result of a race that ran to its end is written first.
+    cleanups.push(async () => {
+      await races.flush();
+      races.stop();
+    });
+    metrics.watchOutbox(races.pending);
+    const degraded = async () => {
+      const pending = await races.pending();
+      return pending ? [`${pending} race writes wait in the outbox (${outbox.kind}) for PostgreSQL`] : [];
+    };
+
+    const tokens = createTokenService(config.jwtSecret, {
+      isMergedGuest: (userId) => isMergedGuest(db, userId),
+    });
     const gameServer = createGameServer({
       ...matchmaking,
       log,
-      rooms: { timings: config.game, tokens, races: raceStore(db), log, random: Math.random },
+      rooms: { timings: config.game, tokens, races, log, metrics, random: Math.random },
       publicAddress: config.publicAddress,
       api: {
         db,
         tokens,
         log,
-        readiness,
+        readiness: { checks, degraded },
+        metrics: config.metricsPort === undefined ? metrics.registry : undefined,
+        redis,
         monitorPassword: config.monitorPassword,
         trustProxy: config.trustProxy,
+        raceWords: config.game.raceWords,
+        apiRateLimitPerMinute: config.apiRateLimitPerMinute,
+        auth: {
+          publicUrl: config.publicUrl,
+          webAppUrl: config.webAppUrl,
+          corsOrigins: config.corsOrigins,
+          rateLimitPerMinute: config.authRateLimitPerMinute,
+          providers: config.identityProviders,
+          secret: config.jwtSecret,
+        },
       },
     });
     // Rooms are locked and disposed first; the database and Redis close after them.
     cleanups.push(() => gameServer.gracefullyShutdown(false));
 
     await gameServer.listen(config.port, config.host);
+    if (config.metricsPort !== undefined) {
+      const metricsServer = await serveMetrics(metrics.registry, config.metricsPort, config.host);
+      cleanups.push(() => new Promise((resolve) => metricsServer.close(resolve)));
+    }
+    if (redis) {
+      const stopSweeping = startStaleProcessSweeper(log.child({ component: "matchmaking" }));
+      cleanups.push(async () => stopSweeping());
+    }
     const port = (gameServer.transport.server!.address() as AddressInfo).port;
     log.info(
       { port, database: databaseServer.embedded ? "embedded" : "external", redis: !!config.redisUrl },

@@ -1,8 +1,9 @@
 /**
- * Root hooks: one fresh PostgreSQL database for the whole run (migrated by the first server
- * start), dropped at the end; the test Redis database flushed before the run.
+ * Root hooks: one fresh, migrated PostgreSQL database for the whole run, dropped at the end; the
+ * test Redis database flushed before the run.
  */
 import { Redis } from "ioredis";
+import { applyMigrations } from "../src/db/migrations.ts";
 import { createScratchDatabase, TEST_REDIS_URL } from "./support/services.ts";
 
 let scratch: Awaited<ReturnType<typeof createScratchDatabase>> | undefined;
@@ -11,6 +12,7 @@ export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {
     this.timeout(30_000);
     scratch = await createScratchDatabase("typephoon_test");
+    await applyMigrations(scratch.url);
     const redis = new Redis(TEST_REDIS_URL);
     await redis.flushdb();
     await redis.quit();

@@ -9,10 +9,17 @@ import { type AuthContext, type Client, CloseCode, matchMaker, Room } from "@col
 import type { TokenUser } from "../auth/tokens.ts";
 import { pickWords } from "../game/text.ts";
 import type { Logger } from "../log.ts";
-import { type GameStartMessage, RoomCloseCode, RoomErrorCode, RoomName, ServerMessage } from "../protocol.ts";
+import {
+  type GameStartMessage,
+  type ReconnectMessage,
+  RoomCloseCode,
+  RoomErrorCode,
+  RoomName,
+  ServerMessage,
+} from "../protocol.ts";
 import { rejectMessage } from "./roomErrors.ts";
 import { LobbyPlayer, LobbyState } from "./schema/LobbyState.ts";
-import { authenticateConnection, type RoomServices } from "./services.ts";
+import { authenticateConnection, mayReconnect, type RoomServices } from "./services.ts";
 import type { RaceCreateOptions } from "./TypingRoom.ts";
 
 /** What the lobby tells the HTTP API about itself (GET /api/v1/lobbies/:roomId). */
@@ -38,6 +45,7 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
 
   override onCreate() {
     const { timings } = this.services;
+    this.services.metrics.roomOpened("lobby");
     this.#log = this.services.log.child({ component: "lobby", roomId: this.roomId });
     this.maxClients = timings.lobbyMaxPlayers;
     this.state.maxPlayers = timings.lobbyMaxPlayers;
@@ -46,7 +54,12 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
     // Clients have nothing to say in a lobby: anything they send is answered, and a flood is closed.
     this.maxMessagesPerSecond = MAX_MESSAGES_PER_SECOND;
     this.onMessage("*", (client: LobbyClient, type: string | number) =>
-      rejectMessage(client, RoomErrorCode.UNKNOWN_MESSAGE, `unknown message type ${JSON.stringify(type)}`),
+      rejectMessage(
+        this.services.metrics,
+        client,
+        RoomErrorCode.UNKNOWN_MESSAGE,
+        `unknown message type ${JSON.stringify(type)}`,
+      ),
     );
     this.#log.info("lobby created");
   }
@@ -70,7 +83,7 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
   }
 
   override async onDrop(client: LobbyClient, code?: number) {
-    if (this.#starting || !this.#represents(client) || code === RoomCloseCode.REPLACED) return;
+    if (this.#starting || !this.#represents(client) || !mayReconnect(code)) return;
     // The player keeps their place while the connection may come back.
     await this.allowReconnection(client, this.services.timings.reconnectGraceS).catch(() => {});
   }
@@ -146,10 +159,23 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
     } catch (error) {
       this.#log.error({ err: error, gameId: race.gameId }, "could not create the race");
       for (const { client } of roster) {
-        rejectMessage(client, RoomErrorCode.RACE_UNAVAILABLE, "the race could not be created; queue again");
+        rejectMessage(
+          this.services.metrics,
+          client,
+          RoomErrorCode.RACE_UNAVAILABLE,
+          "the race could not be created; queue again",
+        );
       }
     }
     await this.disconnect();
+  }
+
+  /** This process is shutting down: its players queue again, and land in a lobby of another process. */
+  override onBeforeShutdown() {
+    this.#starting = true;
+    this.broadcast(ServerMessage.RECONNECT, { reason: "server_shutdown" } satisfies ReconnectMessage);
+    this.#log.info({ players: this.state.players.size }, "lobby closed by shutdown: players sent elsewhere");
+    this.disconnect(CloseCode.SERVER_SHUTDOWN).catch(() => {});
   }
 
   override onUncaughtException(error: Error, methodName: string) {
@@ -157,6 +183,7 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
   }
 
   override onDispose() {
+    this.services.metrics.roomClosed("lobby");
     this.#log.info("lobby disposed");
   }
 

@@ -25,10 +25,12 @@ import {
 } from "../protocol.ts";
 import { rejectMessage } from "./roomErrors.ts";
 import { RacePlayer, RaceState } from "./schema/RaceState.ts";
-import { authenticateConnection, type RoomServices } from "./services.ts";
+import { authenticateConnection, mayReconnect, type RoomServices } from "./services.ts";
 
 /** How long a finished race stays open for its players to read the results. */
 export const RACE_LINGER_MS = 60_000;
+/** The same while the process shuts down: just long enough to deliver the last messages. */
+const SHUTDOWN_LINGER_MS = 1_000;
 /** A flooding client hears RATE_LIMITED at most this often, not once per dropped key. */
 const RATE_LIMITED_NOTICE_MS = 250;
 /** Beyond the flood guard: Colyseus closes a client sending more than this many messages a second. */
@@ -85,11 +87,14 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient }> {
   #racers = new Map<string, Racer>();
   #racerOfSession = new Map<string, Racer>();
   #finishedCount = 0;
+  #shuttingDown = false;
   #log!: Logger;
 
   override onCreate(options: unknown) {
     const race = raceCreateOptions.parse(options);
-    const { timings } = this.services;
+    const { timings, metrics } = this.services;
+    metrics.roomOpened("race");
+    metrics.raceStarted();
     this.roomId = race.gameId;
     this.autoDispose = false;
     this.maxMessagesPerSecond = MAX_MESSAGES_PER_SECOND;
@@ -124,7 +129,12 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient }> {
 
     this.onMessage(ClientMessage.KEY, (client: RaceClient, payload: unknown) => this.#onKey(client, payload));
     this.onMessage("*", (client: RaceClient, type: string | number) =>
-      rejectMessage(client, RoomErrorCode.UNKNOWN_MESSAGE, `unknown message type ${JSON.stringify(type)}`),
+      rejectMessage(
+        this.services.metrics,
+        client,
+        RoomErrorCode.UNKNOWN_MESSAGE,
+        `unknown message type ${JSON.stringify(type)}`,
+      ),
     );
     this.#log.info({ players: race.roster.length, startsAt: race.startsAt }, "race created");
   }
@@ -161,7 +171,12 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient }> {
         client.leave(RoomCloseCode.FLOODING, "too many messages");
       } else if (now - racer.rateLimitedNoticeAt >= RATE_LIMITED_NOTICE_MS) {
         racer.rateLimitedNoticeAt = now;
-        rejectMessage(client, RoomErrorCode.RATE_LIMITED, "slow down: too many keys per second");
+        rejectMessage(
+          this.services.metrics,
+          client,
+          RoomErrorCode.RATE_LIMITED,
+          "slow down: too many keys per second",
+        );
       }
       return;
     }
@@ -170,6 +185,7 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient }> {
     );
     if (key === null) {
       rejectMessage(
+        this.services.metrics,
         client,
         RoomErrorCode.INVALID_KEY,
         'expected { key } with one printable character, " " or "Backspace"',
@@ -177,21 +193,27 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient }> {
       return;
     }
     if (now < this.state.startsAt) {
-      rejectMessage(client, RoomErrorCode.NOT_STARTED, "the race has not started yet");
+      rejectMessage(this.services.metrics, client, RoomErrorCode.NOT_STARTED, "the race has not started yet");
       return;
     }
     if (this.state.status === "finished" || now >= this.state.endsAt) {
-      rejectMessage(client, RoomErrorCode.RACE_OVER, "the race is over");
+      rejectMessage(this.services.metrics, client, RoomErrorCode.RACE_OVER, "the race is over");
       return;
     }
     if (racer.typist.finished || racer.left) {
-      rejectMessage(client, RoomErrorCode.ALREADY_FINISHED, "you have already finished this race");
+      rejectMessage(
+        this.services.metrics,
+        client,
+        RoomErrorCode.ALREADY_FINISHED,
+        "you have already finished this race",
+      );
       return;
     }
     if (this.state.status === "countdown") this.#openTyping();
 
     const outcome = applyKey(this.#words, racer.typist, key);
     if (outcome === "ignored") return;
+    this.services.metrics.keystroke();
     racer.keystrokes.record(key, now - this.state.startsAt);
     racer.player.wordIndex = racer.typist.wordIndex;
     racer.player.charIndex = racer.typist.input.length;
@@ -200,10 +222,10 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient }> {
 
   override async onDrop(client: RaceClient, code?: number) {
     const racer = this.#racerOfSession.get(client.sessionId);
-    if (!racer || code === RoomCloseCode.REPLACED || code === RoomCloseCode.FLOODING) return;
+    if (!racer) return;
     racer.player.connected = false;
     this.#log.info({ userId: racer.id, code }, "player dropped");
-    if (this.state.status === "finished") return;
+    if (this.state.status === "finished" || !mayReconnect(code)) return;
     // The player keeps their place, input and stats so far while the connection may come back.
     await this.allowReconnection(client, this.services.timings.reconnectGraceS).catch(() => {});
   }
@@ -323,6 +345,7 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient }> {
     if (this.state.status === "finished") return;
     const now = Date.now();
     this.state.status = "finished";
+    this.services.metrics.raceFinished();
     const durationMs = Math.max(0, Math.min(now, this.state.endsAt) - this.state.startsAt);
     const { races } = this.services;
     const writes: Array<Promise<unknown>> = [];
@@ -338,7 +361,18 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient }> {
       .catch((error) => this.#log.error({ err: error }, "could not record the end of the race"));
     this.#log.info({ finished: this.#finishedCount, players: this.#racers.size }, "race over");
     if (this.clients.length === 0) this.disconnect();
-    else this.clock.setTimeout(() => this.disconnect(), RACE_LINGER_MS);
+    else
+      this.clock.setTimeout(
+        () => this.disconnect(),
+        this.#shuttingDown ? SHUTDOWN_LINGER_MS : RACE_LINGER_MS,
+      );
+  }
+
+  /** This process is shutting down: the race runs to its end (its players are mid-race), then closes. */
+  override onBeforeShutdown() {
+    this.#shuttingDown = true;
+    this.#log.info({ status: this.state.status }, "shutdown: the race runs to its end");
+    if (this.state.status === "finished") this.clock.setTimeout(() => this.disconnect(), SHUTDOWN_LINGER_MS);
   }
 
   override onUncaughtException(error: Error, methodName: string) {
@@ -346,6 +380,7 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient }> {
   }
 
   override onDispose() {
+    this.services.metrics.roomClosed("race");
     this.#log.info("race room disposed");
   }
 }

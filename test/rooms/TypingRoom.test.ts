@@ -339,6 +339,49 @@ describe("TypingRoom: the race", function () {
     );
   });
 
+  it("tells a player when a race is their personal best, and the result API says so too", async () => {
+    const racer = await Player.signIn(server.url, "Improver");
+    const rival = await Player.signIn(server.url, "Rival");
+    everyone.push(racer, rival);
+    const raceOnce = async (intervalMs: number) => {
+      for (const player of [racer, rival]) {
+        player.finished = undefined;
+        player.gameStart = undefined;
+        await player.leaveAll();
+        await player.queue();
+      }
+      await Promise.all([racer.enterRace(), rival.enterRace()]);
+      await racer.waitForRacing();
+      await racer.typeSlowly(textOf(racer), intervalMs);
+      const finished = await eventually("the finish", () => racer.finished);
+      await rival.race!.leave();
+      return finished;
+    };
+    const first = await raceOnce(70);
+    assert.equal(first.isPersonalBest, true, "a first finished race is a personal best");
+    const slower = await raceOnce(110);
+    assert.equal(slower.isPersonalBest, false);
+    const faster = await raceOnce(45);
+    assert.ok(faster.wpm > first.wpm);
+    assert.equal(faster.isPersonalBest, true);
+    const result = await eventually("both results stored", async () => {
+      const data = dataOf(
+        await call<{ ranking: Array<{ userId: string; isPersonalBest: boolean }> }>(
+          server.url,
+          `/api/v1/games/${faster.gameId}/result`,
+        ),
+      );
+      return data.ranking.length === 2 ? data : undefined;
+    });
+    assert.deepEqual(
+      result.ranking.map((entry) => [entry.userId, entry.isPersonalBest]),
+      [
+        [racer.id, true],
+        [rival.id, false],
+      ],
+    );
+  });
+
   it("flags a humanly impossible result", async () => {
     const [bot] = await raceOf(server, ["Bot", "Human"], everyone);
     await bot.waitForRacing();

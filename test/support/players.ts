@@ -67,6 +67,8 @@ export class Player {
   gameStart: GameStartMessage | undefined;
   finished: FinishedMessage | undefined;
   readonly errors: RoomErrorMessage[] = [];
+  /** the lobby's server shut down and asked this player to queue again */
+  toldToReconnect = false;
 
   private constructor(baseUrl: string, user: { id: string; name: string }, accessToken: string) {
     this.sdk = new Client(baseUrl.replace(/^http/, "ws"));
@@ -89,6 +91,9 @@ export class Player {
       this.gameStart = message;
     });
     lobby.onMessage(ServerMessage.ERROR, (message: RoomErrorMessage) => this.errors.push(message));
+    lobby.onMessage(ServerMessage.RECONNECT, () => {
+      this.toldToReconnect = true;
+    });
     this.lobby = lobby;
     return ready;
   }

@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { clusterEnv, playerVia } from "../support/cluster.ts";
+import { call, dataOf } from "../support/http.ts";
+import { eventually, type Player } from "../support/players.ts";
+import {
+  freePort,
+  type ServerProcess,
+  spawnServer,
+  terminate,
+  waitUntilReady,
+} from "../support/processes.ts";
+
+describe("several processes over Redis", function () {
+  this.timeout(60_000);
+  const servers: ServerProcess[] = [];
+  const players: Player[] = [];
+  before(async () => {
+    for (let i = 0; i < 2; i++) servers.push(await spawnServer(await clusterEnv(await freePort())));
+    await Promise.all(servers.map((server) => waitUntilReady(server)));
+  });
+  after(async () => {
+    await Promise.all(players.map((player) => player.leaveAll()));
+    await Promise.all(servers.map((server) => terminate(server)));
+  });
+
+  it("shares matchmaking: 10 clients through either process share lobbies of up to 5 and race together", async () => {
+    const [a, b] = servers as [ServerProcess, ServerProcess];
+    const racers: Player[] = [];
+    for (let i = 0; i < 10; i++) racers.push(await playerVia(i % 2 === 0 ? a : b, a.url, `Racer ${i}`));
+    players.push(...racers);
+    // One after another, alternating processes: each finds the lobby the other process's client opened.
+    for (const racer of racers) await racer.queue();
+    const lobbies = new Map<string, number[]>();
+    for (const [i, racer] of racers.entries()) {
+      lobbies.set(racer.lobby!.roomId, [...(lobbies.get(racer.lobby!.roomId) ?? []), i % 2]);
+    }
+    assert.deepEqual(
+      [...lobbies.values()].map((via) => [via.length, new Set(via).size]),
+      [
+        [5, 2],
+        [5, 2],
+      ],
+      "two full lobbies, each with clients of both processes",
+    );
+    await Promise.all(racers.map((player) => player.enterRace()));
+    await Promise.all(racers.map((player) => player.waitForRacing()));
+    for (const player of racers) player.type([...player.race!.state.words].join(" "));
+    await Promise.all(racers.map((player) => eventually(`${player.name}'s finish`, () => player.finished)));
+    const games = new Set(racers.map((player) => player.finished!.gameId));
+    assert.equal(games.size, 2);
+    for (const gameId of games) {
+      const result = dataOf(await call<{ ranking: unknown[] }>(b.url, `/api/v1/games/${gameId}/result`));
+      assert.equal(result.ranking.length, 5);
+    }
+  });
+
+  it("a burst of 10 simultaneous joins never over-fills a lobby", async () => {
+    const [a, b] = servers as [ServerProcess, ServerProcess];
+    const burst: Player[] = [];
+    for (let i = 0; i < 10; i++) burst.push(await playerVia(i % 2 === 0 ? a : b, a.url, `Burst ${i}`));
+    players.push(...burst);
+    await Promise.all(burst.map((player) => player.queue()));
+    const sizes = new Map<string, number>();
+    for (const player of burst) sizes.set(player.lobby!.roomId, (sizes.get(player.lobby!.roomId) ?? 0) + 1);
+    assert.ok(
+      [...sizes.values()].every((size) => size <= 5),
+      JSON.stringify([...sizes.values()]),
+    );
+  });
+
+  it("each process is ready, and the monitor of one lists the rooms of both", async () => {
+    const [a, b] = servers as [ServerProcess, ServerProcess];
+    for (const server of servers) assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
+    const auth = `Basic ${Buffer.from("admin:monitor-secret").toString("base64")}`;
+    const monitor = async (server: ServerProcess) =>
+      (await (await fetch(`${server.url}/monitor/api`, { headers: { authorization: auth } })).json()) as {
+        rooms: Array<{ roomId: string; processId: string }>;
+        memory: { processId: string };
+      };
+    const processB = (await monitor(b)).memory.processId;
+    // A new room goes to the process with the fewest rooms: queue until B hosts one.
+    await eventually(
+      "a room on process B",
+      async () => {
+        if ((await monitor(b)).rooms.some((room) => room.processId === processB)) return true;
+        const player = await playerVia(a, a.url, "Filler");
+        players.push(player);
+        await player.queue();
+        return false;
+      },
+      20_000,
+    );
+    const seenByA = await monitor(a);
+    assert.notEqual(seenByA.memory.processId, processB);
+    assert.ok(
+      seenByA.rooms.some((room) => room.processId === processB),
+      "A's monitor lists B's rooms",
+    );
+    assert.deepEqual(
+      seenByA.rooms.map((room) => room.roomId).sort(),
+      (await monitor(b)).rooms.map((room) => room.roomId).sort(),
+    );
+  });
+});

@@ -1,0 +1,70 @@
+/**
+ * The page's screens, addressed by the URL's hash (`#/race/<gameId>`), so the server serves one
+ * index.html and needs no fallback route.
+ */
+
+export const LEADERBOARD_PERIODS = ["daily", "weekly", "all"] as const;
+export type LeaderboardPeriod = (typeof LEADERBOARD_PERIODS)[number];
+/** The text lengths with a leaderboard of their own; 25 words is the server's default race. */
+export const LEADERBOARD_WORDS = [10, 25, 50, 100] as const;
+export const DEFAULT_LEADERBOARD_WORDS = 25;
+
+export type Route =
+  | { screen: "home" }
+  | { screen: "lobby" }
+  | { screen: "race"; gameId: string }
+  | { screen: "results"; gameId: string }
+  | { screen: "profile" }
+  | { screen: "user"; userId: string }
+  | { screen: "leaderboard"; period: LeaderboardPeriod; words: number };
+
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function parseRoute(hash: string): Route {
+  const [screen = "", id = "", ...rest] = hash.replace(/^#?\/?/, "").split("/");
+  if (screen === "leaderboard" && rest.length <= 1) return leaderboardRoute(id, rest[0]);
+  if (rest.length > 0) return { screen: "home" };
+  switch (screen) {
+    case "lobby":
+      return id ? { screen: "home" } : { screen: "lobby" };
+    case "race":
+    case "results":
+      return ID.test(id) ? { screen, gameId: id } : { screen: "home" };
+    case "profile":
+      return id ? { screen: "home" } : { screen: "profile" };
+    case "users":
+      return ID.test(id) ? { screen: "user", userId: id } : { screen: "home" };
+    default:
+      return { screen: "home" };
+  }
+}
+
+/** `#/leaderboard/<period>/<words>`: today's board of the default length where either is missing or unknown. */
+function leaderboardRoute(period: string, words = ""): Route {
+  const knownPeriod = (LEADERBOARD_PERIODS as readonly string[]).includes(period);
+  const length = Number(words);
+  return {
+    screen: "leaderboard",
+    period: knownPeriod ? (period as LeaderboardPeriod) : "daily",
+    words: (LEADERBOARD_WORDS as readonly number[]).includes(length) ? length : DEFAULT_LEADERBOARD_WORDS,
+  };
+}
+
+export function hashOf(route: Route): string {
+  switch (route.screen) {
+    case "home":
+      return "#/";
+    case "lobby":
+      return "#/lobby";
+    case "race":
+      return `#/race/${route.gameId}`;
+    case "results":
+      return `#/results/${route.gameId}`;
+    case "profile":
+      return "#/profile";
+    case "user":
+      return `#/users/${route.userId}`;
+    case "leaderboard":
+      return `#/leaderboard/${route.period}/${route.words}`;
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Home: play as a guest (a name is optional), sign in with a provider when the server offers any,
+ * and "Find race".
+ */
+import { Unreachable } from "../api.ts";
+import { type App, heading, type Screen } from "../app.ts";
+import { fill, h } from "../dom.ts";
+import { markSignIn, signInProviders } from "../session.ts";
+import { apiErrorText } from "../words.ts";
+
+const NAME_MAX = 24;
+
+export function homeScreen(app: App): Screen {
+  const user = app.sessions.user;
+  const error = h("p", { class: "form-error", id: "name-error", role: "alert" });
+  const nameInput = h("input", {
+    id: "guest-name",
+    name: "name",
+    maxlength: NAME_MAX,
+    autocomplete: "nickname",
+    placeholder: "Swift Otter",
+    "aria-describedby": "name-hint name-error",
+  });
+  const findRace = h("button", { type: "submit", class: "primary big", id: "find-race" }, "Find race");
+
+  const form = h(
+    "form",
+    { class: "play", novalidate: true },
+    user
+      ? h("p", { class: "who" }, "You play as ", h("strong", {}, user.name), user.guest ? " (guest)" : "")
+      : h(
+          "div",
+          { class: "field" },
+          h("label", { for: "guest-name" }, "Your name"),
+          nameInput,
+          h(
+            "span",
+            { class: "hint", id: "name-hint" },
+            "Optional: leave it empty for a name picked for you.",
+          ),
+        ),
+    findRace,
+    error,
+  );
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    error.textContent = "";
+    findRace.disabled = true;
+    try {
+      if (!app.sessions.user) await app.sessions.playAsGuest(nameInput.value);
+      app.navigate({ screen: "lobby" });
+    } catch (failure) {
+      if (failure instanceof Unreachable) return app.unreachable();
+      const { code, message } = failure as { code?: string; message: string };
+      error.textContent = apiErrorText(code, message);
+      findRace.disabled = false;
+      nameInput.focus();
+    }
+  });
+
+  const accounts = h("section", { class: "accounts", hidden: true, "aria-labelledby": "accounts-title" });
+  signInProviders().then((providers) => {
+    if (providers.length === 0 || (app.sessions.user && !app.sessions.user.guest)) return;
+    fill(
+      accounts,
+      h("h2", { id: "accounts-title" }, user?.guest ? "Keep your races" : "Or sign in"),
+      user?.guest
+        ? h("p", { class: "hint" }, "Sign in and the races you played as a guest move into your account.")
+        : null,
+      h(
+        "div",
+        { class: "providers" },
+        ...providers.map((provider) =>
+          h(
+            "a",
+            {
+              class: "button",
+              href: `/api/v1/auth/${encodeURIComponent(provider.id)}/login`,
+              onclick: markSignIn,
+            },
+            `Sign in with ${provider.name}`,
+          ),
+        ),
+      ),
+    );
+    accounts.hidden = false;
+  });
+
+  const element = h(
+    "section",
+    { class: "home" },
+    heading("Race the keyboard."),
+    h(
+      "p",
+      { class: "lead" },
+      "Type the same text as the other players, live, and watch their cursors move. The first one to the end wins.",
+    ),
+    form,
+    accounts,
+  );
+  return { element, title: "Typephoon", focus: user ? findRace : nameInput };
+}

@@ -1,0 +1,169 @@
+/**
+ * Lobby: who is waiting (live), the countdown to the race, a Leave button. When the lobby starts
+ * the race, the player takes their seat and the race screen follows. A lobby whose server shuts
+ * down says `reconnect`: the page queues again by itself.
+ */
+import { CloseCode } from "@colyseus/sdk";
+import {
+  type GameStartMessage,
+  type LobbyStateShape,
+  type RoomErrorMessage,
+  ServerMessage,
+} from "../../../src/protocol.ts";
+import { type App, heading, type Screen } from "../app.ts";
+import { fill, h, setText } from "../dom.ts";
+import { rememberedLobby, rememberLobby } from "../memory.ts";
+import { JoinFailure, type LobbyRoom } from "../rooms.ts";
+import { closeText, roomErrorText, secondsUntil } from "../words.ts";
+import { watchConnection } from "./connection.ts";
+
+/** Countdown values read out to screen readers (every second would be too chatty). */
+const ANNOUNCED_SECONDS = new Set([10, 5, 3, 2, 1]);
+
+export function lobbyScreen(app: App): Screen {
+  const status = h("p", { class: "lobby-status" }, "Finding a lobby…");
+  const countdown = h("p", { class: "countdown", "aria-hidden": "true" });
+  const seats = h("p", { class: "seats" });
+  const players = h("ul", { class: "lobby-players", "aria-label": "Players in the lobby" });
+  const leave = h("button", { type: "button", id: "leave-lobby" }, "Leave");
+  const element = h(
+    "section",
+    { class: "lobby" },
+    heading("Lobby"),
+    status,
+    countdown,
+    seats,
+    players,
+    h("div", { class: "actions" }, leave),
+  );
+
+  let room: LobbyRoom | undefined;
+  let disposed = false;
+  /** the lobby is handing over to the race, or the page left on purpose: its close is expected */
+  let closing = false;
+  let lastAnnounced = -1;
+  let known = new Map<string, string>();
+  const ticker = window.setInterval(() => renderCountdown(), 250);
+
+  const renderCountdown = () => {
+    if (!room?.state?.startsAt) return;
+    const seconds = secondsUntil(room.state.startsAt, Date.now());
+    setText(countdown, seconds > 0 ? String(seconds) : "…");
+    setText(
+      status,
+      seconds > 0 ? `The race starts in ${seconds} s, or as soon as the lobby is full.` : "Starting…",
+    );
+    if (ANNOUNCED_SECONDS.has(seconds) && seconds !== lastAnnounced) {
+      lastAnnounced = seconds;
+      app.announce(`Race starts in ${seconds} ${seconds === 1 ? "second" : "seconds"}`);
+    }
+  };
+
+  const renderPlayers = (state: LobbyStateShape) => {
+    const me = app.sessions.user?.id;
+    const now = new Map<string, string>();
+    const items: HTMLElement[] = [];
+    state.players.forEach((player) => {
+      now.set(player.id, player.name);
+      items.push(
+        h(
+          "li",
+          { class: player.id === me ? "me" : undefined },
+          player.name,
+          player.id === me ? " (you)" : "",
+        ),
+      );
+    });
+    fill(players, ...items);
+    setText(seats, `${state.players.size} of ${state.maxPlayers} players`);
+    // Arrivals and departures, for those who cannot see the list change.
+    if (known.size > 0) {
+      for (const [id, name] of now) if (!known.has(id)) app.announce(`${name} joined`);
+      for (const [id, name] of known) if (!now.has(id)) app.announce(`${name} left`);
+    }
+    known = now;
+  };
+
+  async function join(lobbyId?: string) {
+    try {
+      room = await app.rooms.joinLobby(lobbyId);
+    } catch (error) {
+      if (disposed) return;
+      if (error instanceof JoinFailure && error.kind === "unreachable") return app.unreachable();
+      app.navigate({ screen: "home" }, { notice: (error as Error).message, replace: true });
+      return;
+    }
+    if (disposed) {
+      room.leave().catch(() => {});
+      return;
+    }
+    rememberLobby(room.roomId);
+    lastAnnounced = -1;
+    known = new Map();
+    const joined = room;
+    /** this lobby was given up for another (its server shut down): its close is expected */
+    let superseded = false;
+    joined.onStateChange((state) => {
+      renderPlayers(state);
+      renderCountdown();
+    });
+    joined.onMessage(ServerMessage.GAME_START, (start: GameStartMessage) => enterRace(start));
+    joined.onMessage(ServerMessage.ERROR, (error: RoomErrorMessage) => {
+      // The only lobby error worth a player's attention: the race could not be created.
+      closing = true;
+      app.navigate({ screen: "home" }, { notice: roomErrorText(error.code, error.message) });
+    });
+    joined.onMessage(ServerMessage.RECONNECT, () => {
+      // This server is going away: queue again, which lands on another one.
+      superseded = true;
+      app.banner("The server is restarting: finding you another lobby…");
+      rememberLobby(undefined);
+      joined.leave().catch(() => {});
+      // A moment first, for the load balancer to see that this process is no longer ready.
+      window.setTimeout(() => {
+        if (!disposed) join().finally(() => app.banner(undefined));
+      }, 500);
+    });
+    watchConnection(app, joined, {
+      onClosed(code, reason) {
+        if (closing || superseded || disposed) return;
+        rememberLobby(undefined);
+        const why = closeText(code, reason);
+        if (why) app.navigate({ screen: "home" }, { notice: why });
+        else if (code === CloseCode.CONSENTED) app.navigate({ screen: "home" });
+        else app.unreachable();
+      },
+    });
+  }
+
+  async function enterRace(start: GameStartMessage) {
+    closing = true;
+    rememberLobby(undefined);
+    setText(status, "The race is on: taking your seat…");
+    try {
+      await app.rooms.takeSeat(start);
+    } catch (error) {
+      if (error instanceof JoinFailure && error.kind === "unreachable") return app.unreachable();
+      app.navigate({ screen: "home" }, { notice: (error as Error).message });
+      return;
+    }
+    if (!disposed) app.navigate({ screen: "race", gameId: start.gameId });
+  }
+
+  leave.addEventListener("click", () => app.navigate({ screen: "home" }));
+
+  join(rememberedLobby());
+
+  return {
+    element,
+    title: "Lobby",
+    dispose() {
+      disposed = true;
+      window.clearInterval(ticker);
+      if (!closing) {
+        rememberLobby(undefined);
+        if (room?.connection?.isOpen) room.leave().catch(() => {});
+      }
+    },
+  };
+}

@@ -1,0 +1,200 @@
+/**
+ * Results: the player's own figures (with a personal-best badge) and the race's ranking — wpm, raw,
+ * acc, acc raw — from `GET /api/v1/games/:gameId/result`, plus, while the race still runs, the
+ * players still typing as the live race state shows them. "Race again" queues into a new lobby.
+ */
+import type { ResultResponse } from "../../../src/api/contracts/games.ts";
+import type { FinishedMessage, RaceStateShape } from "../../../src/protocol.ts";
+import { api, Unreachable } from "../api.ts";
+import { type App, heading, link, type Screen } from "../app.ts";
+import { fill, h } from "../dom.ts";
+import { rememberedRace } from "../memory.ts";
+import { apiErrorText, figure, ordinal, percent, seconds } from "../words.ts";
+
+export interface ResultsPanel {
+  element: HTMLElement;
+  /** the button that should take focus when the panel appears */
+  raceAgain: HTMLButtonElement;
+  /** Shows the player's own result (from the race's `finished` message). */
+  showOwn(finished: FinishedMessage): void;
+  /** Re-reads the ranking (someone finished, or the race ended). */
+  refresh(): void;
+  /** Shows the live race's latest state (who is still typing) without asking the server. */
+  update(): void;
+}
+
+interface RankingRow {
+  userId: string;
+  name: string;
+  rank: number | null;
+  wpm?: number;
+  wpmRaw?: number;
+  acc?: number;
+  accRaw?: number;
+  /** still typing (live races only) */
+  racing?: boolean;
+}
+
+export function resultsPanel(
+  app: App,
+  gameId: string,
+  live?: () => RaceStateShape | undefined,
+): ResultsPanel {
+  const own = h("div", { class: "own-result", hidden: true });
+  const caption = h("caption", {}, "Ranking");
+  const body = h("tbody");
+  const table = h(
+    "table",
+    { class: "ranking", id: "ranking" },
+    caption,
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        h("th", { scope: "col" }, "Place"),
+        h("th", { scope: "col" }, "Player"),
+        h("th", { scope: "col" }, "WPM"),
+        h("th", { scope: "col" }, "Raw"),
+        h("th", { scope: "col" }, "Acc"),
+        h("th", { scope: "col" }, "Acc raw"),
+      ),
+    ),
+    body,
+  );
+  const status = h("p", { class: "ranking-status", role: "status" });
+  const raceAgain = h("button", { type: "button", class: "primary", id: "race-again" }, "Race again");
+  raceAgain.addEventListener("click", () => app.navigate({ screen: "lobby" }));
+  const element = h(
+    "section",
+    { class: "results", "aria-label": "Results" },
+    own,
+    h("div", { class: "table-scroll" }, table),
+    status,
+    h(
+      "div",
+      { class: "actions" },
+      raceAgain,
+      link({ screen: "profile" }, "Your profile", { class: "button" }),
+    ),
+  );
+
+  let stored: ResultResponse | undefined;
+  let reading = false;
+  let again = false;
+
+  const render = () => {
+    const state = live?.();
+    const rows: RankingRow[] = (stored?.ranking ?? []).map((entry) => ({ ...entry }));
+    // Players the live state knows more about than the stored results (they finished a moment
+    // ago, or are still typing).
+    state?.players.forEach((player) => {
+      if (rows.some((row) => row.userId === player.id)) return;
+      rows.push(
+        player.finished
+          ? { userId: player.id, name: player.name, rank: player.rank, wpm: player.wpm, acc: player.acc }
+          : { userId: player.id, name: player.name, rank: null, racing: state.status !== "finished" },
+      );
+    });
+    rows.sort(byPlace);
+    const me = app.sessions.user?.id;
+    fill(
+      body,
+      ...rows.map((row) =>
+        h(
+          "tr",
+          { class: row.userId === me ? "me" : undefined },
+          h("td", {}, row.rank ? ordinal(row.rank) : row.racing ? "…" : "DNF"),
+          h("th", { scope: "row" }, link({ screen: "user", userId: row.userId }, row.name)),
+          ...(row.racing
+            ? [h("td", { colspan: 4, class: "muted" }, "still typing")]
+            : [
+                h("td", {}, row.wpm === undefined ? "—" : figure(row.wpm)),
+                h("td", {}, row.wpmRaw === undefined ? "—" : figure(row.wpmRaw)),
+                h("td", {}, row.acc === undefined ? "—" : percent(row.acc)),
+                h("td", {}, row.accRaw === undefined ? "—" : percent(row.accRaw)),
+              ]),
+        ),
+      ),
+    );
+    const over = (state?.status ?? stored?.status) === "finished";
+    status.textContent = over ? "" : "The race is still on: the ranking fills in as players finish.";
+  };
+
+  const refresh = async () => {
+    if (reading) {
+      again = true;
+      return;
+    }
+    reading = true;
+    try {
+      const answer = await api<ResultResponse>(`/api/v1/games/${gameId}/result`);
+      if (answer.ok) stored = answer.data;
+      else status.textContent = apiErrorText(answer.error?.code, answer.error?.message);
+    } catch (error) {
+      if (error instanceof Unreachable) app.unreachable();
+    } finally {
+      reading = false;
+    }
+    render();
+    if (again) {
+      again = false;
+      refresh();
+    }
+  };
+
+  return {
+    element,
+    raceAgain,
+    showOwn(finished) {
+      fill(
+        own,
+        h(
+          "p",
+          { class: "place" },
+          `You finished ${ordinal(finished.rank)}`,
+          finished.isPersonalBest
+            ? h("span", { class: "badge", id: "personal-best" }, "New personal best")
+            : null,
+        ),
+        h(
+          "dl",
+          { class: "figures" },
+          figureItem("WPM", figure(finished.wpm), "big"),
+          figureItem("Raw", figure(finished.wpmRaw)),
+          figureItem("Acc", percent(finished.acc)),
+          figureItem("Acc raw", percent(finished.accRaw)),
+          figureItem("Time", seconds(finished.durationMs)),
+        ),
+      );
+      own.hidden = false;
+    },
+    refresh() {
+      render();
+      refresh();
+    },
+    update: render,
+  };
+}
+
+const figureItem = (term: string, value: string, className?: string) =>
+  h("div", { class: className }, h("dt", {}, term), h("dd", {}, value));
+
+/** Finishers by place, then those still typing, then those who did not finish, fastest first. */
+function byPlace(a: RankingRow, b: RankingRow): number {
+  if (a.rank && b.rank) return a.rank - b.rank;
+  if (a.rank || b.rank) return a.rank ? -1 : 1;
+  if (a.racing !== b.racing) return a.racing ? -1 : 1;
+  return (b.wpm ?? 0) - (a.wpm ?? 0);
+}
+
+/** `#/results/<gameId>`: the results of a race that is over (or from the history). */
+export function resultsScreen(app: App, gameId: string): Screen {
+  const panel = resultsPanel(app, gameId);
+  const finished = rememberedRace(gameId)?.finished;
+  if (finished) panel.showOwn(finished);
+  panel.refresh();
+  const element = h("section", { class: "results-screen" }, heading("Results"), panel.element);
+  return { element, title: "Results" };
+}
