@@ -11,11 +11,11 @@
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { cp, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { storedSecret } from "../config.ts";
+import { freePort } from "../freePort.ts";
 import type { Logger } from "../log.ts";
 
 export const EMBEDDED_DATABASE = "typephoon";
@@ -229,17 +229,6 @@ function isPostgres(pid: number): boolean {
   }
   const comm = spawnSync("ps", ["-o", "comm=", "-p", String(pid)], { encoding: "utf8" }).stdout ?? "";
   return comm.trim() === "postgres";
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function forwardOutput(child: ChildProcess, log: Logger): string[] {

@@ -21,6 +21,7 @@ import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { friendlyGuestName } from "../auth/guestNames.ts";
 import { ConfigError, parseSettings, type Settings } from "../config.ts";
+import { seededRandom } from "../game/seededRandom.ts";
 import { pickWords } from "../game/text.ts";
 import { createLogger } from "../log.ts";
 import { type Queries, rebuildAggregates } from "./bests.ts";
@@ -393,20 +394,8 @@ function pgQueries(client: pg.Client): Queries {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Randomness, reproducible from the seed
+// Randomness, reproducible from the seed (src/game/seededRandom.ts)
 // ---------------------------------------------------------------------------------------------
-
-/** mulberry32: numbers in [0, 1). */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Standard normal numbers (Box–Muller). */
 function normal(random: () => number): () => number {

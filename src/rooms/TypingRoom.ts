@@ -18,6 +18,7 @@ import type { Logger } from "../log.ts";
 import {
   ClientMessage,
   type FinishedMessage,
+  type RacePlayerState,
   type RaceStatus,
   RoomCloseCode,
   RoomErrorCode,
@@ -52,14 +53,7 @@ export interface RaceDescription {
   words: string[];
   startsAt: number;
   endsAt: number;
-  players: Array<{
-    id: string;
-    name: string;
-    wordIndex: number;
-    charIndex: number;
-    finished: boolean;
-    rank: number;
-  }>;
+  players: Array<Pick<RacePlayerState, "id" | "name" | "wordIndex" | "charIndex" | "finished" | "rank">>;
 }
 
 /** One roster member: the synced view (`player`) and the server-only state behind it. */

@@ -8,20 +8,8 @@ import { randomUUID } from "node:crypto";
 import type { Database } from "../../src/db/prisma.ts";
 import { createGame, type RaceResult, recordResult } from "../../src/db/races.ts";
 
-export interface Race {
-  gameId: string;
-  userId: string;
-  rank: number | null;
-  wpm: number;
-  wpmRaw: number;
-  acc: number;
-  accRaw: number;
-  finishedAt: Date | null;
-  wordCount: number;
-  durationMs: number;
-  flagged: boolean;
-  playerCount: number;
-}
+/** A race as the stories write it: a result, and how many raced in that game. */
+export type Race = Omit<RaceResult, "keystrokes"> & { playerCount: number };
 
 export interface Player {
   id: string;
@@ -73,17 +61,7 @@ export function resultOf(one: Race): RaceResult {
   return { ...result, keystrokes: Uint8Array.from([1, 0x61]) };
 }
 
-/** A reproducible source of numbers in [0, 1) (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from "../../src/game/seededRandom.ts";
 
 /** Many races of one player: all lengths, some flagged, some not finished, over several weeks. */
 export function variedRaces(
