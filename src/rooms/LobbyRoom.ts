@@ -5,7 +5,8 @@
  * reservation in a `game_start` message, and disposes.
  */
 import { randomUUID } from "node:crypto";
-import { type AuthContext, type Client, CloseCode, matchMaker, Room } from "@colyseus/core";
+import { setTimeout as sleep } from "node:timers/promises";
+import { type AuthContext, type Client, ClientState, CloseCode, matchMaker, Room } from "@colyseus/core";
 import type { TokenUser } from "../auth/tokens.ts";
 import { pickWords } from "../game/text.ts";
 import type { Logger } from "../log.ts";
@@ -32,6 +33,8 @@ export interface LobbyDescription {
 type LobbyClient = Client<{ auth: TokenUser }>;
 
 const MAX_MESSAGES_PER_SECOND = 20;
+/** How long a starting lobby waits for seat-holders whose join is not yet acknowledged. */
+const DELIVERY_WAIT_MS = 5_000;
 
 export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> {
   /** Bound per server process in app.config.ts. */
@@ -167,7 +170,19 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
         );
       }
     }
+    await this.#untilDelivered(roster.map(({ client }) => client));
     await this.disconnect();
+  }
+
+  /**
+   * Colyseus queues what it sends to a client until the client acknowledges its join, and drops that
+   * queue when the room disconnects: a player who joined the moment the lobby filled would never see
+   * `game_start`. So the lobby stays open until every seat-holder's queue is flushed (or it is gone).
+   */
+  async #untilDelivered(clients: LobbyClient[]) {
+    const waiting = (client: LobbyClient) => client.state === ClientState.JOINING;
+    const deadline = Date.now() + DELIVERY_WAIT_MS;
+    while (clients.some(waiting) && Date.now() < deadline) await sleep(10);
   }
 
   /** This process is shutting down: its players queue again, and land in a lobby of another process. */

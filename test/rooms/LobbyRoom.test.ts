@@ -2,7 +2,13 @@ import assert from "node:assert/strict";
 import { Client } from "@colyseus/sdk";
 import { RoomCloseCode, RoomName } from "../../src/protocol.ts";
 import { call, dataOf, errorOf } from "../support/http.ts";
-import { dropConnection, eventually, initialState, Player } from "../support/players.ts";
+import {
+  dropConnection,
+  eventually,
+  initialState,
+  Player,
+  slowJoinAcknowledgements,
+} from "../support/players.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 
 const COUNTDOWN_MS = 1_500;
@@ -115,6 +121,19 @@ describe("LobbyRoom: matchmaking", function () {
     const starts = await Promise.all(five.map((player) => player.waitForGameStart(COUNTDOWN_MS)));
     assert.ok(Date.now() - queuedAt < COUNTDOWN_MS, "no waiting for the countdown");
     assert.equal(new Set(starts.map((start) => start.gameId)).size, 1);
+  });
+
+  it("a full lobby's start reaches players whose join is still being acknowledged", async () => {
+    const five = await Promise.all(["S1", "S2", "S3", "S4", "S5"].map((name) => signIn(name)));
+    const restore = slowJoinAcknowledgements(300);
+    try {
+      await Promise.all(five.map((player) => player.queue()));
+    } finally {
+      restore();
+    }
+    const starts = await Promise.all(five.map((player) => player.waitForGameStart(COUNTDOWN_MS)));
+    assert.equal(new Set(starts.map((start) => start.gameId)).size, 1);
+    await Promise.all(five.map((player) => player.enterRace()));
   });
 
   it("12 simultaneous joiners fill lobbies of 5, 5 and 2, never more", async () => {

@@ -3,7 +3,7 @@
  * queueing, racing and typing like a person would (one `key` message per key).
  */
 import { matchMaker } from "@colyseus/core";
-import { Client, type Room } from "@colyseus/sdk";
+import { Client, Protocol, Room } from "@colyseus/sdk";
 import {
   ClientMessage,
   type FinishedMessage,
@@ -42,6 +42,35 @@ export function initialState<R extends { onStateChange: { once(callback: () => v
   room: R,
 ): Promise<R> {
   return new Promise((resolve) => room.onStateChange.once(() => resolve(room)));
+}
+
+/**
+ * Makes every SDK client connecting from now on acknowledge its join `delayMs` late, as a client on a
+ * slow link or a busy machine does; the server meanwhile queues what it sends that client.
+ * Returns the function that restores prompt acknowledgements.
+ */
+export function slowJoinAcknowledgements(delayMs: number): () => void {
+  const prototype = Room.prototype as unknown as {
+    connect(this: Room, ...args: unknown[]): unknown;
+  };
+  const connect = prototype.connect;
+  prototype.connect = function (this: Room, ...args: unknown[]) {
+    const result = connect.apply(this, args);
+    const connection = this.connection;
+    const send = connection.send.bind(connection);
+    connection.send = (data: Uint8Array | ArrayBuffer) => {
+      const bytes = new Uint8Array(data);
+      if (bytes.length === 1 && bytes[0] === Protocol.JOIN_ROOM) {
+        // The SDK reuses this buffer for its next message: send a copy.
+        const copy = Uint8Array.from(bytes);
+        setTimeout(() => send(copy), delayMs);
+      } else send(data);
+    };
+    return result;
+  };
+  return () => {
+    prototype.connect = connect;
+  };
 }
 
 /**
