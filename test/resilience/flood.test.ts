@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { MAX_WEBSOCKET_PAYLOAD_BYTES } from "../../src/app.config.ts";
 import { RoomCloseCode } from "../../src/protocol.ts";
 import { eventually, Player } from "../support/players.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
@@ -23,6 +24,7 @@ describe("a client sending 1,000 keys a second", function () {
       LOBBY_MAX_PLAYERS: "2",
       RACE_START_COUNTDOWN_MS: "300",
       RACE_WORDS: "50",
+      RECONNECT_GRACE_S: "2",
     });
   });
   after(async () => {
@@ -74,5 +76,20 @@ describe("a client sending 1,000 keys a second", function () {
       `median latency ${Math.round(median(stormy))} ms during the flood vs ${Math.round(median(calm))} ms before`,
     );
     assert.equal(honest.errors.length, 0);
+  });
+
+  it("an oversized WebSocket frame is refused by the transport, closing only that connection", async () => {
+    const [sender, bystander] = (await Promise.all(
+      ["Sender", "Bystander"].map((name) => Player.signIn(server.url, name)),
+    )) as [Player, Player];
+    players.push(sender, bystander);
+    for (const player of [sender, bystander]) await player.queue();
+    await Promise.all([sender.enterRace(), bystander.enterRace()]);
+    const closed = new Promise<number>((resolve) => sender.race!.onLeave((code) => resolve(code)));
+    sender.race!.send("key", { key: "x".repeat(MAX_WEBSOCKET_PAYLOAD_BYTES + 1) });
+    assert.equal(await closed, 1009, "1009: message too big");
+    await bystander.waitForRacing();
+    bystander.press(bystander.race!.state.words[0]![0]!);
+    await eventually("the bystander still typing", () => bystander.me()!.charIndex === 1);
   });
 });
