@@ -41,6 +41,8 @@ export interface TokenService {
 }
 
 const MERGED_GUEST_CHECK_TIMEOUT_MS = 1000;
+/** Verified tokens remembered per process; the oldest are forgotten first. */
+const VERIFIED_TOKENS_KEPT = 10_000;
 
 export interface TokenServiceOptions {
   /**
@@ -51,7 +53,14 @@ export interface TokenServiceOptions {
 }
 
 export function createTokenService(secret: string, options: TokenServiceOptions = {}): TokenService {
-  const key = new TextEncoder().encode(secret);
+  // Imported once: given raw bytes, jose imports the key again for every signature (2× the cost).
+  const key = crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign", "verify"],
+  );
   // A database outage (or stall) must not sign every guest out of the rooms: a merged guest's
   // token only ever speaks for that guest, so letting it through meanwhile harms nobody else.
   const isMergedGuest = async (userId: string) => {
@@ -68,6 +77,28 @@ export function createTokenService(secret: string, options: TokenServiceOptions 
       clearTimeout(timer);
     }
   };
+  // A player's token is checked at the lobby and again at the race, often within a second, and a
+  // signature check is the costliest step of a join: each token's claims are checked once while
+  // it is valid (its expiry still applies; the merged-guest check still runs every time).
+  const verified = new Map<string, { user: TokenUser; expiresAtMs: number }>();
+  const verifiedClaims = async (token: string): Promise<TokenUser> => {
+    const known = verified.get(token);
+    if (known && Date.now() < known.expiresAtMs) return known.user;
+    verified.delete(token);
+    const { payload } = await jwtVerify(token, await key, {
+      algorithms: [ALGORITHM],
+      issuer: ISSUER,
+      requiredClaims: ["sub", "exp", "iat"],
+    });
+    if (payload.token_use !== ACCESS_TOKEN_TYPE) throw new TokenError("UNAUTHORIZED", "not an access token");
+    if (typeof payload.name !== "string" || typeof payload.guest !== "boolean") {
+      throw new TokenError("UNAUTHORIZED", "malformed access token");
+    }
+    const user = { id: payload.sub!, name: payload.name, guest: payload.guest };
+    if (verified.size >= VERIFIED_TOKENS_KEPT) verified.delete(verified.keys().next().value!);
+    verified.set(token, { user, expiresAtMs: payload.exp! * 1000 });
+    return user;
+  };
   return {
     async issueAccessToken(user, ttlSeconds, now = new Date()) {
       const issuedAt = Math.floor(now.getTime() / 1000);
@@ -78,26 +109,17 @@ export function createTokenService(secret: string, options: TokenServiceOptions 
         .setIssuer(ISSUER)
         .setIssuedAt(issuedAt)
         .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
-        .sign(key);
+        .sign(await key);
       return { token, expiresAt };
     },
 
     async verifyAccessToken(token) {
       try {
-        const { payload } = await jwtVerify(token, key, {
-          algorithms: [ALGORITHM],
-          issuer: ISSUER,
-          requiredClaims: ["sub", "exp", "iat"],
-        });
-        if (payload.token_use !== ACCESS_TOKEN_TYPE)
-          throw new TokenError("UNAUTHORIZED", "not an access token");
-        if (typeof payload.name !== "string" || typeof payload.guest !== "boolean") {
-          throw new TokenError("UNAUTHORIZED", "malformed access token");
-        }
-        if (payload.guest && (await isMergedGuest(payload.sub!))) {
+        const user = await verifiedClaims(token);
+        if (user.guest && (await isMergedGuest(user.id))) {
           throw new TokenError("UNAUTHORIZED", "this guest now belongs to an account: sign in with it");
         }
-        return { id: payload.sub!, name: payload.name, guest: payload.guest };
+        return user;
       } catch (error) {
         if (error instanceof TokenError) throw error;
         if (error instanceof errors.JWTExpired) throw new TokenError("TOKEN_EXPIRED", "access token expired");

@@ -46,18 +46,11 @@ export function raceStore(db: Database): RaceStore {
 }
 
 export async function createGame(db: Database, game: NewGame): Promise<void> {
-  await db.game.upsert({
-    where: { id: game.id },
-    create: {
-      id: game.id,
-      words: game.words,
-      wordCount: game.words.length,
-      playerCount: game.playerCount,
-      status: "countdown",
-      startsAt: game.startsAt,
-    },
-    update: {},
-  });
+  // Raw SQL for the same reason as isMergedGuest: one per race start, many per second in a burst.
+  await db.$executeRaw`
+    INSERT INTO games (id, words, word_count, player_count, status, starts_at)
+    VALUES (${game.id}::uuid, ${game.words}, ${game.words.length}, ${game.playerCount}, 'countdown', ${game.startsAt})
+    ON CONFLICT (id) DO NOTHING`;
 }
 
 /**

@@ -36,4 +36,30 @@ describe("access tokens of guests merged into an account (src/auth/tokens.ts)", 
       assert.deepEqual(await tokens.verifyAccessToken(token), guest);
     }
   });
+
+  it("checks a token verified before again for its expiry and for a merge since", async () => {
+    let merged = false;
+    const tokens = createTokenService(TEST_JWT_SECRET, { isMergedGuest: async () => merged });
+    // Issued 59 s ago for 60 s: valid for at most one more second.
+    const { token } = await tokens.issueAccessToken(guest, 60, new Date(Date.now() - 59_000));
+    assert.deepEqual(await tokens.verifyAccessToken(token), guest);
+    merged = true;
+    await assert.rejects(tokens.verifyAccessToken(token), /belongs to an account/);
+    merged = false;
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await assert.rejects(tokens.verifyAccessToken(token), { code: "TOKEN_EXPIRED" });
+  });
+
+  it("never takes a tampered token for a verified one", async () => {
+    const tokens = createTokenService(TEST_JWT_SECRET);
+    const { token } = await tokens.issueAccessToken(guest, 60);
+    await tokens.verifyAccessToken(token);
+    const [header, , signature] = token.split(".");
+    const claims = Buffer.from(JSON.stringify({ sub: guest.id, name: "Mallory", guest: false })).toString(
+      "base64url",
+    );
+    await assert.rejects(tokens.verifyAccessToken(`${header}.${claims}.${signature}`), {
+      code: "UNAUTHORIZED",
+    });
+  });
 });

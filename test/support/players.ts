@@ -58,11 +58,10 @@ export function slowJoinAcknowledgements(delayMs: number): () => void {
     const result = connect.apply(this, args);
     const connection = this.connection;
     const send = connection.send.bind(connection);
-    connection.send = (data: Uint8Array | ArrayBuffer) => {
-      const bytes = new Uint8Array(data);
-      if (bytes.length === 1 && bytes[0] === Protocol.JOIN_ROOM) {
+    connection.send = (data: Uint8Array) => {
+      if (data.length === 1 && data[0] === Protocol.JOIN_ROOM) {
         // The SDK reuses this buffer for its next message: send a copy.
-        const copy = Uint8Array.from(bytes);
+        const copy = Uint8Array.from(data);
         setTimeout(() => send(copy), delayMs);
       } else send(data);
     };
