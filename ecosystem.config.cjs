@@ -7,6 +7,8 @@ module.exports = {
       name: "typephoon",
       script: "src/index.ts",
       interpreter: "./node_modules/.bin/node",
+      // SERVER_NODE_FLAGS of src/serverProcess.ts
+      node_args: "--max-semi-space-size=8",
       instances: 2,
       exec_mode: "fork",
       increment_var: "PORT",

@@ -6,11 +6,11 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ConfigError, environment, parseSettings } from "../src/config.ts";
 import { provideDatabaseServer } from "../src/db/databaseServer.ts";
 import { createLogger } from "../src/log.ts";
+import { SERVER_ENTRY, SERVER_NODE_FLAGS } from "../src/serverProcess.ts";
 
 const { values } = parseArgs({ options: { processes: { type: "string", short: "n", default: "2" } } });
 const count = Number(values.processes);
@@ -33,12 +33,11 @@ const log = createLogger(settings.logLevel).child({ component: "cluster" });
 
 const database = await provideDatabaseServer(settings, log);
 const basePort = settings.port || 2567;
-const entry = fileURLToPath(new URL("../src/index.ts", import.meta.url));
 const children: ChildProcess[] = [];
 for (let i = 0; i < count; i++) {
   const port = basePort + i;
   children.push(
-    spawn(process.execPath, [entry], {
+    spawn(process.execPath, [...SERVER_NODE_FLAGS, SERVER_ENTRY], {
       stdio: "inherit",
       env: {
         ...env,

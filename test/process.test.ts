@@ -1,10 +1,22 @@
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { SERVER_NODE_FLAGS } from "../src/serverProcess.ts";
 import { testDatabaseUrl } from "./hooks.ts";
 import { call, dataOf, signInGuest } from "./support/http.ts";
 import { reachableTempDir, spawnServer, terminate, waitUntilReady } from "./support/processes.ts";
 
 describe("the server process (npm start)", function () {
   this.timeout(90_000);
+
+  it("npm start and the PM2 file run Node with the server's flags", async () => {
+    const manifest = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
+    assert.equal(manifest.scripts.start, `node ${SERVER_NODE_FLAGS.join(" ")} src/index.ts`);
+    const pm2 = createRequire(import.meta.url)("../ecosystem.config.cjs") as {
+      apps: Array<{ node_args: string }>;
+    };
+    assert.equal(pm2.apps[0]!.node_args, SERVER_NODE_FLAGS.join(" "));
+  });
 
   it("with no configuration at all: embedded PostgreSQL, ready within 30 s, guests survive a restart", async () => {
     const dataDir = await reachableTempDir("typephoon-embedded-");

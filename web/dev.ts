@@ -5,6 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { rm } from "node:fs/promises";
+import { SERVER_ENTRY, SERVER_NODE_FLAGS } from "../src/serverProcess.ts";
 import { buildWebClient, describe, WEB_DIST } from "./build.ts";
 
 const build = await buildWebClient({
@@ -15,7 +16,7 @@ const build = await buildWebClient({
   },
 });
 
-const server = spawn(process.execPath, ["--watch", "src/index.ts"], { stdio: "inherit" });
+const server = spawn(process.execPath, ["--watch", ...SERVER_NODE_FLAGS, SERVER_ENTRY], { stdio: "inherit" });
 
 let stopping = false;
 async function stop(signal: NodeJS.Signals) {

@@ -17,6 +17,7 @@ export interface ServerProcess {
 }
 
 import { freePort } from "../../src/freePort.ts";
+import { SERVER_ENTRY, SERVER_NODE_FLAGS } from "../../src/serverProcess.ts";
 
 export { freePort };
 
@@ -28,12 +29,12 @@ export async function reachableTempDir(prefix: string): Promise<string> {
 }
 
 /**
- * `node src/index.ts` as `npm start` runs it, with exactly the environment given (plus PATH and
+ * The server process as `npm start` runs it, with exactly the environment given (plus PATH and
  * HOME), so nothing of the test process's environment leaks in.
  */
 export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
-  const child = spawn(process.execPath, ["src/index.ts"], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, SERVER_ENTRY], {
     cwd: REPOSITORY_ROOT,
     env: {
       PATH: process.env.PATH ?? "",
