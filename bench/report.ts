@@ -1,0 +1,195 @@
+/**
+ * Turns a run's raw results into the figures the issue asks for (medians over repeats, ratios taken
+ * within each repeat) and a plain-text summary, also fit for bench/README.md.
+ */
+import type { MatchmakingResult } from "./matchmaking.ts";
+import type { MachineInfo } from "./metrics/machine.ts";
+import type { RampResult, StepResult } from "./ramp.ts";
+
+interface Results {
+  machine: MachineInfo;
+  mode: string;
+  ramps: Array<RampResult & { repeat: number }>;
+  matchmaking: MatchmakingResult[];
+  scaleOut: Array<{ repeat: number; one: RampResult; two: RampResult }>;
+}
+
+export const median = (values: number[]) => {
+  const sorted = values.filter((value) => Number.isFinite(value)).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+const fixed = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : "n/a");
+const percent = (share: number) => `${fixed(share * 100)} %`;
+
+/** The last step within bounds, or the first step if none was. */
+const capacityStep = (ramp: RampResult): StepResult | undefined =>
+  ramp.steps.filter((step) => step.within).at(-1) ?? ramp.steps[0];
+
+export function summarize(results: Results) {
+  const figures = figuresOf(results);
+  return { figures, text: text(results, figures) };
+}
+
+type Figures = ReturnType<typeof figuresOf>;
+
+function figuresOf(results: Results) {
+  const systems = [...new Set(results.ramps.map((ramp) => ramp.system))];
+  const repeats = [...new Set(results.ramps.map((ramp) => ramp.repeat))];
+  const rampOf = (system: string, repeat: number) =>
+    results.ramps.find((ramp) => ramp.system === system && ramp.repeat === repeat);
+
+  const perSystem = Object.fromEntries(
+    systems.map((system) => {
+      const ramps = repeats.map((repeat) => rampOf(system, repeat)).filter((ramp) => ramp !== undefined);
+      const atCapacity = ramps.map(capacityStep).filter((step) => step !== undefined);
+      const of = (pick: (step: StepResult) => number) => median(atCapacity.map(pick));
+      return [
+        system,
+        {
+          capacities: ramps.map((ramp) => ramp.capacity),
+          capacity: median(ramps.map((ramp) => ramp.capacity)),
+          stoppedBecause: ramps.map((ramp) => ramp.stoppedBecause),
+          atCapacity: {
+            racers: of((step) => step.racers),
+            keysPerSec: of((step) => step.keysPerSec),
+            messagesOutPerSec: of((step) => step.messagesOutPerSec),
+            serverCore: of((step) => Math.max(...step.serverCores)),
+            cpuSecondsPer1000Keys: of((step) => step.serverCpuSecondsPer1000Keys),
+            p50Ms: of((step) => step.p50Ms),
+            p90Ms: of((step) => step.p90Ms),
+            p99Ms: of((step) => step.p99Ms),
+            rssOverIdleKB: of((step) => step.rssOverIdleKBPerRacer),
+            marginalRssKB: of((step) => step.marginalRssKBPerRacer),
+            generatorCores: of((step) => Math.max(...step.generators.map((g) => g.coreShare))),
+          },
+        },
+      ];
+    }),
+  );
+
+  // CPU per keystroke at the same load: the largest step every system was measured at, per repeat.
+  const commonLoad = repeats.map((repeat) => {
+    const ramps = systems.map((system) => rampOf(system, repeat));
+    if (ramps.some((ramp) => !ramp)) return undefined;
+    const targets = ramps.map((ramp) => new Set(ramp!.steps.map((step) => step.target)));
+    const common = Math.max(
+      0,
+      ...[...targets[0]!].filter((target) => targets.every((set) => set.has(target))),
+    );
+    const at = Object.fromEntries(
+      systems.map((system, i) => [system, ramps[i]!.steps.find((step) => step.target === common)]),
+    );
+    return { racers: common, at };
+  });
+  const ratio = (pick: (repeat: number) => [number, number] | undefined) =>
+    median(
+      repeats.map((repeat) => {
+        const pair = pick(repeat);
+        return pair ? pair[0] / pair[1] : Number.NaN;
+      }),
+    ) || Number.NaN;
+  const ratios: Record<string, { capacity: number; cpuPerKey: number; atRacers: number }> = {};
+  if (systems.includes("typephoon")) {
+    for (const other of systems.filter((system) => system !== "typephoon")) {
+      ratios[other] = {
+        capacity: ratio((repeat) => {
+          const ours = rampOf("typephoon", repeat);
+          const theirs = rampOf(other, repeat);
+          return ours && theirs ? [ours.capacity, theirs.capacity] : undefined;
+        }),
+        cpuPerKey: ratio((repeat) => {
+          const load = commonLoad[repeats.indexOf(repeat)];
+          const ours = load?.at.typephoon;
+          const theirs = load?.at[other];
+          return ours && theirs
+            ? [ours.serverCpuSecondsPer1000Keys, theirs.serverCpuSecondsPer1000Keys]
+            : undefined;
+        }),
+        atRacers: median(commonLoad.map((load) => load?.racers ?? Number.NaN)),
+      };
+    }
+  }
+
+  const mm = results.matchmaking;
+  const matchmaking = mm.length
+    ? {
+        runs: mm.length,
+        joins: mm[0]!.joins,
+        seated: median(mm.map((run) => run.seated)),
+        allSeatedMs: median(mm.map((run) => run.allSeatedMs)),
+        allInRaceMs: median(mm.map((run) => run.allInRaceMs)),
+        p50Ms: median(mm.map((run) => run.latencyMs.p50)),
+        p99Ms: median(mm.map((run) => run.latencyMs.p99)),
+        largestLobby: Math.max(...mm.map((run) => run.largestLobby)),
+        maxPlayers: mm[0]!.maxPlayers,
+        overFullLobbies: mm.reduce((total, run) => total + run.overFullLobbies, 0),
+        failed: mm.reduce((total, run) => total + run.failed, 0),
+      }
+    : undefined;
+
+  const scale = results.scaleOut.length
+    ? {
+        one: median(results.scaleOut.map((run) => run.one.capacity)),
+        two: median(results.scaleOut.map((run) => run.two.capacity)),
+        ratio: median(results.scaleOut.map((run) => run.two.capacity / run.one.capacity)),
+        stoppedBecause: results.scaleOut.map((run) => ({
+          one: run.one.stoppedBecause,
+          two: run.two.stoppedBecause,
+        })),
+      }
+    : undefined;
+
+  return {
+    perSystem,
+    ratios,
+    commonLoad: commonLoad.map((load) => load?.racers),
+    matchmaking,
+    scaleOut: scale,
+  };
+}
+
+function text(results: Results, figures: Figures): string {
+  const { machine } = results;
+  const lines = [
+    `Typephoon race bench (${results.mode}) — ${machine.date.slice(0, 10)}, commit ${machine.commit}${machine.dirty ? "+dirty" : ""}, ` +
+      `${machine.nproc} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}`,
+    `command: ${machine.command}`,
+    "",
+    "| system | capacity (racers) | keys/s in | msgs/s out | server CPU | CPU-s / 1k keys | p50 / p90 / p99 ms | RSS / racer (over idle / marginal) | generator CPU (max) | stopped because |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+  ];
+  for (const [system, s] of Object.entries(figures.perSystem)) {
+    const c = s.atCapacity;
+    lines.push(
+      `| ${system} | ${fixed(s.capacity)} (${s.capacities.join(", ")}) | ${fixed(c.keysPerSec)} | ${fixed(c.messagesOutPerSec)} | ${percent(c.serverCore)} | ` +
+        `${fixed(c.cpuSecondsPer1000Keys, 3)} | ${fixed(c.p50Ms, 1)} / ${fixed(c.p90Ms, 1)} / ${fixed(c.p99Ms, 1)} | ${fixed(c.rssOverIdleKB)} / ${fixed(c.marginalRssKB)} KB | ` +
+        `${percent(c.generatorCores)} | ${s.stoppedBecause.join("; ")} |`,
+    );
+  }
+  lines.push("");
+  for (const [other, r] of Object.entries(figures.ratios)) {
+    lines.push(
+      `Typephoon / ${other}: capacity ${fixed(r.capacity, 2)}×, CPU per keystroke ${fixed(r.cpuPerKey, 2)}× (at ${fixed(r.atRacers)} racers)`,
+    );
+  }
+  const mm = figures.matchmaking;
+  if (mm) {
+    lines.push(
+      "",
+      `Matchmaking (${mm.runs} run(s), ${mm.joins} joins within ${results.matchmaking[0]!.spreadMs} ms): seated ${fixed(mm.seated)}, all seated after ${fixed(mm.allSeatedMs)} ms, ` +
+        `all in their race after ${fixed(mm.allInRaceMs)} ms, join p50 ${fixed(mm.p50Ms)} ms / p99 ${fixed(mm.p99Ms)} ms, ` +
+        `largest lobby ${mm.largestLobby}/${mm.maxPlayers}, over-full lobbies ${mm.overFullLobbies}, failed joins ${mm.failed}`,
+    );
+  }
+  const so = figures.scaleOut;
+  if (so) {
+    lines.push(
+      "",
+      `Scale-out over Redis: 1 process ${fixed(so.one)} racers, 2 processes ${fixed(so.two)} racers: ${fixed(so.ratio, 2)}×`,
+    );
+  }
+  return lines.join("\n");
+}

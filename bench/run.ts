@@ -1,0 +1,194 @@
+/**
+ * The race benchmark (issue 8, parts 1, 2, 3 and 5). `npm run bench` runs the quick version (a short
+ * ramp of Typephoon and both baselines, then the matchmaking burst) in under 3 minutes;
+ * `npm run bench:full` the full ramp with repeats, matchmaking repeats and the scale-out comparison.
+ * Every flag below overrides the mode's default. Writes bench/results/<time>-<mode>.json and prints
+ * a summary.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { Redis } from "ioredis";
+import { GeneratorPool } from "./loadgen/generators.ts";
+import { type MatchmakingResult, matchmaking } from "./matchmaking.ts";
+import { machineInfo } from "./metrics/machine.ts";
+import { type RampOptions, type RampResult, ramp } from "./ramp.ts";
+import { summarize } from "./report.ts";
+import { type ServerUnderTest, scratchDatabase, startBaseline, startTypephoon } from "./servers.ts";
+import { SYSTEMS, type SystemName } from "./systems.ts";
+
+const MODES = {
+  quick: {
+    systems: "typephoon,bare,naive",
+    steps: "100,250,500",
+    window: "6",
+    windows: "1",
+    settle: "2",
+    repeats: "1",
+    joins: "1000",
+    "matchmaking-repeats": "1",
+    "scale-out": false,
+    "scale-steps": "250,500,750,1000,1250,1500",
+  },
+  full: {
+    systems: "typephoon,bare,naive",
+    steps: "100,250,500,750,1000,1250,1500,1750,2000,2500,3000",
+    window: "10",
+    windows: "3",
+    settle: "3",
+    repeats: "3",
+    joins: "1000",
+    "matchmaking-repeats": "3",
+    "scale-out": true,
+    "scale-steps": "250,500,750,1000,1250,1500,1750,2000,2500",
+  },
+};
+
+const { values: flags } = parseArgs({
+  options: {
+    full: { type: "boolean", default: false },
+    systems: { type: "string" },
+    steps: { type: "string" },
+    window: { type: "string" },
+    windows: { type: "string" },
+    settle: { type: "string" },
+    repeats: { type: "string" },
+    generators: { type: "string", default: "2" },
+    joins: { type: "string" },
+    "spread-ms": { type: "string", default: "1000" },
+    "matchmaking-repeats": { type: "string" },
+    "no-matchmaking": { type: "boolean", default: false },
+    "scale-out": { type: "boolean" },
+    "scale-steps": { type: "string" },
+    "p99-ms": { type: "string", default: "150" },
+    "cpu-limit": { type: "string", default: "0.9" },
+    "database-admin-url": { type: "string", default: "postgresql://postgres@127.0.0.1:5432/postgres" },
+    "redis-url": { type: "string", default: "redis://127.0.0.1:6379/13" },
+  },
+});
+
+const mode = flags.full ? "full" : "quick";
+const defaults = MODES[mode];
+const list = (value: string) =>
+  value
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
+const numbers = (value: string) => list(value).map(Number);
+const systems = list(flags.systems ?? defaults.systems) as SystemName[];
+for (const system of systems) if (!SYSTEMS.includes(system)) throw new Error(`unknown system ${system}`);
+const repeats = Number(flags.repeats ?? defaults.repeats);
+const joins = Number(flags.joins ?? defaults.joins);
+const matchmakingRepeats = flags["no-matchmaking"]
+  ? 0
+  : Number(flags["matchmaking-repeats"] ?? defaults["matchmaking-repeats"]);
+const scaleOut = flags["scale-out"] ?? defaults["scale-out"];
+const rampOptions: RampOptions = {
+  steps: numbers(flags.steps ?? defaults.steps),
+  windowMs: Number(flags.window ?? defaults.window) * 1000,
+  windows: Number(flags.windows ?? defaults.windows),
+  settleMs: Number(flags.settle ?? defaults.settle) * 1000,
+  p99LimitMs: Number(flags["p99-ms"]),
+  cpuLimit: Number(flags["cpu-limit"]),
+  log: (line) => console.log(line),
+};
+
+const machine = machineInfo();
+const started = Date.now();
+console.log(
+  `bench ${mode}: ${machine.nproc} × ${machine.cpuModel}, commit ${machine.commit}${machine.dirty ? " (+ uncommitted changes)" : ""}, ${flags.generators} generator processes`,
+);
+
+const database = await scratchDatabase(flags["database-admin-url"]);
+const generators = new GeneratorPool(Number(flags.generators));
+
+async function startSystem(system: SystemName, options: { processes?: number; redis?: boolean } = {}) {
+  if (system !== "typephoon") return startBaseline(system);
+  if (options.redis) await flushRedis();
+  return startTypephoon({
+    databaseUrl: database.url,
+    processes: options.processes,
+    redisUrl: options.redis ? flags["redis-url"] : undefined,
+  });
+}
+
+/** The bench's own Redis database (not the tests' db 15): emptied so no stale room is listed. */
+async function flushRedis() {
+  const redis = new Redis(flags["redis-url"]!);
+  await redis.flushdb();
+  await redis.quit();
+}
+
+async function withServer<T>(
+  server: ServerUnderTest,
+  work: (server: ServerUnderTest) => Promise<T>,
+): Promise<T> {
+  try {
+    return await work(server);
+  } finally {
+    await generators.leave().catch(() => {});
+    await server.stop();
+  }
+}
+
+const ramps: Array<RampResult & { repeat: number }> = [];
+const matchmakingRuns: MatchmakingResult[] = [];
+const scaleOutRuns: Array<{ repeat: number; one: RampResult; two: RampResult }> = [];
+try {
+  for (let repeat = 1; repeat <= repeats; repeat++) {
+    for (const system of systems) {
+      console.log(`ramp ${repeat}/${repeats}: ${system}`);
+      const result = await withServer(await startSystem(system), (server) =>
+        ramp(server, generators, rampOptions),
+      );
+      ramps.push({ ...result, repeat });
+    }
+  }
+  for (let repeat = 1; repeat <= matchmakingRepeats; repeat++) {
+    console.log(
+      `matchmaking ${repeat}/${matchmakingRepeats}: ${joins} joins within ${flags["spread-ms"]} ms`,
+    );
+    const result = await withServer(await startSystem("typephoon"), (server) =>
+      matchmaking(server, generators, { joins, spreadMs: Number(flags["spread-ms"]), maxPlayers: 5 }),
+    );
+    console.log(
+      `  seated ${result.seated}/${result.joins} in ${result.allSeatedMs.toFixed(0)} ms, p99 ${result.latencyMs.p99.toFixed(0)} ms, largest lobby ${result.largestLobby}/${result.maxPlayers}`,
+    );
+    matchmakingRuns.push(result);
+  }
+  if (scaleOut) {
+    const scaleOptions = { ...rampOptions, steps: numbers(flags["scale-steps"] ?? defaults["scale-steps"]) };
+    for (let repeat = 1; repeat <= repeats; repeat++) {
+      console.log(`scale-out ${repeat}/${repeats}: 1 process over Redis`);
+      const one = await withServer(await startSystem("typephoon", { processes: 1, redis: true }), (server) =>
+        ramp(server, generators, scaleOptions),
+      );
+      console.log(`scale-out ${repeat}/${repeats}: 2 processes over Redis`);
+      const two = await withServer(await startSystem("typephoon", { processes: 2, redis: true }), (server) =>
+        ramp(server, generators, scaleOptions),
+      );
+      scaleOutRuns.push({ repeat, one, two });
+    }
+  }
+} finally {
+  generators.stop();
+  await database.drop();
+}
+
+const results = {
+  machine,
+  mode,
+  options: { ...rampOptions, log: undefined, generators: Number(flags.generators), repeats, joins },
+  durationS: (Date.now() - started) / 1000,
+  ramps,
+  matchmaking: matchmakingRuns,
+  scaleOut: scaleOutRuns,
+};
+const summary = summarize(results);
+await mkdir(new URL("./results/", import.meta.url), { recursive: true });
+const file = new URL(
+  `./results/${machine.date.replaceAll(":", "-").slice(0, 19)}-${mode}.json`,
+  import.meta.url,
+);
+await writeFile(file, JSON.stringify({ ...results, summary: summary.figures }, null, 2));
+console.log(`\n${summary.text}\n\nfull results: ${file.pathname} (${results.durationS.toFixed(0)} s)`);
+process.exit(0);

@@ -1,0 +1,180 @@
+/**
+ * The servers under test, each a process of its own (its CPU time and memory are read from /proc):
+ * Typephoon itself (src/serverProcess.ts: exactly as `npm start` runs it, configured through its
+ * environment), and the two baselines of bench/baselines/.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { freePort } from "../src/freePort.ts";
+import { SERVER_ENTRY, SERVER_NODE_FLAGS } from "../src/serverProcess.ts";
+import type { Endpoint } from "./loadgen/connectors/seat.ts";
+import type { SystemName } from "./systems.ts";
+
+export const REPOSITORY_ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+export interface ServerUnderTest {
+  system: SystemName;
+  /** one per process */
+  endpoints: Endpoint[];
+  pids: number[];
+  /** Typephoon's /metrics (Prometheus text) of process i */
+  metricsUrls: string[];
+  stop(): Promise<void>;
+}
+
+interface Spawned {
+  child: ChildProcess;
+  output(): string;
+}
+
+function spawnNode(args: string[], env: Record<string, string>, nodeArgs: string[] = []): Spawned {
+  const child = spawn(process.execPath, [...nodeArgs, ...args], {
+    cwd: REPOSITORY_ROOT,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk).slice(-20_000);
+  };
+  child.stdout!.on("data", keep);
+  child.stderr!.on("data", keep);
+  return { child, output: () => output };
+}
+
+async function stopProcess({ child }: Spawned, timeoutMs = 15_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, "exit");
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function waitFor(what: string, spawned: Spawned, ready: () => Promise<boolean>, timeoutMs = 60_000) {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if (spawned.child.exitCode !== null) throw new Error(`${what} exited early:\n${spawned.output()}`);
+    if (await ready().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${what} not ready within ${timeoutMs} ms:\n${spawned.output()}`);
+}
+
+/** A throwaway PostgreSQL database on the local server (trust auth), dropped by `drop()`. */
+export async function scratchDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `bench_${process.pid}_${Date.now().toString(36)}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE "${name}"`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}
+
+export interface TypephoonOptions {
+  databaseUrl: string;
+  processes?: number;
+  /** required with processes > 1: they share matchmaking through it */
+  redisUrl?: string;
+  /** extra node flags for every server process, e.g. --cpu-prof */
+  nodeArgs?: string[];
+  /** environment over the bench defaults */
+  env?: Record<string, string>;
+}
+
+/** The bench's Typephoon configuration: about the race, not the API's rate limits. */
+export const TYPEPHOON_BENCH_ENV = {
+  NODE_ENV: "production",
+  LOG_LEVEL: "warn",
+  JWT_SECRET: "bench-secret-bench-secret-bench-secret-bench",
+  AUTH_RATE_LIMIT_PER_MINUTE: "0",
+  API_RATE_LIMIT_PER_MINUTE: "0",
+  USER_RATE_LIMIT_PER_MINUTE: "0",
+  LOBBY_MAX_PLAYERS: "5",
+  // Lobbies fill to 5 in well under this; it only bounds the wait for a straggler lobby.
+  LOBBY_COUNTDOWN_MS: "5000",
+  RACE_START_COUNTDOWN_MS: "1000",
+  // Nobody finishes: 500 words take a person ~5 minutes, and the bench typist never types the last one.
+  RACE_WORDS: "500",
+  RACE_TIME_LIMIT_MS: "3600000",
+  RECONNECT_GRACE_S: "5",
+  SHUTDOWN_TIMEOUT_MS: "10000",
+};
+
+export async function startTypephoon(options: TypephoonOptions): Promise<ServerUnderTest> {
+  const processes = options.processes ?? 1;
+  if (processes > 1 && !options.redisUrl) throw new Error("several Typephoon processes need a Redis URL");
+  const dataDir = await mkdtemp(path.join(tmpdir(), "typephoon-bench-"));
+  const started: Array<Spawned & { port: number; metricsPort: number }> = [];
+  try {
+    for (let i = 0; i < processes; i++) {
+      const port = await freePort();
+      const metricsPort = await freePort();
+      const env: Record<string, string> = {
+        ...TYPEPHOON_BENCH_ENV,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        METRICS_PORT: String(metricsPort),
+        DATABASE_URL: options.databaseUrl,
+        DATA_DIR: dataDir,
+        ...(options.redisUrl ? { REDIS_URL: options.redisUrl, PUBLIC_ADDRESS: "127.0.0.1:{port}" } : {}),
+        ...options.env,
+      };
+      const spawned = {
+        ...spawnNode([SERVER_ENTRY], env, [...SERVER_NODE_FLAGS, ...(options.nodeArgs ?? [])]),
+        port,
+        metricsPort,
+      };
+      started.push(spawned);
+      // One at a time: they would otherwise race to apply the migrations of a fresh database.
+      await waitFor("typephoon", spawned, async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok);
+    }
+  } catch (error) {
+    await Promise.all(started.map((spawned) => stopProcess(spawned)));
+    throw error;
+  }
+  return {
+    system: "typephoon",
+    endpoints: started.map(({ port }) => ({
+      http: `http://127.0.0.1:${port}`,
+      ws: `ws://127.0.0.1:${port}`,
+    })),
+    pids: started.map(({ child }) => child.pid!),
+    metricsUrls: started.map(({ metricsPort }) => `http://127.0.0.1:${metricsPort}/metrics`),
+    stop: async () => {
+      await Promise.all(started.map((spawned) => stopProcess(spawned)));
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A baseline server: prints "listening <port>" when ready. */
+export async function startBaseline(
+  system: "bare" | "naive",
+  nodeArgs: string[] = [],
+): Promise<ServerUnderTest> {
+  const script = system === "bare" ? "bench/baselines/bareColyseus.ts" : "bench/baselines/naiveWs.ts";
+  const port = await freePort();
+  const spawned = spawnNode([script], { PORT: String(port), NODE_ENV: "production" }, nodeArgs);
+  await waitFor(system, spawned, async () => spawned.output().includes("listening"));
+  return {
+    system,
+    endpoints: [{ http: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}` }],
+    pids: [spawned.child.pid!],
+    metricsUrls: [],
+    stop: () => stopProcess(spawned),
+  };
+}

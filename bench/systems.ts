@@ -1,0 +1,20 @@
+/**
+ * The three systems a run compares, and the little the baselines and the load generator must agree
+ * on. Typephoon's own contract is src/protocol.ts.
+ */
+export const SYSTEMS = ["typephoon", "bare", "naive"] as const;
+export type SystemName = (typeof SYSTEMS)[number];
+
+export const SYSTEM_TITLES: Record<SystemName, string> = {
+  typephoon: "Typephoon (lobby -> race, validated)",
+  bare: "bare Colyseus 0.18 cursor room",
+  naive: "naive ws JSON broadcast",
+};
+
+/** The bare Colyseus baseline's only room type (bench/baselines/bareColyseus.ts). */
+export const BARE_ROOM = "cursor_race";
+
+/** What the naive ws baseline (bench/baselines/naiveWs.ts) sends. */
+export type NaiveServerMessage =
+  | { type: "welcome"; player: number; room: number }
+  | { type: "key"; player: number; key: string };
