@@ -19,7 +19,7 @@ import { SYSTEMS, type SystemName } from "./systems.ts";
 const MODES = {
   quick: {
     systems: "typephoon,bare,naive",
-    steps: "100,250,500",
+    steps: "500,1000,1500",
     window: "6",
     windows: "1",
     settle: "2",
@@ -31,15 +31,15 @@ const MODES = {
   },
   full: {
     systems: "typephoon,bare,naive",
-    steps: "100,250,500,750,1000,1250,1500,1750,2000,2500,3000",
-    window: "10",
-    windows: "3",
+    steps: "500,1000,1500,1750,2000,2250,2500,3000",
+    window: "8",
+    windows: "2",
     settle: "3",
     repeats: "3",
     joins: "1000",
     "matchmaking-repeats": "3",
     "scale-out": true,
-    "scale-steps": "250,500,750,1000,1250,1500,1750,2000,2500",
+    "scale-steps": "500,1000,1500,2000,2500",
   },
 };
 

@@ -1,0 +1,329 @@
+/**
+ * The API benchmark (issue 8, part 4): the profile reads (statistics, graph of the last 1000
+ * races, first history page) and the leaderboards, over a seeded database, three ways at the same
+ * concurrency for the same time:
+ *
+ *   - HTTP: autocannon's 100 keep-alive connections to a Typephoon server (`node src/index.ts`,
+ *     bench/servers.ts), its public routes `/api/v1/users/:id/…` and `/api/v1/leaderboards`;
+ *   - Prisma: 100 async callers in this process calling the src/db/ function the route calls, over
+ *     a Prisma client made as the server makes it (src/db/prisma.ts);
+ *   - pg: the same functions and SQL over a plain node-postgres pool (bench/api/plainPg.ts), the
+ *     ORM-overhead baseline. Both in-process pools have node-postgres's default 10 connections,
+ *     as the server's has.
+ *
+ * Each read is measured for the player with the most races and spread over 1000 players, then
+ * the daily board (a full day of the seed) and the all-time board, anonymous. Every run begins
+ * with a warm-up on the same connections (bench/api/load.ts); the server's, PostgreSQL's and this
+ * process's CPU over the measured part are read from /proc.
+ *
+ *   npm run bench:api                       seeds 10k users, 1M results (about a minute), 10 s per run
+ *   npm run bench:api -- --quick            3 s per run (the seed as given)
+ *   npm run bench:api -- --keep-database    keeps the seeded database and prints how to reuse it
+ *   npm run bench:api -- --database-url postgresql://postgres@127.0.0.1:5432/bench_…
+ *                                           reuses a seeded database (never seeds nor drops it)
+ *
+ * Flags: --users N --results N --days N --seed N (the seed's), --duration S, --warmup S,
+ * --connections N, --sample-users N, --only a,b (reads whose name holds one of these),
+ * --explain (print each query's EXPLAIN ANALYZE; always in the JSON), --database-admin-url URL.
+ * Prints markdown tables; writes bench/results/<time>-api.json.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { createDatabase } from "../src/db/prisma.ts";
+import { seedDatabase } from "../src/db/seed.ts";
+import { watchCpu } from "./api/cpu.ts";
+import { closedLoop, httpLoad, type LoadOptions, type LoadResult } from "./api/load.ts";
+import { captureQuery, explainAnalyze, plainPgDatabase } from "./api/plainPg.ts";
+import { type ApiRead, apiReads, type ReadTargets } from "./api/reads.ts";
+import {
+  cpuTable,
+  figuresOf,
+  latencyTable,
+  type Measured,
+  type ReadResult,
+  targetsLine,
+} from "./api/summary.ts";
+import { machineInfo } from "./metrics/machine.ts";
+import { scratchDatabase, startTypephoon } from "./servers.ts";
+
+/** node-postgres's default pool size: what the server's PrismaPg pool has. */
+const POOL_SIZE = 10;
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    users: { type: "string", default: "10000" },
+    results: { type: "string", default: "1000000" },
+    days: { type: "string", default: "180" },
+    seed: { type: "string", default: "42" },
+    duration: { type: "string" },
+    warmup: { type: "string" },
+    connections: { type: "string", default: "100" },
+    "sample-users": { type: "string", default: "1000" },
+    only: { type: "string" },
+    explain: { type: "boolean", default: false },
+    "keep-database": { type: "boolean", default: false },
+    "database-url": { type: "string" },
+    "database-admin-url": { type: "string", default: "postgresql://postgres@127.0.0.1:5432/postgres" },
+  },
+});
+
+const numberFlag = (name: string, value: string | undefined, min: number, integer: boolean) => {
+  const parsed = Number(value);
+  if (!(integer ? Number.isSafeInteger(parsed) : Number.isFinite(parsed)) || parsed < min)
+    throw new Error(`--${name}: expected a ${integer ? "whole " : ""}number ≥ ${min} (got ${value})`);
+  return parsed;
+};
+const count = (name: "users" | "results" | "days" | "seed" | "connections" | "sample-users", min: number) =>
+  numberFlag(name, flags[name], min, true);
+const seconds = (name: "duration" | "warmup", quick: string, full: string, min: number) =>
+  numberFlag(name, flags[name] ?? (flags.quick ? quick : full), min, false);
+const options = {
+  durationS: seconds("duration", "3", "10", 0.5),
+  warmupS: seconds("warmup", "1", "2", 0),
+  connections: count("connections", 1),
+  sampleUsers: count("sample-users", 1),
+  poolSize: POOL_SIZE,
+};
+const seedOptions = {
+  users: count("users", 1),
+  results: count("results", 1),
+  days: count("days", 2),
+  seed: count("seed", 0),
+};
+
+const machine = machineInfo();
+const started = Date.now();
+console.log(
+  `bench api: ${machine.nproc} × ${machine.cpuModel}, commit ${machine.commit}${machine.dirty ? " (+ uncommitted changes)" : ""}, ` +
+    `${options.connections} connections, ${options.durationS} s per run after ${options.warmupS} s of warm-up`,
+);
+
+// ---------------------------------------------------------------------------------------------
+// The database: seeded here, or reused
+// ---------------------------------------------------------------------------------------------
+
+/** What to close at the end, or on a failure or Ctrl-C: the last opened first. */
+const closers: Array<() => Promise<unknown>> = [];
+async function cleanUp() {
+  for (let close = closers.pop(); close; close = closers.pop()) await close().catch(() => {});
+}
+process.once("SIGINT", () => {
+  console.log("\ninterrupted: stopping the server and dropping the scratch database");
+  cleanUp().finally(() => process.exit(130));
+});
+
+interface DatabaseUnderTest {
+  url: string;
+  /** how it was filled: by this run (with these options) or before it */
+  seeded: (typeof seedOptions & { seconds: number }) | null;
+}
+
+async function provideDatabase(): Promise<DatabaseUnderTest> {
+  const reuse = flags["database-url"];
+  if (reuse) return { url: reuse, seeded: null };
+  const scratch = await scratchDatabase(flags["database-admin-url"]);
+  let complete = false;
+  closers.push(async () => {
+    if (!(flags["keep-database"] && complete)) return scratch.drop();
+    console.log(`database kept; reuse it with:\n  npm run bench:api -- --database-url ${scratch.url}`);
+  });
+  console.log(
+    `seeding ${seedOptions.users} users, ${seedOptions.results} results (seed ${seedOptions.seed})`,
+  );
+  const seedStarted = performance.now();
+  await seedDatabase(scratch.url, { ...seedOptions, now: new Date() }, (line) => console.log(`  ${line}`));
+  complete = true;
+  return { url: scratch.url, seeded: { ...seedOptions, seconds: (performance.now() - seedStarted) / 1000 } };
+}
+
+/** The seed's size and the bench's targets in it. */
+async function survey(monitor: pg.Client) {
+  const one = async <T>(sql: string, values: unknown[] = []) =>
+    (await monitor.query(sql, values)).rows[0] as T;
+  const size = await one<{ users: number; results: number }>(
+    `SELECT (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM game_results)::int AS results`,
+  );
+  const heavy = await one<{ id: string; races: number } | undefined>(
+    `SELECT user_id::text AS id, races FROM user_stats ORDER BY races DESC, user_id LIMIT 1`,
+  );
+  if (!heavy) throw new Error("the database has no finished races: seed it first");
+  // The same players every time for the same seed: ordered by a hash of their ids.
+  const { rows: sample } = await monitor.query<{ id: string; races: number }>(
+    `SELECT user_id::text AS id, races FROM user_stats WHERE races > 0 ORDER BY md5(user_id::text) LIMIT $1`,
+    [options.sampleUsers],
+  );
+  // The day before the latest result: a whole day, whenever the seed ran (today's is partial).
+  const { day } = await one<{ day: string }>(
+    `SELECT ((max(finished_at) AT TIME ZONE 'UTC')::date - 1)::text AS day FROM game_results`,
+  );
+  const races = sample.map((user) => user.races).sort((a, b) => a - b);
+  return {
+    size,
+    heavyUser: heavy,
+    sampleUsers: { count: sample.length, medianRaces: races[races.length >> 1] ?? 0 },
+    targets: {
+      heavyUser: heavy.id,
+      sampleUsers: sample.map((user) => user.id),
+      boardDay: day,
+    } satisfies ReadTargets,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The runs
+// ---------------------------------------------------------------------------------------------
+
+let opened: Awaited<ReturnType<typeof open>>;
+try {
+  opened = await open();
+} catch (error) {
+  await cleanUp();
+  throw error;
+}
+const { database, monitor, surveyed, server, origin, prisma, pool, plain } = opened;
+
+async function open() {
+  const database = await provideDatabase();
+  const monitor = new pg.Client({ connectionString: database.url });
+  await monitor.connect();
+  closers.push(() => monitor.end());
+  const surveyed = await survey(monitor);
+  console.log(
+    `database: ${surveyed.size.users} users, ${surveyed.size.results} results; heaviest player ` +
+      `${surveyed.heavyUser.races} finished races, ${surveyed.sampleUsers.count} sampled players ` +
+      `(median ${surveyed.sampleUsers.medianRaces}); daily board of ${surveyed.targets.boardDay}`,
+  );
+  const server = await startTypephoon({ databaseUrl: database.url });
+  closers.push(() => server.stop());
+  const prisma = createDatabase(database.url);
+  closers.push(() => prisma.$disconnect());
+  const pool = new pg.Pool({ connectionString: database.url, max: POOL_SIZE });
+  closers.push(() => pool.end());
+  return {
+    database,
+    monitor,
+    surveyed,
+    server,
+    origin: server.endpoints[0]!.http,
+    prisma,
+    pool,
+    plain: plainPgDatabase(pool),
+  };
+}
+
+const only = flags.only?.split(",").map((part) => part.trim());
+const reads = apiReads(surveyed.targets).filter(
+  (read) => !only || only.some((part) => read.name.includes(part)),
+);
+const load: LoadOptions = {
+  concurrency: options.connections,
+  warmupMs: options.warmupS * 1000,
+  durationMs: options.durationS * 1000,
+};
+
+/** One answer each way, before timing thousands: a 404 or a mismatch is not a measurement. */
+async function check(read: ApiRead): Promise<number> {
+  const response = await fetch(origin + read.path(0));
+  if (!response.ok) throw new Error(`${read.name}: HTTP ${response.status} ${await response.text()}`);
+  const [viaPrisma, viaPg] = [await read.read(prisma, 0), await read.read(plain, 0)];
+  if (viaPrisma !== viaPg)
+    throw new Error(`${read.name}: ${viaPrisma} rows through Prisma, ${viaPg} through pg`);
+  return viaPrisma;
+}
+
+/** A run with the CPU read over its measured part. */
+async function measured(run: (options: LoadOptions) => Promise<LoadResult>): Promise<Measured> {
+  let watching: ReturnType<typeof watchCpu> | undefined;
+  const result = await run({
+    ...load,
+    measuring: () => {
+      watching = watchCpu(server.pids[0]!, monitor);
+    },
+  });
+  if (!watching) throw new Error("the run ended before its warm-up did");
+  return { ...result, cpu: await (await watching)() };
+}
+
+function logRun(path: string, result: Measured) {
+  const failed = result.errors + result.non2xx;
+  console.log(
+    `  ${path.padEnd(6)} ${Math.round(result.opsPerSec).toString().padStart(6)}/s  p50 ${result.latencyMs.p50.toFixed(2)}  ` +
+      `p99 ${result.latencyMs.p99.toFixed(2)} ms  cores: server ${result.cpu.server.toFixed(2)}, ` +
+      `postgres ${result.cpu.database.toFixed(2)}, bench ${result.cpu.bench.toFixed(2)}` +
+      (failed ? `  FAILED ${failed} (${result.firstError})` : ""),
+  );
+}
+
+const results: ReadResult[] = [];
+const plans: Record<string, string> = {};
+try {
+  for (const read of reads) {
+    console.log(`${read.name} (${read.variants} variant${read.variants === 1 ? "" : "s"})`);
+    const rows = await check(read);
+    const paths = Array.from({ length: read.variants }, (_, i) => read.path(i));
+    const http = await measured((options) => httpLoad(origin, paths, options));
+    logRun("HTTP", http);
+    const viaPrisma = await measured((options) => closedLoop((i) => read.read(prisma, i), options));
+    logRun("Prisma", viaPrisma);
+    const viaPg = await measured((options) => closedLoop((i) => read.read(plain, i), options));
+    logRun("pg", viaPg);
+    results.push({ name: read.name, variants: read.variants, rows, http, prisma: viaPrisma, pg: viaPg });
+  }
+  // The plans of the first variant of each read (on a warm cache, after the runs).
+  for (const read of reads) {
+    plans[read.name] = await explainAnalyze(pool, await captureQuery((db) => read.read(db, 0)));
+  }
+} finally {
+  await cleanUp();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+// ---------------------------------------------------------------------------------------------
+
+const seedLine = database.seeded
+  ? `seeded by this run (--users ${database.seeded.users} --results ${database.seeded.results} --seed ${database.seeded.seed}, ${database.seeded.seconds.toFixed(0)} s)`
+  : "a database seeded before (--database-url)";
+const header = [
+  `API bench, ${machine.date}, commit ${machine.commit}${machine.dirty ? " (+ uncommitted changes)" : ""}, ` +
+    `${machine.nproc} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, node ${machine.node}`,
+  `command: ${machine.command}`,
+  `data: ${surveyed.size.users} users, ${surveyed.size.results} results, ${seedLine}; heaviest player ` +
+    `${surveyed.heavyUser.races} finished races; sampled players' median ${surveyed.sampleUsers.medianRaces}`,
+  `load: ${options.connections} concurrent callers each way for ${options.durationS} s per run ` +
+    `(after ${options.warmupS} s of warm-up); the server, Prisma and pg each through a pool of ${POOL_SIZE} connections`,
+].join("\n");
+const text = [
+  header,
+  "",
+  latencyTable(results),
+  "",
+  targetsLine(results),
+  "",
+  "CPU per operation (ms; cores × 1000 ÷ ops/s; the client is this process)",
+  "",
+  cpuTable(results),
+].join("\n");
+if (flags.explain) {
+  for (const [name, plan] of Object.entries(plans)) console.log(`\nEXPLAIN ANALYZE: ${name}\n${plan}`);
+}
+
+const output = {
+  machine,
+  options: { ...options, only: only ?? null },
+  database: { seeded: database.seeded, ...surveyed.size, reused: database.seeded === null },
+  heavyUser: surveyed.heavyUser,
+  sampleUsers: surveyed.sampleUsers,
+  boardDay: surveyed.targets.boardDay,
+  durationS: (Date.now() - started) / 1000,
+  reads: results.map((read) => ({ ...read, figures: figuresOf(read) })),
+  plans,
+  summary: text,
+};
+await mkdir(new URL("./results/", import.meta.url), { recursive: true });
+const file = new URL(`./results/${machine.date.replaceAll(":", "-").slice(0, 19)}-api.json`, import.meta.url);
+await writeFile(file, JSON.stringify(output, null, 2));
+console.log(`\n${text}\n\nfull results: ${file.pathname} (${output.durationS.toFixed(0)} s)`);
+process.exit(0);

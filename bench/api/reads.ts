@@ -1,0 +1,104 @@
+/**
+ * The reads the API bench measures, each both as an HTTP request to the public routes
+ * (src/api/profileRoutes.ts, src/api/leaderboardRoutes.ts; no token, so no signature check) and
+ * as the src/db/ function its route calls with the same arguments.
+ */
+import { type LeaderboardPeriod, leaderboard } from "../../src/db/leaderboards.ts";
+import type { Database } from "../../src/db/prisma.ts";
+import { profileStatistics, resultGraph, resultHistory } from "../../src/db/profiles.ts";
+
+export interface ApiRead {
+  name: string;
+  /** how many distinct requests it cycles through */
+  variants: number;
+  /** the HTTP path of the i-th request */
+  path(i: number): string;
+  /** the i-th request's database read, as its route makes it; resolves to the rows answered */
+  read(db: Database, i: number): Promise<number>;
+}
+
+export interface ReadTargets {
+  /** the player with the most finished races: the largest profile */
+  heavyUser: string;
+  /** players with finished races, for reads spread over many profiles */
+  sampleUsers: string[];
+  /** a full UTC day of the seeded period (YYYY-MM-DD), for the daily board */
+  boardDay: string;
+}
+
+/** The issue's graph size (N = 1000, the most the API allows). */
+const GRAPH_LAST = 1000;
+/** The history's first page at its default (and largest) size. */
+const HISTORY_SIZE = 50;
+/** The seed's usual race length (src/db/seed.ts); the bench server's RACE_WORDS default is not. */
+const BOARD_WORDS = 25;
+const BOARD_LIMIT = 50;
+
+type Found<T> = Promise<T | null>;
+
+/** Answers the rows of a read, failing on a missing user: a 404 is not a measurement. */
+async function rows<T>(answer: Found<T>, count: (found: T) => number): Promise<number> {
+  const found = await answer;
+  if (found === null) throw new Error("no such user");
+  return count(found);
+}
+
+function profileReads(label: string, users: string[]): ApiRead[] {
+  const user = (i: number) => users[i % users.length]!;
+  const read = (
+    name: string,
+    path: (id: string) => string,
+    run: (db: Database, id: string) => Promise<number>,
+  ) => ({
+    name: `${name} · ${label}`,
+    variants: users.length,
+    path: (i: number) => path(user(i)),
+    read: (db: Database, i: number) => run(db, user(i)),
+  });
+  return [
+    read(
+      "statistics",
+      (id) => `/api/v1/users/${id}/statistics`,
+      (db, id) => rows(profileStatistics(db, id), () => 1),
+    ),
+    read(
+      `graph N=${GRAPH_LAST}`,
+      (id) => `/api/v1/users/${id}/graph?last=${GRAPH_LAST}`,
+      (db, id) => rows(resultGraph(db, id, GRAPH_LAST), (races) => races.length),
+    ),
+    read(
+      "history p1",
+      (id) => `/api/v1/users/${id}/history?page=1&size=${HISTORY_SIZE}`,
+      (db, id) => rows(resultHistory(db, id, 1, HISTORY_SIZE), (page) => page.data.length),
+    ),
+  ];
+}
+
+function boardRead(period: LeaderboardPeriod, day: string | undefined): ApiRead {
+  const query = `period=${period}&words=${BOARD_WORDS}&limit=${BOARD_LIMIT}${day ? `&date=${day}` : ""}`;
+  return {
+    name: `leaderboard ${period}${day ? ` ${day}` : ""}`,
+    variants: 1,
+    path: () => `/api/v1/leaderboards?${query}`,
+    read: async (db) => {
+      const board = await leaderboard(db, {
+        period,
+        words: BOARD_WORDS,
+        limit: BOARD_LIMIT,
+        // as the route does: the start of the given day, else now
+        at: day ? new Date(`${day}T00:00:00Z`) : new Date(),
+        callerId: undefined,
+      });
+      return board.entries.length;
+    },
+  };
+}
+
+export function apiReads(targets: ReadTargets): ApiRead[] {
+  return [
+    ...profileReads("heaviest player", [targets.heavyUser]),
+    ...profileReads(`${targets.sampleUsers.length} players`, targets.sampleUsers),
+    boardRead("daily", targets.boardDay),
+    boardRead("all", undefined),
+  ];
+}
