@@ -3,12 +3,10 @@
  * pool. Their `$queryRaw` tagged templates become the very text and parameters Prisma would send
  * (Prisma.sql), sent with pool.query: the same SQL, no query compiler, no driver adapter, no
  * result mapping beyond node-postgres's own.
- *
- * This duplicates the private pgQueries(client) of src/db/seed.ts (for a pool instead of a
- * client); the two could share one exported helper in src/db/.
  */
 import type pg from "pg";
 import { Prisma } from "../../src/db/generated/client.ts";
+import { pgQueries } from "../../src/db/pgQueries.ts";
 import type { Database } from "../../src/db/prisma.ts";
 
 /** Only `$queryRaw` is called by the profile and leaderboard reads. */
@@ -20,12 +18,7 @@ function asDatabase(queries: RawQueries): Database {
 }
 
 export function plainPgDatabase(pool: pg.Pool): Database {
-  return asDatabase({
-    $queryRaw: (async (strings: TemplateStringsArray, ...values: unknown[]) => {
-      const query = Prisma.sql(strings, ...values);
-      return (await pool.query(query.text, query.values as unknown[])).rows;
-    }) as RawQueries["$queryRaw"],
-  });
+  return asDatabase(pgQueries(pool) as unknown as RawQueries);
 }
 
 export interface CapturedQuery {

@@ -24,10 +24,10 @@ import { ConfigError, parseSettings, type Settings } from "../config.ts";
 import { seededRandom } from "../game/seededRandom.ts";
 import { pickWords } from "../game/text.ts";
 import { createLogger } from "../log.ts";
-import { type Queries, rebuildAggregates } from "./bests.ts";
+import { rebuildAggregates } from "./bests.ts";
 import { provideDatabaseServer } from "./databaseServer.ts";
-import { Prisma } from "./generated/client.ts";
 import { applyMigrations } from "./migrations.ts";
+import { pgQueries } from "./pgQueries.ts";
 
 export interface SeedOptions {
   users: number;
@@ -378,19 +378,6 @@ async function dropSecondaryIndexes(client: pg.Client, tables: string[]): Promis
 
 function* map<T, U>(items: Iterable<T>, change: (item: T) => U): Generator<U> {
   for (const item of items) yield change(item);
-}
-
-/** src/db/bests.ts's queries over this pg client (inside the seed's transaction). */
-function pgQueries(client: pg.Client): Queries {
-  const run = (strings: TemplateStringsArray, values: unknown[]) => {
-    const query = Prisma.sql(strings, ...values);
-    return client.query(query.text, query.values as unknown[]);
-  };
-  return {
-    $queryRaw: async <T>(strings: TemplateStringsArray, ...values: unknown[]) =>
-      (await run(strings, values)).rows as T,
-    $executeRaw: async (strings, ...values) => (await run(strings, values)).rowCount ?? 0,
-  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,20 @@
+/**
+ * Prisma's raw-SQL tagged templates (`$queryRaw`, `$executeRaw`) over a plain node-postgres client
+ * or pool: the very text and parameters Prisma would send (Prisma.sql), without Prisma. The seed
+ * runs the aggregates this way inside its own transaction; the API bench, as its no-ORM baseline.
+ */
+import type pg from "pg";
+import type { Queries } from "./bests.ts";
+import { Prisma } from "./generated/client.ts";
+
+export function pgQueries(client: Pick<pg.Pool, "query">): Queries {
+  const run = (strings: TemplateStringsArray, values: unknown[]) => {
+    const query = Prisma.sql(strings, ...values);
+    return client.query(query.text, query.values as unknown[]);
+  };
+  return {
+    $queryRaw: async <T>(strings: TemplateStringsArray, ...values: unknown[]) =>
+      (await run(strings, values)).rows as T,
+    $executeRaw: async (strings, ...values) => (await run(strings, values)).rowCount ?? 0,
+  };
+}
