@@ -32,13 +32,20 @@ describe("a client sending 1,000 keys a second", function () {
     await server.stop();
   });
 
+  /** Two players who queue together and take their seats in the same race. */
+  async function raceOfTwo(names: [string, string]): Promise<[Player, Player]> {
+    const pair = (await Promise.all(names.map((name) => Player.signIn(server.url, name)))) as [
+      Player,
+      Player,
+    ];
+    players.push(...pair);
+    for (const player of pair) await player.queue();
+    await Promise.all(pair.map((player) => player.enterRace()));
+    return pair;
+  }
+
   it("is limited and disconnected within a second, while the others' latency stays normal", async () => {
-    const [honest, flooder] = (await Promise.all(
-      ["Honest", "Flooder"].map((name) => Player.signIn(server.url, name)),
-    )) as [Player, Player];
-    players.push(honest, flooder);
-    for (const player of [honest, flooder]) await player.queue();
-    await Promise.all([honest.enterRace(), flooder.enterRace()]);
+    const [honest, flooder] = await raceOfTwo(["Honest", "Flooder"]);
     await honest.waitForRacing();
     // Typing back and forth in the first word: a key and its Backspace, so the cursor keeps moving.
     const letter = honest.race!.state.words[0]![0]!;
@@ -79,12 +86,7 @@ describe("a client sending 1,000 keys a second", function () {
   });
 
   it("an oversized WebSocket frame is refused by the transport, closing only that connection", async () => {
-    const [sender, bystander] = (await Promise.all(
-      ["Sender", "Bystander"].map((name) => Player.signIn(server.url, name)),
-    )) as [Player, Player];
-    players.push(sender, bystander);
-    for (const player of [sender, bystander]) await player.queue();
-    await Promise.all([sender.enterRace(), bystander.enterRace()]);
+    const [sender, bystander] = await raceOfTwo(["Sender", "Bystander"]);
     const closed = new Promise<number>((resolve) => sender.race!.onLeave((code) => resolve(code)));
     sender.race!.send("key", { key: "x".repeat(MAX_WEBSOCKET_PAYLOAD_BYTES + 1) });
     assert.equal(await closed, 1009, "1009: message too big");
