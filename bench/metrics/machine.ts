@@ -35,7 +35,7 @@ export function machineInfo(): MachineInfo {
     node: process.version,
     command: process.argv
       .slice(1)
-      .map((arg) => arg.replace(process.cwd() + "/", ""))
+      .map((arg) => arg.replace(`${process.cwd()}/`, ""))
       .join(" "),
   };
 }

@@ -1,16 +1,19 @@
 /**
  * Prisma's raw-SQL tagged templates (`$queryRaw`, `$executeRaw`) over a plain node-postgres client
- * or pool: the very text and parameters Prisma would send (Prisma.sql), without Prisma. The seed
- * runs the aggregates this way inside its own transaction; the API bench, as its no-ORM baseline.
+ * or pool: the very text and parameters Prisma would send (Prisma.sql), named as src/db/prisma.ts
+ * names its prepared statements, without Prisma. The seed runs the aggregates this way inside its
+ * own transaction; the API bench, as its no-ORM baseline.
  */
 import type pg from "pg";
 import type { Queries } from "./bests.ts";
 import { Prisma } from "./generated/client.ts";
+import { statementNames } from "./preparedStatements.ts";
 
 export function pgQueries(client: Pick<pg.Pool, "query">): Queries {
+  const statementName = statementNames();
   const run = (strings: TemplateStringsArray, values: unknown[]) => {
-    const query = Prisma.sql(strings, ...values);
-    return client.query(query.text, query.values as unknown[]);
+    const { text, values: parameters } = Prisma.sql(strings, ...values);
+    return client.query({ name: statementName(text), text, values: parameters as unknown[] });
   };
   return {
     $queryRaw: async <T>(strings: TemplateStringsArray, ...values: unknown[]) =>

@@ -1,9 +1,17 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/client.ts";
+import { statementNames } from "./preparedStatements.ts";
 
 export type Database = PrismaClient;
 
 /** Prisma over node-postgres (no query-engine binary: the WASM query compiler runs in-process). */
 export function createDatabase(url: string): Database {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  const statementName = statementNames();
+  return new PrismaClient({
+    adapter: new PrismaPg(
+      { connectionString: url },
+      // The adapter passes the name on to node-postgres, for which undefined means unnamed.
+      { statementNameGenerator: (query) => statementName(query.sql) as string },
+    ),
+  });
 }
