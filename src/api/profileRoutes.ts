@@ -5,7 +5,13 @@
 import { type Request, type Response, Router } from "express";
 import type { TokenService } from "../auth/tokens.ts";
 import type { Database } from "../db/prisma.ts";
-import { personalBests, profileStatistics, resultGraph, resultHistory } from "../db/profiles.ts";
+import {
+  finishedRaceCount,
+  personalBests,
+  profileStatistics,
+  resultGraph,
+  resultHistory,
+} from "../db/profiles.ts";
 import { findUser } from "../db/users.ts";
 import { ApiErrorCode } from "../protocol.ts";
 import { requireUser, signedInUser } from "./authenticate.ts";
@@ -20,30 +26,36 @@ import {
   userParams,
 } from "./contracts/profile.ts";
 import { ApiError } from "./errors.ts";
-import { sendData } from "./respond.ts";
+import { GraphCache } from "./graphCache.ts";
+import { sendData, sendSerialized, serializedData } from "./respond.ts";
 import { parseInput } from "./validate.ts";
 
 export function profileRoutes(deps: { db: Database; tokens: TokenService }): Router {
   const router = Router();
   const whoseParam = (req: Request) => parseInput(userParams, req.params, "params").userId;
+  const graphs = new GraphCache();
 
   router.use(
     "/profile",
     requireUser(deps.tokens),
-    profileReads(deps.db, (_req, res) => signedInUser(res).id),
+    profileReads(deps.db, graphs, (_req, res) => signedInUser(res).id),
   );
 
   router.get("/users/:userId", async (req, res) => {
     const user = found(await findUser(deps.db, whoseParam(req)));
     sendData<PublicUserResponse>(res, 200, { user });
   });
-  router.use("/users/:userId", profileReads(deps.db, whoseParam));
+  router.use("/users/:userId", profileReads(deps.db, graphs, whoseParam));
 
   return router;
 }
 
 /** The profile of the user `whose` names (validating the request's path). */
-function profileReads(db: Database, whose: (req: Request, res: Response) => string): Router {
+function profileReads(
+  db: Database,
+  graphs: GraphCache,
+  whose: (req: Request, res: Response) => string,
+): Router {
   const router = Router({ mergeParams: true });
 
   router.get("/statistics", async (req, res) => {
@@ -54,8 +66,15 @@ function profileReads(db: Database, whose: (req: Request, res: Response) => stri
   router.get("/graph", async (req, res) => {
     const userId = whose(req, res);
     const { last } = parseInput(graphQuery, req.query, "query");
-    const races = found(await resultGraph(db, userId, last));
-    sendData<GraphResponse>(res, 200, races.map(withIsoTime));
+    // Counted before the read: a result that lands in between makes the next request read again.
+    const finishedRaces = found(await finishedRaceCount(db, userId));
+    let body = graphs.get(userId, last, finishedRaces);
+    if (body === undefined) {
+      const races = found(await resultGraph(db, userId, last));
+      body = serializedData<GraphResponse>(races.map(withIsoTime));
+      graphs.set(userId, last, finishedRaces, body);
+    }
+    sendSerialized(res, 200, body);
   });
 
   router.get("/history", async (req, res) => {

@@ -92,6 +92,15 @@ export async function profileStatistics(db: Database, userId: string): Promise<P
   return rows[0] ?? null;
 }
 
+/** How many finished races the user has: what every new result changes (null: no such user). */
+export async function finishedRaceCount(db: Database, userId: string): Promise<number | null> {
+  const rows = await db.$queryRaw<Array<{ races: number }>>`
+    SELECT coalesce(s.races, 0)::int AS races
+    FROM users AS u LEFT JOIN user_stats AS s ON s.user_id = u.id
+    WHERE u.id = ${userId}::uuid`;
+  return rows[0]?.races ?? null;
+}
+
 /** The last `last` finished races, oldest first. */
 export async function resultGraph(db: Database, userId: string, last: number): Promise<RaceFigures[] | null> {
   // Up to 1000 rows: times come as epoch milliseconds, which both drivers turn into numbers far

@@ -98,6 +98,30 @@ describe("profiles: /api/v1/profile/* and /api/v1/users/:userId/*", () => {
     });
   });
 
+  describe("a graph asked for again", () => {
+    it("answers alike until her next finished race, then shows it", async () => {
+      const lin = await newPlayer(db, "Lin", false);
+      const at = (minute: number) => new Date(Date.UTC(2025, 4, 1, 12, minute));
+      const races = [50, 60, 70].map((wpm, i) => race(lin.id, { wpm, finishedAt: at(i) }));
+      await recordAll(races);
+      const graph = () => readBoth<GraphResponse>(lin, "graph?last=3");
+      assert.deepEqual(await graph(), graphOf(races, 3));
+      assert.deepEqual(await graph(), graphOf(races, 3), "the same answer again");
+
+      await record(db, race(lin.id, { rank: null }));
+      assert.deepEqual(await graph(), graphOf(races, 3), "an unfinished race is not on it");
+
+      const next = race(lin.id, { wpm: 80, finishedAt: at(3) });
+      await record(db, next);
+      assert.deepEqual(await graph(), graphOf([...races, next], 3));
+      assert.deepEqual(
+        await readBoth<GraphResponse>(lin, "graph?last=10"),
+        graphOf([...races, next], 10),
+        "each length on its own",
+      );
+    });
+  });
+
   describe("history pages", () => {
     let page: (query: string) => Promise<HistoryResponse>;
     let races: Race[];
