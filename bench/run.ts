@@ -57,6 +57,8 @@ const { values: flags } = parseArgs({
     "spread-ms": { type: "string", default: "1000" },
     "matchmaking-repeats": { type: "string" },
     "no-matchmaking": { type: "boolean", default: false },
+    /** the burst against one process whose matchmaking goes through Redis, as when scaled out */
+    "matchmaking-over-redis": { type: "boolean", default: false },
     "scale-out": { type: "boolean" },
     "scale-steps": { type: "string" },
     "p99-ms": { type: "string", default: "150" },
@@ -145,13 +147,16 @@ try {
   }
   for (let repeat = 1; repeat <= matchmakingRepeats; repeat++) {
     console.log(
-      `matchmaking ${repeat}/${matchmakingRepeats}: ${joins} joins within ${flags["spread-ms"]} ms`,
+      `matchmaking ${repeat}/${matchmakingRepeats}: ${joins} joins within ${flags["spread-ms"]} ms` +
+        (flags["matchmaking-over-redis"] ? " (over Redis)" : ""),
     );
-    const result = await withServer(await startSystem("typephoon"), (server) =>
+    const server = await startSystem("typephoon", { redis: flags["matchmaking-over-redis"] });
+    const result = await withServer(server, (server) =>
       matchmaking(server, generators, { joins, spreadMs: Number(flags["spread-ms"]), maxPlayers: 5 }),
     );
     console.log(
-      `  seated ${result.seated}/${result.joins} in ${result.allSeatedMs.toFixed(0)} ms, p99 ${result.latencyMs.p99.toFixed(0)} ms, largest lobby ${result.largestLobby}/${result.maxPlayers}`,
+      `  seated ${result.seated}/${result.joins} in ${result.allSeatedMs.toFixed(0)} ms, p99 ${result.latencyMs.p99.toFixed(0)} ms, largest lobby ${result.largestLobby}/${result.maxPlayers}, ` +
+        `server CPU ${result.serverCores.map((cores) => `${(cores * 100).toFixed(0)} %`).join(" + ")}`,
     );
     matchmakingRuns.push(result);
   }
