@@ -27,7 +27,7 @@ import {
 } from "./contracts/profile.ts";
 import { ApiError } from "./errors.ts";
 import { GraphCache } from "./graphCache.ts";
-import { sendData, sendSerialized, serializedData } from "./respond.ts";
+import { preparedData, sendData, sendPrepared } from "./respond.ts";
 import { parseInput } from "./validate.ts";
 
 export function profileRoutes(deps: { db: Database; tokens: TokenService }): Router {
@@ -71,10 +71,10 @@ function profileReads(
     let body = graphs.get(userId, last, finishedRaces);
     if (body === undefined) {
       const races = found(await resultGraph(db, userId, last));
-      body = serializedData<GraphResponse>(races.map(withIsoTime));
+      body = preparedData<GraphResponse>(races.map(withIsoTime));
       graphs.set(userId, last, finishedRaces, body);
     }
-    sendSerialized(res, 200, body);
+    sendPrepared(res, 200, body);
   });
 
   router.get("/history", async (req, res) => {

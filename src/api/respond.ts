@@ -1,15 +1,26 @@
+import { createHash } from "node:crypto";
 import type { Response } from "express";
 import type { ApiEnvelope } from "../protocol.ts";
 
 export function sendData<T>(res: Response, status: number, data: T): void {
-  sendSerialized(res, status, serializedData(data));
+  res.status(status).json(envelope(data));
 }
 
-/** The body sendData sends, for a response made once and sent again. */
-export function serializedData<T>(data: T): string {
-  return JSON.stringify({ ok: true, data } satisfies ApiEnvelope<T>);
+/** A response body made once and sent again: its bytes and their ETag, both computed once. */
+export interface PreparedBody {
+  bytes: Buffer;
+  etag: string;
 }
 
-export function sendSerialized(res: Response, status: number, body: string): void {
-  res.status(status).type("json").send(body);
+/** What sendData would send, prepared for sendPrepared. */
+export function preparedData<T>(data: T): PreparedBody {
+  const bytes = Buffer.from(JSON.stringify(envelope(data)));
+  return { bytes, etag: `"${createHash("sha1").update(bytes).digest("base64url")}"` };
 }
+
+/** With the ETag set, Express neither hashes the body again nor skips answering 304 to a match. */
+export function sendPrepared(res: Response, status: number, body: PreparedBody): void {
+  res.status(status).type("json").set("ETag", body.etag).send(body.bytes);
+}
+
+const envelope = <T>(data: T): ApiEnvelope<T> => ({ ok: true, data });

@@ -120,6 +120,29 @@ describe("profiles: /api/v1/profile/* and /api/v1/users/:userId/*", () => {
         "each length on its own",
       );
     });
+
+    it("answers 304 to a client holding the current graph, and the graph once it changed", async () => {
+      const mo = await newPlayer(db, "Mo", false);
+      await record(db, race(mo.id, { wpm: 70 }));
+      const url = `${server.url}/api/v1/users/${mo.id}/graph?last=5`;
+      const first = await fetch(url);
+      const etag = first.headers.get("etag");
+      assert.equal(first.status, 200);
+      assert.match(first.headers.get("content-type") ?? "", /^application\/json/);
+      assert.ok(etag);
+      // As a browser revalidates (fetch would otherwise add Cache-Control: no-cache).
+      const revalidating = (tag: string) => ({ "if-none-match": tag, "cache-control": "max-age=0" });
+      const again = await fetch(url, { headers: revalidating(etag) });
+      assert.equal(again.status, 304);
+
+      await record(db, race(mo.id, { wpm: 90, finishedAt: new Date("2025-03-11T12:00:00Z") }));
+      const changed = await fetch(url, { headers: revalidating(etag) });
+      assert.equal(changed.status, 200);
+      assert.deepEqual(
+        ((await changed.json()) as { data: GraphResponse }).data.map((row) => row.wpm),
+        [70, 90],
+      );
+    });
   });
 
   describe("history pages", () => {
