@@ -150,8 +150,8 @@ try {
       `matchmaking ${repeat}/${matchmakingRepeats}: ${joins} joins within ${flags["spread-ms"]} ms` +
         (flags["matchmaking-over-redis"] ? " (over Redis)" : ""),
     );
-    const server = await startSystem("typephoon", { redis: flags["matchmaking-over-redis"] });
-    const result = await withServer(server, (server) =>
+    const typephoon = await startSystem("typephoon", { redis: flags["matchmaking-over-redis"] });
+    const result = await withServer(typephoon, (server) =>
       matchmaking(server, generators, { joins, spreadMs: Number(flags["spread-ms"]), maxPlayers: 5 }),
     );
     console.log(

@@ -18,7 +18,7 @@ export function preparedData<T>(data: T): PreparedBody {
   return { bytes, etag: `"${createHash("sha1").update(bytes).digest("base64url")}"` };
 }
 
-/** With the ETag set, Express neither hashes the body again nor skips answering 304 to a match. */
+/** The ETag is set here, so Express does not hash the body again; it still answers 304 to a match. */
 export function sendPrepared(res: Response, status: number, body: PreparedBody): void {
   res.status(status).type("json").set("ETag", body.etag).send(body.bytes);
 }

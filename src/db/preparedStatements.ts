@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 /**
  * Names for prepared statements. node-postgres parses a named statement once per connection and
  * then only binds and executes it, and PostgreSQL, after five executions, may keep a generic plan:
@@ -17,7 +19,8 @@ export function statementNames(limit = MAX_NAMED_STATEMENTS): StatementNames {
   return (sql) => {
     let name = names.get(sql);
     if (name === undefined && names.size < limit) {
-      name = `typephoon_${names.size + 1}`;
+      // From the text, not a counter: whoever else prepares on the same connection agrees on it.
+      name = `typephoon_${createHash("sha1").update(sql).digest("base64url")}`;
       names.set(sql, name);
     }
     return name;
