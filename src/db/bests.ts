@@ -10,13 +10,12 @@
  * The best of several results is the highest wpm, then the higher accuracy, then the earlier
  * finish, then the smaller game id (so that it is always one result).
  *
- * `countResult` adds one result in the transaction that records it (src/db/races.ts), with the
+ * The SQL function record_result (src/db/races.ts) adds each result as it is recorded, with the
  * user's row locked; `rebuildAggregates` recomputes both tables from game_results (after the
  * seed's bulk load, after a guest's races move into an account). The migration that created the
  * tables backfills them with the same SQL.
  */
 import { Prisma } from "./generated/client.ts";
-import type { RaceResult } from "./races.ts";
 
 /** What the aggregates need of a database: Prisma's client, an open transaction, or the seed's. */
 export interface Queries {
@@ -38,50 +37,6 @@ export function periodStart(period: BestPeriod, at: Date): string {
   const day = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
   if (period === "week") day.setUTCDate(day.getUTCDate() - ((day.getUTCDay() + 6) % 7));
   return day.toISOString().slice(0, 10);
-}
-
-/** The highest wpm of the user's finished, unflagged races of this length; undefined when none. */
-export async function personalBestWpm(db: Queries, userId: string, wordCount: number) {
-  const rows = await db.$queryRaw<Array<{ wpm: number }>>`
-    SELECT wpm FROM best_results
-    WHERE user_id = ${userId}::uuid AND period = 'all' AND word_count = ${wordCount}
-      AND period_start = ${ALL_TIME_START}::date`;
-  return rows[0]?.wpm;
-}
-
-/**
- * Adds a newly recorded result to its user's aggregates. Call it once per result, in the
- * transaction that inserts it, with the user's row locked (concurrent results of one user then
- * add up one after the other).
- */
-export async function countResult(db: Queries, result: RaceResult, guest: boolean): Promise<void> {
-  if (result.rank === null) return;
-  await db.$executeRaw`
-    INSERT INTO user_stats AS s (user_id, races, races_won, wpm_centis, acc_centis, typing_ms)
-    VALUES (${result.userId}::uuid, 1, ${result.rank === 1 ? 1 : 0}, ${centis(result.wpm)},
-            ${centis(result.acc)}, ${result.durationMs})
-    ON CONFLICT (user_id) DO UPDATE SET
-      races = s.races + 1,
-      races_won = s.races_won + excluded.races_won,
-      wpm_centis = s.wpm_centis + excluded.wpm_centis,
-      acc_centis = s.acc_centis + excluded.acc_centis,
-      typing_ms = s.typing_ms + excluded.typing_ms`;
-  const { userId, gameId, wordCount, wpm, wpmRaw, acc, accRaw, finishedAt } = result;
-  if (result.flagged || finishedAt === null) return;
-  const row = (period: BestPeriod) =>
-    Prisma.sql`(${userId}::uuid, ${period}, ${periodStart(period, finishedAt)}::date, ${wordCount},
-      ${gameId}::uuid, ${wpm}::float8, ${wpmRaw}::float8, ${acc}::float8, ${accRaw}::float8,
-      ${finishedAt}::timestamptz, ${guest})`;
-  // The guard keeps the better of the stored best and this result (the order described above).
-  await db.$executeRaw`
-    INSERT INTO best_results AS b
-      (user_id, period, period_start, word_count, game_id, wpm, wpm_raw, acc, acc_raw, finished_at, guest)
-    VALUES ${Prisma.join([row("all"), row("day"), row("week")])}
-    ON CONFLICT (user_id, period, word_count, period_start) DO UPDATE SET
-      game_id = excluded.game_id, wpm = excluded.wpm, wpm_raw = excluded.wpm_raw,
-      acc = excluded.acc, acc_raw = excluded.acc_raw, finished_at = excluded.finished_at
-    WHERE (excluded.wpm, excluded.acc, b.finished_at, b.game_id)
-        > (b.wpm, b.acc, excluded.finished_at, excluded.game_id)`;
 }
 
 /**
@@ -124,6 +79,3 @@ const PERIOD_STARTS: Record<BestPeriod, Prisma.Sql> = {
   day: Prisma.sql`(r.finished_at AT TIME ZONE 'UTC')::date`,
   week: Prisma.sql`date_trunc('week', r.finished_at AT TIME ZONE 'UTC')::date`,
 };
-
-/** wpm and accuracy have two decimals: in hundredths they add up exactly. */
-const centis = (value: number) => Math.round(value * 100);

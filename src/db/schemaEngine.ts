@@ -164,6 +164,26 @@ function poolConfig(url: string, database?: string): pg.PoolConfig {
   };
 }
 
+type Connection = Awaited<ReturnType<PrismaPg["connect"]>>;
+
+/**
+ * The pg adapter runs a script by splitting it at every ";", which cuts a function's body
+ * ($$ … ; … $$, prisma/migrations/*_record_result_function) apart. PostgreSQL runs a whole
+ * script sent at once, as Prisma's native engine and src/db/migrations.ts send it.
+ */
+function runningScriptsWhole(connection: Connection): Connection {
+  const { onError } = connection as unknown as { onError(error: unknown): never };
+  const pool = connection.underlyingDriver() as pg.Pool;
+  connection.executeScript = async (script) => {
+    try {
+      await pool.query(script);
+    } catch (error) {
+      onError.call(connection, error);
+    }
+  };
+  return connection;
+}
+
 /** The pg adapter plus a shadow database that is dropped after use (needed by devDiagnostic). */
 class MigrationAdapter extends PrismaPg {
   readonly #url: string;
@@ -173,11 +193,15 @@ class MigrationAdapter extends PrismaPg {
     this.#url = url;
   }
 
+  override async connect() {
+    return runningScriptsWhole(await super.connect());
+  }
+
   override async connectToShadowDb() {
     const admin = await this.connect();
     const name = `prisma_migrate_shadow_db_${crypto.randomUUID()}`;
     await admin.executeScript(`CREATE DATABASE "${name}"`);
-    const shadow = await new PrismaPg(poolConfig(this.#url, name)).connect();
+    const shadow = runningScriptsWhole(await new PrismaPg(poolConfig(this.#url, name)).connect());
     const dispose = shadow.dispose.bind(shadow);
     shadow.dispose = async () => {
       await dispose();
