@@ -23,6 +23,15 @@ import type { Logger } from "./log.ts";
 import { createMetrics, serveMetrics, timedRaceStore } from "./metrics.ts";
 import { startStaleProcessSweeper } from "./rooms/staleProcessSweeper.ts";
 
+/**
+ * Connections the kernel queues for this process to accept. A lobby join takes two (the
+ * matchmaking request and the room's WebSocket) and a race seat one more; with Node's default
+ * of 511, a burst of 1,000 joins within a second overflowed it 2,100 times, and each dropped
+ * connection waited a second or more for its SYN to be retried (21–46 joins of the burst then
+ * failed; bench/README.md). Linux caps it at net.core.somaxconn (4096 by default).
+ */
+const LISTEN_BACKLOG = 4096;
+
 export interface RunningServer {
   port: number;
   /** Base URL for HTTP (`http://127.0.0.1:<port>`); the WebSocket endpoint is the same with ws:. */
@@ -144,7 +153,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     // Rooms are locked and disposed first; the database and Redis close after them.
     cleanups.push(() => gameServer.gracefullyShutdown(false));
 
-    await gameServer.listen(config.port, config.host);
+    await gameServer.listen(config.port, config.host, LISTEN_BACKLOG);
     if (config.metricsPort !== undefined) {
       const metricsServer = await serveMetrics(metrics.registry, config.metricsPort, config.host);
       cleanups.push(() => new Promise((resolve) => metricsServer.close(resolve)));
