@@ -59,19 +59,21 @@ export async function createGame(db: Database, game: NewGame): Promise<void> {
  * results arrive in the order the races end; the outbox keeps that order). The user's
  * aggregates (src/db/bests.ts) change in the same statement.
  *
- * All of it is the SQL function record_result (prisma/migrations/20261129100000_record_result_function):
- * one round trip instead of an interactive transaction of seven statements, which cost the server
- * ~2.7 ms of CPU per result (bench/README.md). It locks the user's row first, so concurrent results
- * of one player (and a guest's races moving into an account, src/db/accounts.ts) queue there and
- * each compares itself with the best of all that were recorded before it.
+ * All of it is one call of the SQL function record_result (created by the migration
+ * *_record_result_function): one round trip instead of an interactive transaction of seven
+ * statements, which had cost the server ~2.7 ms of CPU per result (bench/README.md). It locks the
+ * user's row first, so concurrent results of one player (and a guest's races moving into an
+ * account, src/db/accounts.ts) queue there and each compares itself with the best of all that
+ * were recorded before it.
  */
 export async function recordResult(db: Database, result: RaceResult): Promise<{ isPersonalBest: boolean }> {
-  const { gameId, userId, rank, wpm, wpmRaw, acc, accRaw, finishedAt, wordCount, durationMs, flagged } =
-    result;
   const [row] = await db.$queryRaw<Array<{ isPersonalBest: boolean }>>`
-    SELECT record_result(${gameId}::uuid, ${userId}::uuid, ${rank}::int, ${wpm}::float8,
-      ${wpmRaw}::float8, ${acc}::float8, ${accRaw}::float8, ${finishedAt}::timestamptz,
-      ${wordCount}::int, ${durationMs}::int, ${flagged}, ${result.keystrokes}) AS "isPersonalBest"`;
+    SELECT record_result(
+      ${result.gameId}::uuid, ${result.userId}::uuid, ${result.rank}::int, ${result.wpm}::float8,
+      ${result.wpmRaw}::float8, ${result.acc}::float8, ${result.accRaw}::float8,
+      ${result.finishedAt}::timestamptz, ${result.wordCount}::int, ${result.durationMs}::int,
+      ${result.flagged}, ${result.keystrokes}
+    ) AS "isPersonalBest"`;
   return { isPersonalBest: row!.isPersonalBest };
 }
 
