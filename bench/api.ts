@@ -44,6 +44,7 @@ import {
   type ReadResult,
   targetsLine,
 } from "./api/summary.ts";
+import { numberFlag } from "./flags.ts";
 import { machineInfo } from "./metrics/machine.ts";
 import { scratchDatabase, startTypephoon } from "./servers.ts";
 
@@ -69,12 +70,6 @@ const { values: flags } = parseArgs({
   },
 });
 
-const numberFlag = (name: string, value: string | undefined, min: number, integer: boolean) => {
-  const parsed = Number(value);
-  if (!(integer ? Number.isSafeInteger(parsed) : Number.isFinite(parsed)) || parsed < min)
-    throw new Error(`--${name}: expected a ${integer ? "whole " : ""}number ≥ ${min} (got ${value})`);
-  return parsed;
-};
 const count = (name: "users" | "results" | "days" | "seed" | "connections" | "sample-users", min: number) =>
   numberFlag(name, flags[name], min, true);
 const seconds = (name: "duration" | "warmup", quick: string, full: string, min: number) =>

@@ -18,6 +18,7 @@ import { applyMigrations } from "../src/db/migrations.ts";
 import { createDatabase } from "../src/db/prisma.ts";
 import { createGame, type RaceResult, recordResult } from "../src/db/races.ts";
 import { watchCpu } from "./api/cpu.ts";
+import { numberFlag } from "./flags.ts";
 import { scratchDatabase } from "./servers.ts";
 
 const { values: flags } = parseArgs({
@@ -29,8 +30,10 @@ const { values: flags } = parseArgs({
     "database-admin-url": { type: "string", default: "postgresql://postgres@127.0.0.1:5432/postgres" },
   },
 });
-const games = Number(flags.games);
-const concurrentRaces = Number(flags["concurrent-races"]);
+const games = numberFlag("games", flags.games, 1, true);
+const concurrentRaces = numberFlag("concurrent-races", flags["concurrent-races"], 1, true);
+const rounds = numberFlag("rounds", flags.rounds, 1, true);
+const playerCount = numberFlag("players", flags.players, 1, true);
 const PLAYERS_PER_RACE = 5;
 const WORDS = Array.from({ length: 25 }, () => "typhoon");
 
@@ -42,7 +45,7 @@ try {
   await monitor.connect();
   const { rows: players } = await monitor.query<{ id: string }>(
     `INSERT INTO users (name, guest) SELECT 'racer ' || i, true FROM generate_series(1, $1) AS i RETURNING id`,
-    [Number(flags.players)],
+    [playerCount],
   );
   let nextPlayer = 0;
   const result = (gameId: string, place: number): RaceResult => {
@@ -66,7 +69,7 @@ try {
   console.log(
     `result writes: ${games} races of ${PLAYERS_PER_RACE} per round, ${concurrentRaces} ending at once`,
   );
-  for (let round = 1; round <= Number(flags.rounds); round++) {
+  for (let round = 1; round <= rounds; round++) {
     const ids = Array.from({ length: games }, () => randomUUID());
     await Promise.all(
       ids.map((id) =>

@@ -4,8 +4,8 @@ import type { PreparedBody } from "./respond.ts";
  * Serialized graph responses, kept per player and length until the player's count of finished
  * races changes, which every new result does (record_result, src/db/races.ts, counts it in the
  * statement that records it). Reading and serializing the last 1000 races cost the server
- * ~4.7 ms of CPU per request (bench/README.md); checking the count is one index lookup. Each process keeps its own;
- * the least recently used go first once the bodies pass `maxBytes`.
+ * ~4.7 ms of CPU per request (bench/README.md); checking the count is one index lookup. Each
+ * process keeps its own; the least recently used go first once the bodies pass `maxBytes`.
  */
 export const GRAPH_CACHE_BYTES = 32 * 1024 * 1024;
 
