@@ -12,7 +12,7 @@ import type { ReadinessSources } from "./api/healthRoutes.ts";
 import { createGameServer } from "./app.config.ts";
 import { createTokenService } from "./auth/tokens.ts";
 import type { Config } from "./config.ts";
-import { isMergedGuest } from "./db/accounts.ts";
+import { mergedGuestCheck } from "./db/accounts.ts";
 import { provideDatabaseServer } from "./db/databaseServer.ts";
 import { durableRaceStore } from "./db/durableRaceStore.ts";
 import { applyMigrations } from "./db/migrations.ts";
@@ -122,7 +122,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     };
 
     const tokens = createTokenService(config.jwtSecret, {
-      isMergedGuest: (userId) => isMergedGuest(db, userId),
+      isMergedGuest: mergedGuestCheck(db),
     });
     const gameServer = createGameServer({
       ...matchmaking,

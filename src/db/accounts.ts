@@ -2,6 +2,7 @@
  * Registered accounts: found or created by the identity a provider vouches for, and the one-time
  * move of a guest's races into the account the guest signed in to.
  */
+import { batchedLookup } from "./batchedLookup.ts";
 import { rebuildAggregates } from "./bests.ts";
 import { Prisma } from "./generated/client.ts";
 import type { Database } from "./prisma.ts";
@@ -106,13 +107,17 @@ export function mergeGuestInto(
   });
 }
 
-/** Whether this user is a guest whose races moved into an account. */
-export async function isMergedGuest(db: Database, userId: string): Promise<boolean> {
-  // Raw SQL: this runs on every room join, and a model query costs Prisma's query compiler far
-  // more CPU than the lookup itself (the join-burst bench: about a tenth of the server's time).
-  const rows = await db.$queryRaw<Array<{ merged: boolean }>>`
-    SELECT merged_into IS NOT NULL AS merged FROM users WHERE id = ${userId}::uuid`;
-  return rows[0]?.merged ?? false;
+/**
+ * Whether a user is a guest whose races moved into an account. It runs on every room join, so the
+ * joins of one moment share one query (src/db/batchedLookup.ts), and in raw SQL: a model query
+ * costs Prisma's query compiler far more CPU than the lookup itself.
+ */
+export function mergedGuestCheck(db: Database): (userId: string) => Promise<boolean> {
+  return batchedLookup(async (userIds: string[]) => {
+    const rows = await db.$queryRaw<Array<{ id: string }>>`
+      SELECT id FROM users WHERE id = ANY(${userIds}::uuid[]) AND merged_into IS NOT NULL`;
+    return new Map(rows.map(({ id }) => [id, true]));
+  }, false);
 }
 
 function isUniqueViolation(error: unknown): boolean {

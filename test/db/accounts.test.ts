@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { isMergedGuest, mergeGuestInto, signInAccount } from "../../src/db/accounts.ts";
+import { mergedGuestCheck, mergeGuestInto, signInAccount } from "../../src/db/accounts.ts";
 import { applyMigrations } from "../../src/db/migrations.ts";
 import { createDatabase, type Database } from "../../src/db/prisma.ts";
 import { createGuestUser } from "../../src/db/users.ts";
@@ -9,9 +9,11 @@ import { playedRace } from "../support/results.ts";
 
 describe("accounts (src/db/accounts.ts)", () => {
   let db: Database;
+  let isMergedGuest: (userId: string) => Promise<boolean>;
   before(async () => {
     await applyMigrations(testDatabaseUrl());
     db = createDatabase(testDatabaseUrl());
+    isMergedGuest = mergedGuestCheck(db);
   });
   after(async () => {
     await db?.$disconnect();
@@ -54,6 +56,21 @@ describe("accounts (src/db/accounts.ts)", () => {
     });
   });
 
+  describe("mergedGuestCheck", () => {
+    it("answers each of many joins at once, merged guests among them, and an unknown id as not merged", async () => {
+      const ada = await account("Ada");
+      const guests = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => createGuestUser(db, `Guest ${i}`)),
+      );
+      for (const guest of guests.slice(0, 2)) await mergeGuestInto(db, guest.id, ada.id);
+      const asked = [...guests, ...guests, ada].map((user) => user.id).concat(randomUUID());
+      assert.deepEqual(
+        await Promise.all(asked.map((id) => isMergedGuest(id))),
+        asked.map((id) => id === guests[0]!.id || id === guests[1]!.id),
+      );
+    });
+  });
+
   describe("mergeGuestInto", () => {
     it("moves a guest's races into the account once and marks the guest merged", async () => {
       const guest = await createGuestUser(db, "Guest");
@@ -69,8 +86,8 @@ describe("accounts (src/db/accounts.ts)", () => {
         [50, 60],
       );
       assert.deepEqual(await resultsOf(guest.id), []);
-      assert.equal(await isMergedGuest(db, guest.id), true);
-      assert.equal(await isMergedGuest(db, ada.id), false);
+      assert.equal(await isMergedGuest(guest.id), true);
+      assert.equal(await isMergedGuest(ada.id), false);
     });
 
     it("keeps the account's result for a race both played, and the guest's stays with the guest", async () => {
@@ -157,7 +174,7 @@ describe("accounts (src/db/accounts.ts)", () => {
       assert.deepEqual(await mergeGuestInto(db, guest.id, other.id), nothing);
       assert.deepEqual(await mergeGuestInto(db, randomUUID(), ada.id), nothing);
       assert.deepEqual(await mergeGuestInto(db, guest.id, guest.id), nothing);
-      assert.equal(await isMergedGuest(db, guest.id), false);
+      assert.equal(await isMergedGuest(guest.id), false);
     });
   });
 });
