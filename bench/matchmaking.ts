@@ -1,14 +1,18 @@
 /**
  * Matchmaking under a burst: N guests, signed in beforehand, all ask for a lobby within `spreadMs`.
  * Measured: each join's latency (joinOrCreate("lobby") asked -> lobby joined), the time until all
- * are seated in a lobby and until all have their race seat (`game_start`), and whether any lobby got
- * more players than its maximum (from which clients landed where, and from the lobbies' own state).
+ * are seated in a lobby and until all have their race seat (`game_start`), whether any lobby got
+ * more players than its maximum (from which clients landed where, and from the lobbies' own state),
+ * and the server's CPU per join. The same burst against the bare baseline's room of 5 is the
+ * framework's own cost of a join, for the ratio.
  */
 import type { GeneratorPool } from "./loadgen/generators.ts";
 import { coreShare, sampleProcess } from "./metrics/processStats.ts";
 import type { ServerUnderTest } from "./servers.ts";
+import type { MatchmakingSystem } from "./systems.ts";
 
 export interface MatchmakingResult {
+  system: MatchmakingSystem;
   joins: number;
   spreadMs: number;
   seated: number;
@@ -17,7 +21,7 @@ export interface MatchmakingResult {
   latencyMs: { p50: number; p90: number; p99: number; max: number };
   /** first ask -> last client seated in a lobby */
   allSeatedMs: number;
-  /** first ask -> last client holding its race seat */
+  /** first ask -> last client holding its race seat (Typephoon only) */
   allInRaceMs: number;
   lobbies: number;
   largestLobby: number;
@@ -25,8 +29,11 @@ export interface MatchmakingResult {
   overFullLobbies: number;
   /** server CPU over the burst (first ask -> all in race), share of one core per process */
   serverCores: number[];
+  /** the server processes' CPU time over the burst, per join */
+  serverCpuMsPerJoin: number;
 }
 
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 const quantile = (sorted: number[], q: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]! : Number.NaN;
 
@@ -35,7 +42,8 @@ export async function matchmaking(
   generators: GeneratorPool,
   { joins, spreadMs, maxPlayers }: { joins: number; spreadMs: number; maxPlayers: number },
 ): Promise<MatchmakingResult> {
-  await generators.prepareGuests(server.endpoints, joins);
+  const system = server.system as MatchmakingSystem;
+  await generators.prepareGuests(system, server.endpoints, joins);
   const before = server.pids.map(sampleProcess);
   const { at, records } = await generators.joinLobbies(spreadMs, 20_000);
   const after = server.pids.map(sampleProcess);
@@ -51,7 +59,9 @@ export async function matchmaking(
   const failed = records.filter((record) => record.error);
   const lastOf = (pick: (record: (typeof records)[number]) => number | undefined) =>
     Math.max(...records.map((record) => pick(record) ?? Number.NaN)) - at;
+  const cpuSeconds = sum(after.map((sample, i) => sample.cpuSeconds - before[i]!.cpuSeconds));
   return {
+    system,
     joins: records.length,
     spreadMs,
     seated: joined.length,
@@ -71,5 +81,6 @@ export async function matchmaking(
     overFullLobbies:
       [...sizes.values()].filter((members) => members.length > limit).length + (largestSeen > limit ? 1 : 0),
     serverCores: after.map((sample, i) => coreShare(before[i]!, sample)),
+    serverCpuMsPerJoin: (cpuSeconds * 1000) / records.length,
   };
 }

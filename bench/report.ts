@@ -5,6 +5,7 @@
 import type { MatchmakingResult } from "./matchmaking.ts";
 import type { MachineInfo } from "./metrics/machine.ts";
 import type { RampResult, StepResult } from "./ramp.ts";
+import type { MatchmakingSystem } from "./systems.ts";
 
 interface Results {
   machine: MachineInfo;
@@ -113,11 +114,14 @@ function figuresOf(results: Results) {
     }
   }
 
-  const mm = results.matchmaking;
+  const burstsOf = (system: MatchmakingSystem) => results.matchmaking.filter((run) => run.system === system);
+  const mm = burstsOf("typephoon");
+  const bareBursts = burstsOf("bare");
   const matchmaking = mm.length
     ? {
         runs: mm.length,
         joins: mm[0]!.joins,
+        cpuMsPerJoin: median(mm.map((run) => run.serverCpuMsPerJoin)),
         seated: median(mm.map((run) => run.seated)),
         allSeatedMs: median(mm.map((run) => run.allSeatedMs)),
         allInRaceMs: median(mm.map((run) => run.allInRaceMs)),
@@ -127,6 +131,24 @@ function figuresOf(results: Results) {
         maxPlayers: mm[0]!.maxPlayers,
         overFullLobbies: mm.reduce((total, run) => total + run.overFullLobbies, 0),
         failed: mm.reduce((total, run) => total + run.failed, 0),
+        bare: bareBursts.length
+          ? {
+              cpuMsPerJoin: median(bareBursts.map((run) => run.serverCpuMsPerJoin)),
+              p99Ms: median(bareBursts.map((run) => run.latencyMs.p99)),
+              allSeatedMs: median(bareBursts.map((run) => run.allSeatedMs)),
+              failed: bareBursts.reduce((total, run) => total + run.failed, 0),
+              overFullRooms: bareBursts.reduce((total, run) => total + run.overFullLobbies, 0),
+              // burst i of each system ran in the same repeat, one after the other
+              cpuPerJoinRatio: median(
+                mm.map(
+                  (run, i) => run.serverCpuMsPerJoin / (bareBursts[i]?.serverCpuMsPerJoin ?? Number.NaN),
+                ),
+              ),
+              p99Ratio: median(
+                mm.map((run, i) => run.latencyMs.p99 / (bareBursts[i]?.latencyMs.p99 ?? Number.NaN)),
+              ),
+            }
+          : undefined,
       }
     : undefined;
 
@@ -181,8 +203,16 @@ function text(results: Results, figures: Figures): string {
       "",
       `Matchmaking (${mm.runs} run(s), ${mm.joins} joins within ${results.matchmaking[0]!.spreadMs} ms): seated ${fixed(mm.seated)}, all seated after ${fixed(mm.allSeatedMs)} ms, ` +
         `all in their race after ${fixed(mm.allInRaceMs)} ms, join p50 ${fixed(mm.p50Ms)} ms / p99 ${fixed(mm.p99Ms)} ms, ` +
-        `largest lobby ${mm.largestLobby}/${mm.maxPlayers}, over-full lobbies ${mm.overFullLobbies}, failed joins ${mm.failed}`,
+        `largest lobby ${mm.largestLobby}/${mm.maxPlayers}, over-full lobbies ${mm.overFullLobbies}, failed joins ${mm.failed}, ` +
+        `server CPU ${fixed(mm.cpuMsPerJoin, 2)} ms per join`,
     );
+    if (mm.bare) {
+      lines.push(
+        `The same burst into the bare room of 5: all seated after ${fixed(mm.bare.allSeatedMs)} ms, join p99 ${fixed(mm.bare.p99Ms)} ms, ` +
+          `failed joins ${mm.bare.failed}, over-full rooms ${mm.bare.overFullRooms}, server CPU ${fixed(mm.bare.cpuMsPerJoin, 2)} ms per join; ` +
+          `Typephoon ÷ bare: CPU per join ${fixed(mm.bare.cpuPerJoinRatio, 2)}×, p99 ${fixed(mm.bare.p99Ratio, 2)}×`,
+      );
+    }
   }
   const so = figures.scaleOut;
   if (so) {

@@ -1,6 +1,7 @@
 /**
  * The race benchmark (issue 8, parts 1, 2, 3 and 5). `npm run bench` runs the quick version (a short
- * ramp of Typephoon and both baselines, then the matchmaking burst) in under 3 minutes;
+ * ramp of Typephoon and both baselines, then the matchmaking burst against Typephoon and against the
+ * bare room) in under 3 minutes;
  * `npm run bench:full` the full ramp with repeats, matchmaking repeats and the scale-out comparison.
  * Every flag below overrides the mode's default. Writes bench/results/<time>-<mode>.json and prints
  * a summary.
@@ -14,7 +15,7 @@ import { machineInfo } from "./metrics/machine.ts";
 import { type RampOptions, type RampResult, ramp } from "./ramp.ts";
 import { summarize } from "./report.ts";
 import { type ServerUnderTest, scratchDatabase, startBaseline, startTypephoon } from "./servers.ts";
-import { SYSTEMS, type SystemName } from "./systems.ts";
+import { MATCHMAKING_SYSTEMS, SYSTEMS, type SystemName } from "./systems.ts";
 
 const MODES = {
   quick: {
@@ -150,15 +151,17 @@ try {
       `matchmaking ${repeat}/${matchmakingRepeats}: ${joins} joins within ${flags["spread-ms"]} ms` +
         (flags["matchmaking-over-redis"] ? " (over Redis)" : ""),
     );
-    const typephoon = await startSystem("typephoon", { redis: flags["matchmaking-over-redis"] });
-    const result = await withServer(typephoon, (server) =>
-      matchmaking(server, generators, { joins, spreadMs: Number(flags["spread-ms"]), maxPlayers: 5 }),
-    );
-    console.log(
-      `  seated ${result.seated}/${result.joins} in ${result.allSeatedMs.toFixed(0)} ms, p99 ${result.latencyMs.p99.toFixed(0)} ms, largest lobby ${result.largestLobby}/${result.maxPlayers}, ` +
-        `server CPU ${result.serverCores.map((cores) => `${(cores * 100).toFixed(0)} %`).join(" + ")}`,
-    );
-    matchmakingRuns.push(result);
+    for (const system of MATCHMAKING_SYSTEMS) {
+      const server = await startSystem(system, { redis: flags["matchmaking-over-redis"] });
+      const result = await withServer(server, () =>
+        matchmaking(server, generators, { joins, spreadMs: Number(flags["spread-ms"]), maxPlayers: 5 }),
+      );
+      console.log(
+        `  ${system}: seated ${result.seated}/${result.joins} in ${result.allSeatedMs.toFixed(0)} ms, p99 ${result.latencyMs.p99.toFixed(0)} ms, largest room ${result.largestLobby}/${result.maxPlayers}, ` +
+          `server CPU ${result.serverCores.map((cores) => `${(cores * 100).toFixed(0)} %`).join(" + ")}, ${result.serverCpuMsPerJoin.toFixed(2)} ms per join`,
+      );
+      matchmakingRuns.push(result);
+    }
   }
   if (scaleOut) {
     const scaleOptions = { ...rampOptions, steps: numbers(flags["scale-steps"] ?? defaults["scale-steps"]) };

@@ -11,6 +11,10 @@ export const SYSTEM_TITLES: Record<SystemName, string> = {
   naive: "naive ws JSON broadcast",
 };
 
+/** The systems a matchmaking burst runs against: the bare room of 5 is the framework's own join. */
+export type MatchmakingSystem = Extract<SystemName, "typephoon" | "bare">;
+export const MATCHMAKING_SYSTEMS: MatchmakingSystem[] = ["typephoon", "bare"];
+
 /** The bare Colyseus baseline's only room type (bench/baselines/bareColyseus.ts). */
 export const BARE_ROOM = "cursor_race";
 

@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { Histogram } from "../metrics/histogram.ts";
-import type { SystemName } from "../systems.ts";
+import type { MatchmakingSystem, SystemName } from "../systems.ts";
 import type { Endpoint } from "./connectors/seat.ts";
 import type { AddResult, JoinRecord, WindowReport, WorkerReply, WorkerRequest } from "./protocol.ts";
 
@@ -120,12 +120,17 @@ export class GeneratorPool {
     await Promise.all(this.#workers.map((worker) => worker.ask({ cmd: "leave" })));
   }
 
-  /** Matchmaking, first step: every generator signs in its share of `count` guests. */
-  async prepareGuests(endpoints: Endpoint[], count: number): Promise<void> {
+  /** Matchmaking, first step: every generator readies its share of `count` players (Typephoon's sign in). */
+  async prepareGuests(system: MatchmakingSystem, endpoints: Endpoint[], count: number): Promise<void> {
     const n = this.#workers.length;
     await Promise.all(
       this.#workers.map((worker, i) =>
-        worker.ask({ cmd: "mm:prepare", endpoints, count: Math.floor(count / n) + (i < count % n ? 1 : 0) }),
+        worker.ask({
+          cmd: "mm:prepare",
+          system,
+          endpoints,
+          count: Math.floor(count / n) + (i < count % n ? 1 : 0),
+        }),
       ),
     );
   }

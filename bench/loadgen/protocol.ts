@@ -1,6 +1,6 @@
 /** What the coordinator (bench/run.ts) and its generator processes (worker.ts) say to each other. */
 import type { HistogramData } from "../metrics/histogram.ts";
-import type { SystemName } from "../systems.ts";
+import type { MatchmakingSystem, SystemName } from "../systems.ts";
 import type { Endpoint } from "./connectors/seat.ts";
 
 export type WorkerRequest =
@@ -8,7 +8,7 @@ export type WorkerRequest =
   | { cmd: "window" }
   | { cmd: "report" }
   | { cmd: "leave" }
-  | { cmd: "mm:prepare"; endpoints: Endpoint[]; count: number }
+  | { cmd: "mm:prepare"; system: MatchmakingSystem; endpoints: Endpoint[]; count: number }
   | { cmd: "mm:join"; at: number; spreadMs: number; slot: number; slots: number; timeoutMs: number };
 
 export interface AddResult {
@@ -34,11 +34,12 @@ export interface WindowReport {
 }
 
 export interface JoinRecord {
-  /** joinOrCreate("lobby") asked -> lobby joined */
+  /** joinOrCreate("lobby") asked -> lobby joined (the bare baseline: its room of 5 joined) */
   latencyMs?: number;
   /** epoch ms */
   askedAt: number;
   joinedAt?: number;
+  /** Typephoon only: the lobby handed out the race seat */
   gameStartAt?: number;
   lobbyId?: string;
   /** most players the lobby's state ever showed this client */

@@ -9,7 +9,7 @@ import { bareRacer } from "./connectors/bare.ts";
 import { naiveRacer } from "./connectors/naive.ts";
 import type { Connector, Endpoint, Seat } from "./connectors/seat.ts";
 import { typephoonRacer } from "./connectors/typephoon.ts";
-import { joinLobbies, prepareGuests } from "./matchmaking.ts";
+import { joinLobbies, leaveRooms, prepareGuests } from "./matchmaking.ts";
 import type { AddResult, WindowReport, WorkerReply, WorkerRequest } from "./protocol.ts";
 import { Racer, type RacerRegistry, Tally } from "./racer.ts";
 
@@ -105,7 +105,7 @@ async function leave() {
   await inParallel(all.length, 50, async (i) => {
     await all[i]!.seat.leave().catch(() => {});
   });
-  return { left: all.length };
+  return { left: all.length + (await leaveRooms()) };
 }
 
 async function handle(request: WorkerRequest): Promise<unknown> {
@@ -120,7 +120,7 @@ async function handle(request: WorkerRequest): Promise<unknown> {
     case "leave":
       return leave();
     case "mm:prepare":
-      return prepareGuests(request.endpoints, request.count);
+      return prepareGuests(request.system, request.endpoints, request.count);
     case "mm:join":
       return joinLobbies(request);
   }
