@@ -17,6 +17,7 @@ export interface MatchmakingResult {
   spreadMs: number;
   seated: number;
   failed: number;
+  /** each distinct failure with how many joins it ended, e.g. "seat reservation expired. ×12" */
   errors: string[];
   latencyMs: { p50: number; p90: number; p99: number; max: number };
   /** first ask -> last client seated in a lobby */
@@ -66,7 +67,9 @@ export async function matchmaking(
     spreadMs,
     seated: joined.length,
     failed: failed.length,
-    errors: [...new Set(failed.map((record) => record.error!))].slice(0, 5),
+    errors: [...Map.groupBy(failed, (record) => record.error!)].map(
+      ([error, joins]) => `${error} ×${joins.length}`,
+    ),
     latencyMs: {
       p50: quantile(latencies, 0.5),
       p90: quantile(latencies, 0.9),

@@ -158,7 +158,8 @@ try {
       );
       console.log(
         `  ${system}: seated ${result.seated}/${result.joins} in ${result.allSeatedMs.toFixed(0)} ms, p99 ${result.latencyMs.p99.toFixed(0)} ms, largest room ${result.largestLobby}/${result.maxPlayers}, ` +
-          `server CPU ${result.serverCores.map((cores) => `${(cores * 100).toFixed(0)} %`).join(" + ")}, ${result.serverCpuMsPerJoin.toFixed(2)} ms per join`,
+          `server CPU ${result.serverCores.map((cores) => `${(cores * 100).toFixed(0)} %`).join(" + ")}, ${result.serverCpuMsPerJoin.toFixed(2)} ms per join` +
+          (result.failed ? `, failed: ${result.errors.join("; ")}` : ""),
       );
       matchmakingRuns.push(result);
     }
