@@ -1,6 +1,7 @@
 /**
  * Matchmaking. Players `joinOrCreate("lobby")`; the lobby's countdown starts when it is created and
- * joins never reset it. The race starts when the countdown ends, or at once when the lobby is full.
+ * joins never reset it. The race starts when the countdown ends, or at once when the lobby is full;
+ * either way only once every player matchmaking gave a seat here has connected (or given up).
  * At the start the lobby creates the race (game row, text, race room), hands every player a seat
  * reservation in a `game_start` message, and disposes.
  */
@@ -44,6 +45,7 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
   /** userId → the session currently representing that user (a newer tab replaces an older one). */
   #sessionOf = new Map<string, string>();
   #starting = false;
+  #shuttingDown = false;
   #log!: Logger;
 
   override onCreate() {
@@ -120,11 +122,12 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
     };
   }
 
-  /** Creates the race for everyone connected, hands out the seats, and closes the lobby. */
+  /** Creates the race for everyone seated, hands out the seats, and closes the lobby. */
   private async startRace() {
     if (this.#starting) return;
     this.#starting = true;
     await this.lock();
+    await this.#untilSeatHoldersJoined();
     const roster = [...this.clients]
       .filter((client) => this.#represents(client))
       .map((client) => ({ client, user: client.auth! }));
@@ -175,6 +178,29 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
   }
 
   /**
+   * A seat is handed out over HTTP and taken over the WebSocket that follows; on a loaded server
+   * seconds can pass in between. Starting meanwhile would leave the seat-holder a closed lobby
+   * ("seat reservation expired"), so the lobby, locked against new seats, waits for them: as long
+   * as a dropped player's place is kept, and never past the seat's own expiry.
+   */
+  async #untilSeatHoldersJoined() {
+    const deadline = Date.now() + this.services.timings.reconnectGraceS * 1000;
+    while (this.#seatsBeingTaken() > 0 && Date.now() < deadline && !this.#shuttingDown) await sleep(10);
+  }
+
+  /**
+   * Seats reserved by matchmaking whose player has not finished joining. Colyseus 0.18 has no
+   * public count: its private `_reservedSeats` maps a session to [options, auth, consumed,
+   * reconnection]; the lobby's test of a late seat-holder fails if that changes.
+   */
+  #seatsBeingTaken(): number {
+    const { _reservedSeats: seats } = this as unknown as {
+      _reservedSeats: Record<string, [unknown, unknown, boolean, boolean]>;
+    };
+    return Object.values(seats).filter(([, , , reconnection]) => !reconnection).length;
+  }
+
+  /**
    * Colyseus queues what it sends to a client until the client acknowledges its join, and drops that
    * queue when the room disconnects: a player who joined the moment the lobby filled would never see
    * `game_start`. So the lobby stays open until every seat-holder's queue is flushed (or it is gone).
@@ -188,6 +214,7 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
   /** This process is shutting down: its players queue again, and land in a lobby of another process. */
   override onBeforeShutdown() {
     this.#starting = true;
+    this.#shuttingDown = true;
     this.broadcast(ServerMessage.RECONNECT, { reason: "server_shutdown" } satisfies ReconnectMessage);
     this.#log.info({ players: this.state.players.size }, "lobby closed by shutdown: players sent elsewhere");
     this.disconnect(CloseCode.SERVER_SHUTDOWN).catch(() => {});

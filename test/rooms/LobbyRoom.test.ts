@@ -12,6 +12,7 @@ import {
 import { startTestServer, type TestServer } from "../support/server.ts";
 
 const COUNTDOWN_MS = 1_500;
+const RECONNECT_GRACE_S = 3;
 
 describe("LobbyRoom: matchmaking", function () {
   this.timeout(30_000);
@@ -27,7 +28,7 @@ describe("LobbyRoom: matchmaking", function () {
     server = await startTestServer({
       LOBBY_COUNTDOWN_MS: String(COUNTDOWN_MS),
       RACE_START_COUNTDOWN_MS: "200",
-      RECONNECT_GRACE_S: "3",
+      RECONNECT_GRACE_S: String(RECONNECT_GRACE_S),
     });
   });
   afterEach(async () => {
@@ -134,6 +135,35 @@ describe("LobbyRoom: matchmaking", function () {
     const starts = await Promise.all(five.map((player) => player.waitForGameStart(COUNTDOWN_MS)));
     assert.equal(new Set(starts.map((start) => start.gameId)).size, 1);
     await Promise.all(five.map((player) => player.enterRace()));
+  });
+
+  it("a player whose connection arrives after the countdown still races with the others", async () => {
+    const [ann, bob] = await Promise.all([signIn("Ann"), signIn("Bob")]);
+    const lobby = await ann.queue();
+    const bobsSeat = await bob.reserveLobbySeat();
+    assert.equal(bobsSeat.roomId, lobby.roomId);
+    await new Promise((resolve) => setTimeout(resolve, COUNTDOWN_MS + 300));
+    assert.equal(ann.gameStart, undefined, "the lobby waits for the seat it handed out");
+    await bob.queue(bobsSeat);
+    const [annStart, bobStart] = await Promise.all([
+      ann.waitForGameStart(2_000),
+      bob.waitForGameStart(2_000),
+    ]);
+    assert.equal(annStart.gameId, bobStart.gameId);
+    const race = await ann.enterRace();
+    await bob.enterRace();
+    await eventually("both in the race", () => race.state.players.size === 2);
+  });
+
+  it("starts without a seat-holder who never connects, once the reconnect grace is over", async () => {
+    const [ann, ghost] = await Promise.all([signIn("Ann"), signIn("Ghost")]);
+    const lobby = await ann.queue();
+    await ghost.reserveLobbySeat();
+    const start = await ann.waitForGameStart(COUNTDOWN_MS + RECONNECT_GRACE_S * 1000 + 2_000);
+    const race = await ann.enterRace();
+    assert.equal(race.roomId, start.roomId);
+    await eventually("the race state", () => race.state.players.size === 1);
+    assert.notEqual(race.roomId, lobby.roomId);
   });
 
   it("12 simultaneous joiners fill lobbies of 5, 5 and 2, never more", async () => {

@@ -3,7 +3,7 @@
  * queueing, racing and typing like a person would (one `key` message per key).
  */
 import { matchMaker } from "@colyseus/core";
-import { Client, Protocol, Room } from "@colyseus/sdk";
+import { Client, Protocol, Room, type SeatReservation } from "@colyseus/sdk";
 import {
   ClientMessage,
   type FinishedMessage,
@@ -112,8 +112,19 @@ export class Player {
   }
 
   /** Joins (or creates) a lobby and records the `game_start` it will receive. */
-  async queue(): Promise<LobbyRoomHandle> {
-    const lobby = (await this.sdk.joinOrCreate(RoomName.LOBBY)) as unknown as LobbyRoomHandle;
+  /**
+   * Matchmaking's half of queueing: a lobby seat held but not yet taken, as a player has whose
+   * connection lags behind their matchmaking request. `queue(seat)` takes it.
+   */
+  async reserveLobbySeat(): Promise<SeatReservation> {
+    const response = await this.sdk.http.post(`/matchmake/joinOrCreate/${RoomName.LOBBY}`, { body: {} });
+    return response.data as SeatReservation;
+  }
+
+  async queue(seat?: SeatReservation): Promise<LobbyRoomHandle> {
+    const lobby = (await (seat
+      ? this.sdk.consumeSeatReservation(seat)
+      : this.sdk.joinOrCreate(RoomName.LOBBY))) as unknown as LobbyRoomHandle;
     const ready = initialState(lobby);
     lobby.onMessage(ServerMessage.GAME_START, (message: GameStartMessage) => {
       this.gameStart = message;
