@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { applyMigrations } from "../../src/db/migrations.ts";
 import { createDatabase, type Database } from "../../src/db/prisma.ts";
-import { bestWpmByUser, recordResult } from "../../src/db/races.ts";
+import { bestWpmByUser, type NewGame, raceStore, recordResult } from "../../src/db/races.ts";
 import { testDatabaseUrl } from "../hooks.ts";
 import {
   newPlayer,
@@ -36,6 +37,36 @@ describe("race results (src/db/races.ts)", () => {
       where: { userId, period: "all", wordCount },
       select: { gameId: true, wpm: true },
     });
+
+  describe("createGame", () => {
+    it("writes the rows of 30 races started at once, each once, words exactly as given", async () => {
+      const store = raceStore(db);
+      const startsAt = new Date(Date.UTC(2026, 10, 29, 12, 0, 0, 123));
+      const games: NewGame[] = Array.from({ length: 30 }, (_, i) => ({
+        id: randomUUID(),
+        words: ["plain", 'a "quoted" word', "back\\slash", "{brace},comma", "naïve", "NULL", `w${i}`],
+        playerCount: (i % 5) + 1,
+        startsAt: new Date(startsAt.getTime() + i),
+      }));
+      // Every game twice: a retried write (the outbox replays them) changes nothing.
+      await Promise.all([...games, ...games].map((game) => store.createGame(game)));
+      const rows = await db.game.findMany({
+        where: { id: { in: games.map((game) => game.id) } },
+        select: { id: true, words: true, wordCount: true, playerCount: true, status: true, startsAt: true },
+      });
+      assert.deepEqual(
+        rows.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime()),
+        games.map(({ id, words, playerCount, startsAt }) => ({
+          id,
+          words,
+          wordCount: words.length,
+          playerCount,
+          status: "countdown",
+          startsAt,
+        })),
+      );
+    });
+  });
 
   describe("recordResult", () => {
     it("calls a race a personal best only when it beats every earlier finished, unflagged one of its length", async () => {
