@@ -85,15 +85,12 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       checks.redis = async () => {
         await client.ping();
       };
-      // Commands issued in one turn of the event loop go out in one write: a join sends several
-      // (room listing, seat count, the create lock's publish), and under a burst each write's
-      // system call cost more than the command itself.
-      const presence = new RedisPresence(new Redis(config.redisUrl, { enableAutoPipelining: true }));
+      const presence = new RedisPresence(config.redisUrl);
       // Every concurrent joinOrCreate waits on one subscription per room name: a burst of joins is
       // not a listener leak.
       presence.setMaxListeners(0);
       // The driver's own connection, with its errors logged (ioredis prints unhandled ones to stderr).
-      const driverClient = new Redis(config.redisUrl, { enableAutoPipelining: true });
+      const driverClient = new Redis(config.redisUrl);
       driverClient.on("error", (error) => {
         metrics.redisError();
         log.warn({ err: error }, "redis connection error (matchmaking)");
