@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
 import { createTokenService, TokenError } from "../../src/auth/tokens.ts";
 import { TEST_JWT_SECRET } from "../support/server.ts";
 
@@ -61,5 +62,71 @@ describe("access tokens of guests merged into an account (src/auth/tokens.ts)", 
     await assert.rejects(tokens.verifyAccessToken(`${header}.${claims}.${signature}`), {
       code: "UNAUTHORIZED",
     });
+  });
+});
+
+describe("access token checks (src/auth/tokens.ts)", () => {
+  const user = { id: "6f9619ff-8b86-4d01-b42d-00cf4fc964ff", name: "Ada", guest: false };
+  const tokens = createTokenService(TEST_JWT_SECRET);
+  const now = () => Math.floor(Date.now() / 1000);
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  /** A token signed with the real secret, whatever its header and claims say. */
+  const signed = (header: object, claims: object) => {
+    const body = `${part(header)}.${part(claims)}`;
+    return `${body}.${createHmac("sha256", TEST_JWT_SECRET).update(body).digest("base64url")}`;
+  };
+  const claims = () => ({
+    sub: user.id,
+    name: user.name,
+    guest: false,
+    token_use: "access",
+    iss: "typephoon",
+    iat: now(),
+    exp: now() + 60,
+  });
+
+  it("accepts exactly what it issues, and a token signed the same way", async () => {
+    const { token } = await tokens.issueAccessToken(user, 60);
+    assert.deepEqual(await tokens.verifyAccessToken(token), user);
+    assert.deepEqual(await tokens.verifyAccessToken(signed({ alg: "HS256", typ: "JWT" }, claims())), user);
+  });
+
+  it("refuses a signature with anything added, changed or missing, or spelled another way", async () => {
+    const { token } = await tokens.issueAccessToken(user, 60);
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const last = alphabet.indexOf(token.at(-1)!);
+    const withLast = (index: number) => `${token.slice(0, -1)}${alphabet[index]}`;
+    const refused = [
+      `${token}A`,
+      `${token}=`,
+      `${token}.`,
+      token.slice(0, -1),
+      withLast((last + 4) % 64),
+      // The last character's two lowest bits carry nothing: this decodes to the same bytes.
+      withLast(last ^ 1),
+    ];
+    for (const tampered of refused) {
+      await assert.rejects(tokens.verifyAccessToken(tampered), { code: "UNAUTHORIZED" }, tampered);
+    }
+  });
+
+  it("refuses a token whose header names another algorithm, or claims another issuer or none", async () => {
+    const refused = [
+      signed({ alg: "HS512" }, claims()),
+      signed({ alg: "none" }, claims()),
+      signed({ alg: "HS256" }, { ...claims(), iss: "someone-else" }),
+      signed({ alg: "HS256" }, { ...claims(), sub: undefined }),
+      signed({ alg: "HS256" }, { ...claims(), iat: undefined }),
+      signed({ alg: "HS256" }, { ...claims(), exp: undefined }),
+      signed({ alg: "HS256" }, { ...claims(), exp: String(now() + 60) }),
+      signed({ alg: "HS256" }, { ...claims(), token_use: "refresh" }),
+    ];
+    for (const token of refused)
+      await assert.rejects(tokens.verifyAccessToken(token), { code: "UNAUTHORIZED" });
+  });
+
+  it("calls a token expired from the second its expiry names", async () => {
+    const expired = signed({ alg: "HS256" }, { ...claims(), exp: now() });
+    await assert.rejects(tokens.verifyAccessToken(expired), { code: "TOKEN_EXPIRED" });
   });
 });
