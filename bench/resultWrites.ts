@@ -7,15 +7,16 @@
  *   npm run bench:results                 3 rounds of 1,500 results, 20 races ending at once
  *   npm run bench:results -- --games 300 --concurrent-races 20 --rounds 3
  *
- * Prints, per round, results per second, this process's CPU per result (the Prisma client, as a
- * server spends it) and PostgreSQL's; the first round warms up. Uses a scratch database of its
+ * Prints, per round, results per second, this process's CPU per result (node-postgres without
+ * Prisma's client, as a server spends it: src/db/prisma.ts, createDatabaseWithSql) and
+ * PostgreSQL's; the first round warms up. Uses a scratch database of its
  * own (--database-admin-url), dropped at the end.
  */
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { applyMigrations } from "../src/db/migrations.ts";
-import { createDatabase } from "../src/db/prisma.ts";
+import { createDatabaseWithSql } from "../src/db/prisma.ts";
 import { createGame, type RaceResult, recordResult } from "../src/db/races.ts";
 import { watchCpu } from "./api/cpu.ts";
 import { numberFlag } from "./flags.ts";
@@ -39,7 +40,7 @@ const WORDS = Array.from({ length: 25 }, () => "typhoon");
 
 const database = await scratchDatabase(flags["database-admin-url"]!);
 const monitor = new pg.Client({ connectionString: database.url });
-const db = createDatabase(database.url);
+const { db, sql } = createDatabaseWithSql(database.url);
 try {
   await applyMigrations(database.url);
   await monitor.connect();
@@ -73,7 +74,7 @@ try {
     const ids = Array.from({ length: games }, () => randomUUID());
     await Promise.all(
       ids.map((id) =>
-        createGame(db, { id, words: WORDS, playerCount: PLAYERS_PER_RACE, startsAt: new Date() }),
+        createGame(sql, { id, words: WORDS, playerCount: PLAYERS_PER_RACE, startsAt: new Date() }),
       ),
     );
     const stop = await watchCpu(process.pid, monitor);
@@ -83,7 +84,7 @@ try {
         ids
           .slice(at, at + concurrentRaces)
           .flatMap((gameId) =>
-            Array.from({ length: PLAYERS_PER_RACE }, (_, place) => recordResult(db, result(gameId, place))),
+            Array.from({ length: PLAYERS_PER_RACE }, (_, place) => recordResult(sql, result(gameId, place))),
           ),
       );
     }

@@ -17,7 +17,7 @@ import { provideDatabaseServer } from "./db/databaseServer.ts";
 import { durableRaceStore } from "./db/durableRaceStore.ts";
 import { applyMigrations } from "./db/migrations.ts";
 import { fileOutbox, redisOutbox } from "./db/outbox.ts";
-import { createDatabase } from "./db/prisma.ts";
+import { createDatabaseWithSql } from "./db/prisma.ts";
 import { raceStore } from "./db/races.ts";
 import type { Logger } from "./log.ts";
 import { createMetrics, serveMetrics, timedRaceStore } from "./metrics.ts";
@@ -57,7 +57,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const applied = await applyMigrations(databaseServer.url);
     if (applied.length) log.info({ migrations: applied }, "applied database migrations");
 
-    const db = createDatabase(databaseServer.url);
+    const { db, sql } = createDatabaseWithSql(databaseServer.url);
     cleanups.push(() => db.$disconnect());
 
     const checks: ReadinessSources["checks"] = {
@@ -100,7 +100,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
 
     const outbox = redis ? redisOutbox(redis) : await fileOutbox(path.join(config.dataDir, "outbox.jsonl"));
     const races = durableRaceStore({
-      store: timedRaceStore(raceStore(db), metrics),
+      store: timedRaceStore(raceStore(db, sql), metrics),
       onDatabaseError: metrics.databaseError,
       outbox,
       databaseIsUp: () =>
@@ -122,7 +122,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     };
 
     const tokens = createTokenService(config.jwtSecret, {
-      isMergedGuest: mergedGuestCheck(db),
+      isMergedGuest: mergedGuestCheck(sql),
     });
     const gameServer = createGameServer({
       ...matchmaking,

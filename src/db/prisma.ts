@@ -1,20 +1,38 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import type { Queries } from "./bests.ts";
 import { PrismaClient } from "./generated/client.ts";
+import { pgQueries } from "./pgQueries.ts";
 import { statementNames } from "./preparedStatements.ts";
 
 export type Database = PrismaClient;
 
 /** Prisma over node-postgres (no query-engine binary: the WASM query compiler runs in-process). */
 export function createDatabase(url: string): Database {
+  return prismaOver(new pg.Pool({ connectionString: url }));
+}
+
+/**
+ * Prisma, and `sql`: the same connections without Prisma's client, for the raw SQL a burst of room
+ * joins and race ends runs (merged-guest checks, game rows, results). Prisma's client costs far more
+ * CPU per raw query than node-postgres does for it (bench/README.md, "Matchmaking").
+ */
+export function createDatabaseWithSql(url: string): { db: Database; sql: Queries } {
+  const pool = new pg.Pool({ connectionString: url });
+  return { db: prismaOver(pool), sql: pgQueries(pool) };
+}
+
+function prismaOver(pool: pg.Pool): Database {
   const statementName = statementNames();
   return new PrismaClient({
     // Any other format captures a stack trace on every query, to point its errors at the caller:
     // 10–15 % of the client's CPU per small read (bench/README.md). Errors keep their message.
     errorFormat: "minimal",
-    adapter: new PrismaPg(
-      { connectionString: url },
+    adapter: new PrismaPg(pool, {
       // The adapter passes the name on to node-postgres, for which undefined means unnamed.
-      { statementNameGenerator: (query) => statementName(query.sql) as string },
-    ),
+      statementNameGenerator: (query) => statementName(query.sql) as string,
+      // $disconnect() closes the pool, as it closes one the adapter made itself.
+      disposeExternalPool: true,
+    }),
   });
 }

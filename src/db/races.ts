@@ -3,6 +3,7 @@
  * result the moment that player finishes (DNF rows when the race ends), the game's end. Every
  * write is idempotent (a retried write changes nothing), so a durable outbox can replay them.
  */
+import type { Queries } from "./bests.ts";
 import type { Database } from "./prisma.ts";
 
 export interface NewGame {
@@ -36,16 +37,17 @@ export interface RaceStore {
   endGame(gameId: string, endedAt: Date): Promise<void>;
 }
 
-export function raceStore(db: Database): RaceStore {
+/** `sql` runs the raw SQL of the hot writes: `db` itself, or the same connections without Prisma. */
+export function raceStore(db: Database, sql: Queries = db): RaceStore {
   return {
-    createGame: (game) => createGame(db, game),
-    recordResult: (result) => recordResult(db, result),
+    createGame: (game) => createGame(sql, game),
+    recordResult: (result) => recordResult(sql, result),
     endGame: (gameId, endedAt) => endGame(db, gameId, endedAt),
   };
 }
 
-export async function createGame(db: Database, game: NewGame): Promise<void> {
-  // Raw SQL for the same reason as isMergedGuest: one per race start, many per second in a burst.
+export async function createGame(db: Queries, game: NewGame): Promise<void> {
+  // Raw SQL for the same reason as mergedGuestCheck: one per race start, many per second in a burst.
   await db.$executeRaw`
     INSERT INTO games (id, words, word_count, player_count, status, starts_at)
     VALUES (${game.id}::uuid, ${game.words}, ${game.words.length}, ${game.playerCount}, 'countdown', ${game.startsAt})
@@ -66,7 +68,7 @@ export async function createGame(db: Database, game: NewGame): Promise<void> {
  * account, src/db/accounts.ts) queue there and each compares itself with the best of all that
  * were recorded before it.
  */
-export async function recordResult(db: Database, result: RaceResult): Promise<{ isPersonalBest: boolean }> {
+export async function recordResult(db: Queries, result: RaceResult): Promise<{ isPersonalBest: boolean }> {
   const [row] = await db.$queryRaw<Array<{ isPersonalBest: boolean }>>`
     SELECT record_result(
       ${result.gameId}::uuid, ${result.userId}::uuid, ${result.rank}::int, ${result.wpm}::float8,

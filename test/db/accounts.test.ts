@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { mergedGuestCheck, mergeGuestInto, signInAccount } from "../../src/db/accounts.ts";
 import { applyMigrations } from "../../src/db/migrations.ts";
-import { createDatabase, type Database } from "../../src/db/prisma.ts";
+import { createDatabaseWithSql, type Database } from "../../src/db/prisma.ts";
 import { createGuestUser } from "../../src/db/users.ts";
 import { testDatabaseUrl } from "../hooks.ts";
 import { playedRace } from "../support/results.ts";
@@ -12,8 +12,9 @@ describe("accounts (src/db/accounts.ts)", () => {
   let isMergedGuest: (userId: string) => Promise<boolean>;
   before(async () => {
     await applyMigrations(testDatabaseUrl());
-    db = createDatabase(testDatabaseUrl());
-    isMergedGuest = mergedGuestCheck(db);
+    const database = createDatabaseWithSql(testDatabaseUrl());
+    db = database.db;
+    isMergedGuest = mergedGuestCheck(database.sql);
   });
   after(async () => {
     await db?.$disconnect();

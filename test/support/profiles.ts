@@ -5,6 +5,7 @@
  * here shares code with src/db/bests.ts, profiles.ts or leaderboards.ts.
  */
 import { randomUUID } from "node:crypto";
+import type { Queries } from "../../src/db/bests.ts";
 import type { Database } from "../../src/db/prisma.ts";
 import { createGame, type RaceResult, recordResult } from "../../src/db/races.ts";
 
@@ -46,7 +47,7 @@ export function race(userId: string, overrides: Partial<Race> = {}): Race {
 }
 
 /** Writes the race's game and the result as the race room does; answers recordResult's answer. */
-export async function record(db: Database, one: Race): Promise<{ isPersonalBest: boolean }> {
+export async function record(db: Queries, one: Race): Promise<{ isPersonalBest: boolean }> {
   await createGame(db, {
     id: one.gameId,
     words: Array.from({ length: one.wordCount }, () => "word"),
