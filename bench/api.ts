@@ -6,10 +6,10 @@
  *   - HTTP: autocannon's 100 keep-alive connections to a Typephoon server (`node src/index.ts`,
  *     bench/servers.ts), its public routes `/api/v1/users/:id/…` and `/api/v1/leaderboards`;
  *   - Prisma: 100 async callers in this process calling the src/db/ function the route calls, over
- *     a Prisma client made as the server makes it (src/db/prisma.ts);
- *   - pg: the same functions and SQL over a plain node-postgres pool (bench/api/plainPg.ts), the
- *     ORM-overhead baseline. Both in-process pools have node-postgres's default 10 connections,
- *     as the server's has.
+ *     a Prisma client (src/db/prisma.ts), as the server ran these reads until 2026-11-29;
+ *   - pg: the same functions and SQL over a plain node-postgres pool (src/db/pgQueries.ts), the
+ *     ORM-overhead baseline, and the way the server runs them now. Both in-process pools have
+ *     node-postgres's default 10 connections, as the server's has.
  *
  * Each read is measured for the player with the most races and spread over 1000 players, then
  * the daily board (a full day of the seed) and the all-time board, anonymous. Every run begins
@@ -30,11 +30,12 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { pgQueries } from "../src/db/pgQueries.ts";
 import { createDatabase } from "../src/db/prisma.ts";
 import { seedDatabase } from "../src/db/seed.ts";
 import { watchCpu } from "./api/cpu.ts";
 import { closedLoop, httpLoad, type LoadOptions, type LoadResult } from "./api/load.ts";
-import { captureQuery, explainAnalyze, plainPgDatabase } from "./api/plainPg.ts";
+import { captureQuery, explainAnalyze } from "./api/plainPg.ts";
 import { type ApiRead, apiReads, type ReadTargets } from "./api/reads.ts";
 import {
   cpuTable,
@@ -204,7 +205,7 @@ async function open() {
     origin: server.endpoints[0]!.http,
     prisma,
     pool,
-    plain: plainPgDatabase(pool),
+    plain: pgQueries(pool),
   };
 }
 

@@ -40,7 +40,7 @@ const WORDS = Array.from({ length: 25 }, () => "typhoon");
 
 const database = await scratchDatabase(flags["database-admin-url"]!);
 const monitor = new pg.Client({ connectionString: database.url });
-const { db, sql } = createDatabaseWithSql(database.url);
+const { sql, close } = createDatabaseWithSql(database.url);
 try {
   await applyMigrations(database.url);
   await monitor.connect();
@@ -98,7 +98,7 @@ try {
     );
   }
 } finally {
-  await db.$disconnect();
+  await close();
   await monitor.end();
   await database.drop();
 }

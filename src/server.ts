@@ -57,8 +57,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const applied = await applyMigrations(databaseServer.url);
     if (applied.length) log.info({ migrations: applied }, "applied database migrations");
 
-    const { db, sql } = createDatabaseWithSql(databaseServer.url);
-    cleanups.push(() => db.$disconnect());
+    const { db, sql, close } = createDatabaseWithSql(databaseServer.url);
+    cleanups.push(close);
 
     const checks: ReadinessSources["checks"] = {
       // Shutting down: not ready, so that new players are sent to the other processes.
@@ -131,6 +131,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       publicAddress: config.publicAddress,
       api: {
         db,
+        sql,
         tokens,
         log,
         readiness: { checks, degraded },

@@ -1,25 +1,11 @@
 /**
- * The ORM-overhead baseline: src/db/'s read functions run unchanged over a plain node-postgres
- * pool. Their `$queryRaw` tagged templates become the very text and parameters Prisma would send
- * (Prisma.sql), sent with pool.query: the same SQL, no query compiler, no driver adapter, no
- * result mapping beyond node-postgres's own.
+ * Helpers of the ORM-overhead baseline, where src/db/'s read functions run over a plain
+ * node-postgres pool (src/db/pgQueries.ts: the very text and parameters Prisma would send, sent
+ * with pool.query), as the server itself now runs them: capturing a read's query, and its plan.
  */
 import type pg from "pg";
+import type { Queries } from "../../src/db/bests.ts";
 import { Prisma } from "../../src/db/generated/client.ts";
-import { pgQueries } from "../../src/db/pgQueries.ts";
-import type { Database } from "../../src/db/prisma.ts";
-
-/** Only `$queryRaw` is called by the profile and leaderboard reads. */
-type RawQueries = Pick<Database, "$queryRaw">;
-
-function asDatabase(queries: RawQueries): Database {
-  // The reads take a whole PrismaClient but use nothing else of it.
-  return queries as unknown as Database;
-}
-
-export function plainPgDatabase(pool: pg.Pool): Database {
-  return asDatabase(pgQueries(pool) as unknown as RawQueries);
-}
 
 export interface CapturedQuery {
   text: string;
@@ -27,18 +13,17 @@ export interface CapturedQuery {
 }
 
 /** The one query `read` sends (it is answered with no rows), e.g. for EXPLAIN. */
-export async function captureQuery(read: (db: Database) => Promise<unknown>): Promise<CapturedQuery> {
+export async function captureQuery(read: (db: Queries) => Promise<unknown>): Promise<CapturedQuery> {
   let captured: CapturedQuery | undefined;
   // Given no rows, a read may then fail ("no such user"): the query was captured before that.
-  await read(
-    asDatabase({
-      $queryRaw: (async (strings: TemplateStringsArray, ...values: unknown[]) => {
-        const query = Prisma.sql(strings, ...values);
-        captured = { text: query.text, values: query.values as unknown[] };
-        return [];
-      }) as RawQueries["$queryRaw"],
-    }),
-  ).catch((error) => {
+  await read({
+    $queryRaw: (async (strings: TemplateStringsArray, ...values: unknown[]) => {
+      const query = Prisma.sql(strings, ...values);
+      captured = { text: query.text, values: query.values as unknown[] };
+      return [];
+    }) as Queries["$queryRaw"],
+    $executeRaw: async () => 0,
+  }).catch((error) => {
     if (!captured) throw error;
   });
   if (!captured) throw new Error("the read sent no query");

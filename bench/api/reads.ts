@@ -3,8 +3,9 @@
  * (src/api/profileRoutes.ts, src/api/leaderboardRoutes.ts; no token, so no signature check) and
  * as the src/db/ function its route calls with the same arguments.
  */
+
+import type { Queries } from "../../src/db/bests.ts";
 import { type LeaderboardPeriod, leaderboard } from "../../src/db/leaderboards.ts";
-import type { Database } from "../../src/db/prisma.ts";
 import { profileStatistics, resultGraph, resultHistory } from "../../src/db/profiles.ts";
 
 export interface ApiRead {
@@ -14,7 +15,7 @@ export interface ApiRead {
   /** the HTTP path of the i-th request */
   path(i: number): string;
   /** the i-th request's database read, as its route makes it; resolves to the rows answered */
-  read(db: Database, i: number): Promise<number>;
+  read(db: Queries, i: number): Promise<number>;
 }
 
 export interface ReadTargets {
@@ -48,12 +49,12 @@ function profileReads(label: string, users: string[]): ApiRead[] {
   const read = (
     name: string,
     path: (id: string) => string,
-    run: (db: Database, id: string) => Promise<number>,
+    run: (db: Queries, id: string) => Promise<number>,
   ) => ({
     name: `${name} · ${label}`,
     variants: users.length,
     path: (i: number) => path(user(i)),
-    read: (db: Database, i: number) => run(db, user(i)),
+    read: (db: Queries, i: number) => run(db, user(i)),
   });
   return [
     read(

@@ -12,6 +12,7 @@ import type { Redis } from "ioredis";
 import { pinoHttp } from "pino-http";
 import type { Registry } from "prom-client";
 import type { TokenService } from "../auth/tokens.ts";
+import type { Queries } from "../db/bests.ts";
 import type { Database } from "../db/prisma.ts";
 import type { Logger } from "../log.ts";
 import { type ApiEnvelope, ApiErrorCode, REQUEST_ID_HEADER } from "../protocol.ts";
@@ -33,6 +34,8 @@ const WELL_FORMED_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export interface ApiDependencies {
   db: Database;
+  /** the raw SQL of the profile and leaderboard reads: `db`'s connections without Prisma's client */
+  sql: Queries;
   tokens: TokenService;
   /** words per race on this server (RACE_WORDS): the leaderboard's default length */
   raceWords: number;

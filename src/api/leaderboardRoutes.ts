@@ -1,20 +1,20 @@
 /** The daily, weekly and all-time leaderboards (src/db/leaderboards.ts). */
 import { Router } from "express";
 import type { TokenService } from "../auth/tokens.ts";
+import type { Queries } from "../db/bests.ts";
 import { leaderboard } from "../db/leaderboards.ts";
-import type { Database } from "../db/prisma.ts";
 import { callerOf, optionalUser } from "./authenticate.ts";
 import { type LeaderboardResponse, leaderboardQuery } from "./contracts/profile.ts";
 import { sendData } from "./respond.ts";
 import { parseInput } from "./validate.ts";
 
-export function leaderboardRoutes(deps: { db: Database; tokens: TokenService; raceWords: number }): Router {
+export function leaderboardRoutes(deps: { sql: Queries; tokens: TokenService; raceWords: number }): Router {
   const router = Router();
 
   router.get("/", optionalUser(deps.tokens), async (req, res) => {
     const query = parseInput(leaderboardQuery, req.query, "query");
     const words = query.words ?? deps.raceWords;
-    const board = await leaderboard(deps.db, {
+    const board = await leaderboard(deps.sql, {
       period: query.period,
       words,
       limit: query.limit,

@@ -4,6 +4,7 @@
  */
 import { type Request, type Response, Router } from "express";
 import type { TokenService } from "../auth/tokens.ts";
+import type { Queries } from "../db/bests.ts";
 import type { Database } from "../db/prisma.ts";
 import {
   finishedRaceCount,
@@ -30,7 +31,7 @@ import { GraphCache } from "./graphCache.ts";
 import { preparedData, sendData, sendPrepared } from "./respond.ts";
 import { parseInput } from "./validate.ts";
 
-export function profileRoutes(deps: { db: Database; tokens: TokenService }): Router {
+export function profileRoutes(deps: { db: Database; sql: Queries; tokens: TokenService }): Router {
   const router = Router();
   const whoseParam = (req: Request) => parseInput(userParams, req.params, "params").userId;
   const graphs = new GraphCache();
@@ -38,21 +39,21 @@ export function profileRoutes(deps: { db: Database; tokens: TokenService }): Rou
   router.use(
     "/profile",
     requireUser(deps.tokens),
-    profileReads(deps.db, graphs, (_req, res) => signedInUser(res).id),
+    profileReads(deps.sql, graphs, (_req, res) => signedInUser(res).id),
   );
 
   router.get("/users/:userId", async (req, res) => {
     const user = found(await findUser(deps.db, whoseParam(req)));
     sendData<PublicUserResponse>(res, 200, { user });
   });
-  router.use("/users/:userId", profileReads(deps.db, graphs, whoseParam));
+  router.use("/users/:userId", profileReads(deps.sql, graphs, whoseParam));
 
   return router;
 }
 
 /** The profile of the user `whose` names (validating the request's path). */
 function profileReads(
-  db: Database,
+  db: Queries,
   graphs: GraphCache,
   whose: (req: Request, res: Response) => string,
 ): Router {

@@ -5,8 +5,9 @@
  * and weekly boards only; all time is for registered players. Read from best_results
  * (src/db/bests.ts) along best_results_leaderboard_idx, in one query with the caller's own place.
  */
+
+import type { Queries } from "./bests.ts";
 import { type BestPeriod, periodStart } from "./bests.ts";
-import type { Database } from "./prisma.ts";
 
 export type LeaderboardPeriod = "daily" | "weekly" | "all";
 
@@ -43,7 +44,7 @@ export interface Leaderboard {
   me: LeaderboardEntry | null;
 }
 
-export async function leaderboard(db: Database, request: LeaderboardRequest): Promise<Leaderboard> {
+export async function leaderboard(db: Queries, request: LeaderboardRequest): Promise<Leaderboard> {
   const period = BEST_PERIOD[request.period];
   const start = periodStart(period, request.at);
   const withGuests = period !== "all";

@@ -3,8 +3,9 @@
  * read is one query over indexes (game_results_user_timeline_idx, user_stats, best_results), and
  * answers null when there is no such user. Only finished races (rank not null) count.
  */
+
+import type { Queries } from "./bests.ts";
 import { ALL_TIME_START } from "./bests.ts";
-import type { Database } from "./prisma.ts";
 
 /** The text lengths (words per race) that have personal bests and leaderboards. */
 export const WORD_BUCKETS = [10, 25, 50, 100] as const;
@@ -54,7 +55,7 @@ export interface PersonalBest {
 }
 
 /** Averages are rounded to 2 decimals from exact sums in hundredths (wpm and acc have 2 decimals). */
-export async function profileStatistics(db: Database, userId: string): Promise<ProfileStatistics | null> {
+export async function profileStatistics(db: Queries, userId: string): Promise<ProfileStatistics | null> {
   const rows = await db.$queryRaw<
     Array<Omit<ProfileStatistics, "bestGameId"> & { bestGameId: string | null }>
   >`
@@ -93,7 +94,7 @@ export async function profileStatistics(db: Database, userId: string): Promise<P
 }
 
 /** How many finished races the user has: what every new result changes (null: no such user). */
-export async function finishedRaceCount(db: Database, userId: string): Promise<number | null> {
+export async function finishedRaceCount(db: Queries, userId: string): Promise<number | null> {
   const rows = await db.$queryRaw<Array<{ races: number }>>`
     SELECT coalesce(s.races, 0)::int AS races
     FROM users AS u LEFT JOIN user_stats AS s ON s.user_id = u.id
@@ -102,7 +103,7 @@ export async function finishedRaceCount(db: Database, userId: string): Promise<n
 }
 
 /** The last `last` finished races, oldest first. */
-export async function resultGraph(db: Database, userId: string, last: number): Promise<RaceFigures[] | null> {
+export async function resultGraph(db: Queries, userId: string, last: number): Promise<RaceFigures[] | null> {
   // Up to 1000 rows: times come as epoch milliseconds, which both drivers turn into numbers far
   // faster than timestamps into Dates.
   const rows = await db.$queryRaw<Array<Nullable<Omit<RaceFigures, "finishedAt"> & { finishedAt: number }>>>`
@@ -128,7 +129,7 @@ export async function resultGraph(db: Database, userId: string, last: number): P
 
 /** Finished races newest first, `size` per page; pages start at 1. */
 export async function resultHistory(
-  db: Database,
+  db: Queries,
   userId: string,
   page: number,
   size: number,
@@ -165,7 +166,7 @@ export async function resultHistory(
 
 /** The best finished, unflagged race per word bucket (null where the player has none). */
 export async function personalBests(
-  db: Database,
+  db: Queries,
   userId: string,
 ): Promise<Record<WordBucket, PersonalBest | null> | null> {
   const rows = await db.$queryRaw<Array<{ words: WordBucket } & Nullable<PersonalBest>>>`

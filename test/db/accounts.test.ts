@@ -9,15 +9,16 @@ import { playedRace } from "../support/results.ts";
 
 describe("accounts (src/db/accounts.ts)", () => {
   let db: Database;
+  let close: () => Promise<void>;
   let isMergedGuest: (userId: string) => Promise<boolean>;
   before(async () => {
     await applyMigrations(testDatabaseUrl());
     const database = createDatabaseWithSql(testDatabaseUrl());
-    db = database.db;
+    ({ db, close } = database);
     isMergedGuest = mergedGuestCheck(database.sql);
   });
   after(async () => {
-    await db?.$disconnect();
+    await close?.();
   });
 
   const account = (name: string) =>

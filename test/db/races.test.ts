@@ -20,12 +20,13 @@ describe("race results (src/db/races.ts)", () => {
   let db: Database;
   /** The server's path for the hot writes: the same connections without Prisma's client. */
   let sql: Queries;
+  let close: () => Promise<void>;
   before(async () => {
     await applyMigrations(testDatabaseUrl());
-    ({ db, sql } = createDatabaseWithSql(testDatabaseUrl()));
+    ({ db, sql, close } = createDatabaseWithSql(testDatabaseUrl()));
   });
   after(async () => {
-    await db?.$disconnect();
+    await close?.();
   });
 
   const storedFlag = async (one: Race) =>
