@@ -4,8 +4,8 @@
  * as the src/db/ function its route calls with the same arguments.
  */
 
-import type { Queries } from "../../src/db/bests.ts";
 import { type LeaderboardPeriod, leaderboard } from "../../src/db/leaderboards.ts";
+import type { Queries } from "../../src/db/prisma.ts";
 import { profileStatistics, resultGraph, resultHistory } from "../../src/db/profiles.ts";
 
 export interface ApiRead {

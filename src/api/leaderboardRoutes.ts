@@ -1,8 +1,8 @@
 /** The daily, weekly and all-time leaderboards (src/db/leaderboards.ts). */
 import { Router } from "express";
 import type { TokenService } from "../auth/tokens.ts";
-import type { Queries } from "../db/bests.ts";
 import { leaderboard } from "../db/leaderboards.ts";
+import type { Queries } from "../db/prisma.ts";
 import { callerOf, optionalUser } from "./authenticate.ts";
 import { type LeaderboardResponse, leaderboardQuery } from "./contracts/profile.ts";
 import { sendData } from "./respond.ts";

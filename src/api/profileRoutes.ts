@@ -4,8 +4,7 @@
  */
 import { type Request, type Response, Router } from "express";
 import type { TokenService } from "../auth/tokens.ts";
-import type { Queries } from "../db/bests.ts";
-import type { Database } from "../db/prisma.ts";
+import type { Database, Queries } from "../db/prisma.ts";
 import {
   finishedRaceCount,
   personalBests,

@@ -3,9 +3,9 @@
  * move of a guest's races into the account the guest signed in to.
  */
 import { batchedLookup } from "./batchedLookup.ts";
-import { type Queries, rebuildAggregates } from "./bests.ts";
+import { rebuildAggregates } from "./bests.ts";
 import { Prisma } from "./generated/client.ts";
-import type { Database } from "./prisma.ts";
+import type { Database, Queries } from "./prisma.ts";
 import type { UserRecord } from "./users.ts";
 
 export interface ProviderIdentity {

@@ -16,12 +16,7 @@
  * tables backfills them with the same SQL.
  */
 import { Prisma } from "./generated/client.ts";
-
-/** What the aggregates need of a database: Prisma's client, an open transaction, or the seed's. */
-export interface Queries {
-  $queryRaw<T = unknown>(query: TemplateStringsArray, ...values: unknown[]): PromiseLike<T>;
-  $executeRaw(query: TemplateStringsArray, ...values: unknown[]): PromiseLike<number>;
-}
+import type { Queries } from "./prisma.ts";
 
 export type BestPeriod = "all" | "day" | "week";
 

@@ -5,9 +5,8 @@
  * and weekly boards only; all time is for registered players. Read from best_results
  * (src/db/bests.ts) along best_results_leaderboard_idx, in one query with the caller's own place.
  */
-
-import type { Queries } from "./bests.ts";
 import { type BestPeriod, periodStart } from "./bests.ts";
+import type { Queries } from "./prisma.ts";
 
 export type LeaderboardPeriod = "daily" | "weekly" | "all";
 

@@ -1,13 +1,13 @@
 /**
  * Prisma's raw-SQL tagged templates (`$queryRaw`, `$executeRaw`) over a plain node-postgres client
  * or pool: the very text and parameters Prisma would send (Prisma.sql), named as src/db/prisma.ts
- * names its prepared statements, without Prisma. The seed runs the aggregates this way inside its
- * own transaction; the API bench, as its no-ORM baseline.
+ * names its prepared statements, without Prisma. The server runs its hot raw SQL this way, over
+ * Prisma's own pool (src/db/prisma.ts); the seed its aggregates, inside its own transaction.
  */
 import type pg from "pg";
-import type { Queries } from "./bests.ts";
 import { Prisma } from "./generated/client.ts";
 import { statementNames } from "./preparedStatements.ts";
+import type { Queries } from "./prisma.ts";
 
 export function pgQueries(client: Pick<pg.Pool, "query">): Queries {
   const statementName = statementNames();

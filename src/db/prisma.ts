@@ -1,11 +1,19 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import type { Queries } from "./bests.ts";
 import { PrismaClient } from "./generated/client.ts";
 import { pgQueries } from "./pgQueries.ts";
 import { statementNames } from "./preparedStatements.ts";
 
 export type Database = PrismaClient;
+
+/**
+ * Raw SQL as tagged templates: Prisma's client, an open transaction of it, or the same over plain
+ * node-postgres (src/db/pgQueries.ts).
+ */
+export interface Queries {
+  $queryRaw<T = unknown>(query: TemplateStringsArray, ...values: unknown[]): PromiseLike<T>;
+  $executeRaw(query: TemplateStringsArray, ...values: unknown[]): PromiseLike<number>;
+}
 
 /** Prisma over node-postgres (no query-engine binary: the WASM query compiler runs in-process). */
 export function createDatabase(url: string): Database {

@@ -3,9 +3,8 @@
  * read is one query over indexes (game_results_user_timeline_idx, user_stats, best_results), and
  * answers null when there is no such user. Only finished races (rank not null) count.
  */
-
-import type { Queries } from "./bests.ts";
 import { ALL_TIME_START } from "./bests.ts";
+import type { Queries } from "./prisma.ts";
 
 /** The text lengths (words per race) that have personal bests and leaderboards. */
 export const WORD_BUCKETS = [10, 25, 50, 100] as const;

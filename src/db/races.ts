@@ -3,8 +3,7 @@
  * result the moment that player finishes (DNF rows when the race ends), the game's end. Every
  * write is idempotent (a retried write changes nothing), so a durable outbox can replay them.
  */
-import type { Queries } from "./bests.ts";
-import type { Database } from "./prisma.ts";
+import type { Database, Queries } from "./prisma.ts";
 
 export interface NewGame {
   id: string;

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import type { Queries } from "../../src/db/bests.ts";
 import { applyMigrations } from "../../src/db/migrations.ts";
-import { createDatabaseWithSql, type Database } from "../../src/db/prisma.ts";
+import { createDatabaseWithSql, type Database, type Queries } from "../../src/db/prisma.ts";
 import { bestWpmByUser, type NewGame, raceStore, recordResult } from "../../src/db/races.ts";
 import { testDatabaseUrl } from "../hooks.ts";
 import {

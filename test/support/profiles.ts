@@ -5,8 +5,7 @@
  * here shares code with src/db/bests.ts, profiles.ts or leaderboards.ts.
  */
 import { randomUUID } from "node:crypto";
-import type { Queries } from "../../src/db/bests.ts";
-import type { Database } from "../../src/db/prisma.ts";
+import type { Database, Queries } from "../../src/db/prisma.ts";
 import { createGame, type RaceResult, recordResult } from "../../src/db/races.ts";
 
 /** A race as the stories write it: a result, and how many raced in that game. */
