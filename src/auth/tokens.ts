@@ -93,7 +93,8 @@ export function createTokenService(secret: string, options: TokenServiceOptions 
     const known = verified.get(token);
     if (known && Date.now() < known.expiresAtMs) return known.user;
     verified.delete(token);
-    // decodeProtectedHeader and decodeJwt reject anything but three well-formed parts.
+    // The signature covers everything before the last "."; decodeJwt then rejects anything but
+    // three well-formed parts.
     if (decodeProtectedHeader(token).alg !== ALGORITHM || !hasValidSignature(token)) {
       throw new TokenError("UNAUTHORIZED", "invalid access token");
     }

@@ -22,15 +22,10 @@ export function batchedLookup<K, V>(
   lookup: (keys: K[]) => Promise<Map<K, V>>,
   missing: V,
 ): (key: K) => Promise<V> {
-  let waiting = new Map<K, Array<Waiter<V>>>();
+  const waiting = new Map<K, Array<Waiter<V>>>();
   let querying = false;
 
   const nextBatch = () => {
-    if (waiting.size <= MAX_KEYS_PER_QUERY) {
-      const batch = waiting;
-      waiting = new Map();
-      return batch;
-    }
     const batch = new Map<K, Array<Waiter<V>>>();
     for (const [key, waiters] of waiting) {
       if (batch.size === MAX_KEYS_PER_QUERY) break;

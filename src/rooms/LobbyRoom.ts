@@ -183,9 +183,11 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
    * ("seat reservation expired"), so the lobby, locked against new seats, waits for them: as long
    * as a dropped player's place is kept, and never past the seat's own expiry.
    */
-  async #untilSeatHoldersJoined() {
-    const deadline = Date.now() + this.services.timings.reconnectGraceS * 1000;
-    while (this.#seatsBeingTaken() > 0 && Date.now() < deadline && !this.#shuttingDown) await sleep(10);
+  #untilSeatHoldersJoined() {
+    return waitWhile(
+      () => this.#seatsBeingTaken() > 0 && !this.#shuttingDown,
+      this.services.timings.reconnectGraceS * 1000,
+    );
   }
 
   /**
@@ -205,10 +207,8 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
    * queue when the room disconnects: a player who joined the moment the lobby filled would never see
    * `game_start`. So the lobby stays open until every seat-holder's queue is flushed (or it is gone).
    */
-  async #untilDelivered(clients: LobbyClient[]) {
-    const waiting = (client: LobbyClient) => client.state === ClientState.JOINING;
-    const deadline = Date.now() + DELIVERY_WAIT_MS;
-    while (clients.some(waiting) && Date.now() < deadline) await sleep(10);
+  #untilDelivered(clients: LobbyClient[]) {
+    return waitWhile(() => clients.some((client) => client.state === ClientState.JOINING), DELIVERY_WAIT_MS);
   }
 
   /** This process is shutting down: its players queue again, and land in a lobby of another process. */
@@ -232,4 +232,10 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
   #represents(client: LobbyClient): boolean {
     return client.auth !== undefined && this.#sessionOf.get(client.auth!.id) === client.sessionId;
   }
+}
+
+/** Polls `busy` until it is false or `limitMs` has passed. */
+async function waitWhile(busy: () => boolean, limitMs: number): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (busy() && Date.now() < deadline) await sleep(10);
 }
