@@ -32,7 +32,7 @@ const MODES = {
   },
   full: {
     systems: "typephoon,bare,naive",
-    steps: "500,1000,1500,1750,2000,2250,2500,3000",
+    steps: "500,750,1000,1250,1500,1750,2000,2250,2500,3000",
     window: "8",
     windows: "2",
     settle: "3",

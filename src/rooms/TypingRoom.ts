@@ -70,7 +70,8 @@ interface Racer {
   rateLimitedNoticeAt: number;
 }
 
-type RaceClient = Client<{ auth: TokenUser }>;
+/** `userData` is the client's racer, so a key finds its racer without a lookup. */
+type RaceClient = Client<{ auth: TokenUser; userData: Racer }>;
 
 export class TypingRoom extends Room<{ state: RaceState; client: RaceClient }> {
   /** Bound per server process in app.config.ts. */
@@ -79,7 +80,6 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient }> {
   override state = new RaceState();
   #words: string[] = [];
   #racers = new Map<string, Racer>();
-  #racerOfSession = new Map<string, Racer>();
   #finishedCount = 0;
   #shuttingDown = false;
   #log!: Logger;
@@ -144,18 +144,21 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient }> {
   override onJoin(client: RaceClient) {
     const racer = this.#racers.get(client.auth!.id)!;
     const previous = racer.sessionId;
-    if (previous) {
-      this.#racerOfSession.delete(previous);
-      this.clients.get(previous)?.leave(RoomCloseCode.REPLACED, "replaced by a newer connection");
-    }
+    if (previous) this.clients.get(previous)?.leave(RoomCloseCode.REPLACED, "replaced by a newer connection");
     racer.sessionId = client.sessionId;
-    this.#racerOfSession.set(client.sessionId, racer);
+    client.userData = racer;
     racer.player.connected = true;
     this.#log.info({ userId: racer.id, rejoined: previous !== undefined }, "player joined the race");
   }
 
+  /** The racer `client` plays for, unless a newer connection of the same player replaced it. */
+  #racerOf(client: RaceClient): Racer | undefined {
+    const racer = client.userData;
+    return racer?.sessionId === client.sessionId ? racer : undefined;
+  }
+
   #onKey(client: RaceClient, payload: unknown) {
-    const racer = this.#racerOfSession.get(client.sessionId);
+    const racer = this.#racerOf(client);
     if (!racer) return;
     const now = Date.now();
     const verdict = racer.flood.take(now);
@@ -215,7 +218,7 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient }> {
   }
 
   override async onDrop(client: RaceClient, code?: number) {
-    const racer = this.#racerOfSession.get(client.sessionId);
+    const racer = this.#racerOf(client);
     if (!racer) return;
     racer.player.connected = false;
     this.#log.info({ userId: racer.id, code }, "player dropped");
@@ -225,16 +228,15 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient }> {
   }
 
   override onReconnect(client: RaceClient) {
-    const racer = this.#racerOfSession.get(client.sessionId);
+    const racer = this.#racerOf(client);
     if (!racer) return;
     racer.player.connected = true;
     this.#log.info({ userId: racer.id }, "player reconnected");
   }
 
   override onLeave(client: RaceClient) {
-    const racer = this.#racerOfSession.get(client.sessionId);
+    const racer = this.#racerOf(client);
     if (racer) {
-      this.#racerOfSession.delete(client.sessionId);
       racer.sessionId = undefined;
       racer.player.connected = false;
       // Leaving a race that is still on is giving up: did not finish, at once.
