@@ -29,6 +29,14 @@ const percent = (share: number) => `${fixed(share * 100)} %`;
 const capacityStep = (ramp: RampResult): StepResult | undefined =>
   ramp.steps.filter((step) => step.within).at(-1) ?? ramp.steps[0];
 
+/** The largest step target every one of `ramps` measured (0 if none). */
+const largestCommonTarget = (ramps: RampResult[]): number => {
+  const targets = ramps.map((ramp) => new Set(ramp.steps.map((step) => step.target)));
+  return Math.max(0, ...[...targets[0]!].filter((target) => targets.every((set) => set.has(target))));
+};
+
+const stepAt = (ramp: RampResult, target: number) => ramp.steps.find((step) => step.target === target);
+
 export function summarize(results: Results) {
   const figures = figuresOf(results);
   return { figures, text: text(results, figures) };
@@ -75,14 +83,8 @@ function figuresOf(results: Results) {
   const commonLoad = repeats.map((repeat) => {
     const ramps = systems.map((system) => rampOf(system, repeat));
     if (ramps.some((ramp) => !ramp)) return undefined;
-    const targets = ramps.map((ramp) => new Set(ramp!.steps.map((step) => step.target)));
-    const common = Math.max(
-      0,
-      ...[...targets[0]!].filter((target) => targets.every((set) => set.has(target))),
-    );
-    const at = Object.fromEntries(
-      systems.map((system, i) => [system, ramps[i]!.steps.find((step) => step.target === common)]),
-    );
+    const common = largestCommonTarget(ramps as RampResult[]);
+    const at = Object.fromEntries(systems.map((system, i) => [system, stepAt(ramps[i]!, common)]));
     return { racers: common, at };
   });
   const ratio = (pick: (repeat: number) => [number, number] | undefined) =>
@@ -157,6 +159,16 @@ function figuresOf(results: Results) {
         one: median(results.scaleOut.map((run) => run.one.capacity)),
         two: median(results.scaleOut.map((run) => run.two.capacity)),
         ratio: median(results.scaleOut.map((run) => run.two.capacity / run.one.capacity)),
+        // What the second process adds per keystroke, whatever the cores: the two processes' CPU
+        // summed, at the largest load both ramps measured.
+        cpuPerKeyRatio: median(
+          results.scaleOut.map((run) => {
+            const common = largestCommonTarget([run.one, run.two]);
+            const cpu = (ramp: RampResult) => stepAt(ramp, common)?.serverCpuSecondsPer1000Keys ?? Number.NaN;
+            return cpu(run.two) / cpu(run.one);
+          }),
+        ),
+        atRacers: median(results.scaleOut.map((run) => largestCommonTarget([run.one, run.two]))),
         stoppedBecause: results.scaleOut.map((run) => ({
           one: run.one.stoppedBecause,
           two: run.two.stoppedBecause,
@@ -218,7 +230,8 @@ function text(results: Results, figures: Figures): string {
   if (so) {
     lines.push(
       "",
-      `Scale-out over Redis: 1 process ${fixed(so.one)} racers, 2 processes ${fixed(so.two)} racers: ${fixed(so.ratio, 2)}×`,
+      `Scale-out over Redis: 1 process ${fixed(so.one)} racers, 2 processes ${fixed(so.two)} racers: ${fixed(so.ratio, 2)}×; ` +
+        `CPU per keystroke, 2 processes summed ÷ 1: ${fixed(so.cpuPerKeyRatio, 2)}× (at ${fixed(so.atRacers)} racers)`,
     );
   }
   return lines.join("\n");
