@@ -13,6 +13,8 @@ interface Results {
   ramps: Array<RampResult & { repeat: number }>;
   matchmaking: MatchmakingResult[];
   scaleOut: Array<{ repeat: number; one: RampResult; two: RampResult }>;
+  /** each scale-out process's CPU cap, as a share of a core (uncapped when absent) */
+  scaleOutCores?: number;
 }
 
 export const median = (values: number[]) => {
@@ -230,7 +232,7 @@ function text(results: Results, figures: Figures): string {
   if (so) {
     lines.push(
       "",
-      `Scale-out over Redis: 1 process ${fixed(so.one)} racers, 2 processes ${fixed(so.two)} racers: ${fixed(so.ratio, 2)}×; ` +
+      `Scale-out over Redis${results.scaleOutCores ? `, each process capped at ${results.scaleOutCores} of a core` : ""}: 1 process ${fixed(so.one)} racers, 2 processes ${fixed(so.two)} racers: ${fixed(so.ratio, 2)}×; ` +
         `CPU per keystroke, 2 processes summed ÷ 1: ${fixed(so.cpuPerKeyRatio, 2)}× (at ${fixed(so.atRacers)} racers)`,
     );
   }

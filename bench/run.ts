@@ -62,6 +62,8 @@ const { values: flags } = parseArgs({
     "matchmaking-over-redis": { type: "boolean", default: false },
     "scale-out": { type: "boolean" },
     "scale-steps": { type: "string" },
+    /** caps each server process of the scale-out at this share of a core (cgroup CPU quota) */
+    "scale-out-cores": { type: "string" },
     "p99-ms": { type: "string", default: "150" },
     "cpu-limit": { type: "string", default: "0.9" },
     "database-admin-url": { type: "string", default: "postgresql://postgres@127.0.0.1:5432/postgres" },
@@ -85,6 +87,12 @@ const matchmakingRepeats = flags["no-matchmaking"]
   ? 0
   : Number(flags["matchmaking-repeats"] ?? defaults["matchmaking-repeats"]);
 const scaleOut = flags["scale-out"] ?? defaults["scale-out"];
+const scaleOutCores = flags["scale-out-cores"] === undefined ? undefined : Number(flags["scale-out-cores"]);
+if (scaleOutCores !== undefined && !(scaleOutCores > 0 && scaleOutCores <= 1)) {
+  throw new Error(
+    `--scale-out-cores must be a share of one core (0 < n ≤ 1), got ${flags["scale-out-cores"]}`,
+  );
+}
 const rampOptions: RampOptions = {
   steps: numbers(flags.steps ?? defaults.steps),
   windowMs: Number(flags.window ?? defaults.window) * 1000,
@@ -106,7 +114,7 @@ const generators = new GeneratorPool(Number(flags.generators));
 
 async function startSystem(
   system: SystemName,
-  options: { processes?: number; redis?: boolean; env?: Record<string, string> } = {},
+  options: { processes?: number; redis?: boolean; env?: Record<string, string>; cores?: number } = {},
 ) {
   if (system !== "typephoon") return startBaseline(system);
   if (options.redis) await flushRedis();
@@ -115,6 +123,7 @@ async function startSystem(
     processes: options.processes,
     redisUrl: options.redis ? flags["redis-url"] : undefined,
     env: options.env,
+    cores: options.cores,
   });
 }
 
@@ -182,12 +191,14 @@ try {
     const scaleOptions = { ...rampOptions, steps: numbers(flags["scale-steps"] ?? defaults["scale-steps"]) };
     for (let repeat = 1; repeat <= repeats; repeat++) {
       console.log(`scale-out ${repeat}/${repeats}: 1 process over Redis`);
-      const one = await withServer(await startSystem("typephoon", { processes: 1, redis: true }), (server) =>
-        ramp(server, generators, scaleOptions),
+      const one = await withServer(
+        await startSystem("typephoon", { processes: 1, redis: true, cores: scaleOutCores }),
+        (server) => ramp(server, generators, scaleOptions),
       );
       console.log(`scale-out ${repeat}/${repeats}: 2 processes over Redis`);
-      const two = await withServer(await startSystem("typephoon", { processes: 2, redis: true }), (server) =>
-        ramp(server, generators, scaleOptions),
+      const two = await withServer(
+        await startSystem("typephoon", { processes: 2, redis: true, cores: scaleOutCores }),
+        (server) => ramp(server, generators, scaleOptions),
       );
       scaleOutRuns.push({ repeat, one, two });
     }
@@ -205,6 +216,7 @@ const results = {
   ramps,
   matchmaking: matchmakingRuns,
   scaleOut: scaleOutRuns,
+  scaleOutCores,
 };
 const summary = summarize(results);
 await mkdir(new URL("./results/", import.meta.url), { recursive: true });

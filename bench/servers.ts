@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, rmdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -93,6 +93,8 @@ export interface TypephoonOptions {
   nodeArgs?: string[];
   /** environment over the bench defaults */
   env?: Record<string, string>;
+  /** caps every process at this share of a core (cgroup v1 CPU quota); uncapped when absent */
+  cores?: number;
 }
 
 /** The bench's Typephoon configuration: about the race, not the API's rate limits. */
@@ -119,6 +121,11 @@ export async function startTypephoon(options: TypephoonOptions): Promise<ServerU
   if (processes > 1 && !options.redisUrl) throw new Error("several Typephoon processes need a Redis URL");
   const dataDir = await mkdtemp(path.join(tmpdir(), "typephoon-bench-"));
   const started: Array<Spawned & { port: number; metricsPort: number }> = [];
+  const caps: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    await Promise.all(started.map((spawned) => stopProcess(spawned)));
+    await Promise.all(caps.map((release) => release()));
+  };
   try {
     for (let i = 0; i < processes; i++) {
       const port = await freePort();
@@ -139,11 +146,12 @@ export async function startTypephoon(options: TypephoonOptions): Promise<ServerU
         metricsPort,
       };
       started.push(spawned);
+      if (options.cores !== undefined) caps.push(await capCpu(spawned.child.pid!, options.cores));
       // One at a time: they would otherwise race to apply the migrations of a fresh database.
       await waitFor("typephoon", spawned, async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok);
     }
   } catch (error) {
-    await Promise.all(started.map((spawned) => stopProcess(spawned)));
+    await stopAll();
     throw error;
   }
   return {
@@ -155,10 +163,34 @@ export async function startTypephoon(options: TypephoonOptions): Promise<ServerU
     pids: started.map(({ child }) => child.pid!),
     metricsUrls: started.map(({ metricsPort }) => `http://127.0.0.1:${metricsPort}/metrics`),
     stop: async () => {
-      await Promise.all(started.map((spawned) => stopProcess(spawned)));
+      await stopAll();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+const CPU_CGROUPS = "/sys/fs/cgroup/cpu";
+/** Short periods: a process that spends its quota early waits at most the rest of one period. */
+const CPU_PERIOD_US = 10_000;
+
+/**
+ * Moves process `pid` (all its threads) into a cgroup of its own that may use `cores` of a core,
+ * so that processes under test get the same CPU whatever else shares the machine. Returns the
+ * cleanup, to run once the process has exited.
+ */
+async function capCpu(pid: number, cores: number): Promise<() => Promise<void>> {
+  const group = path.join(CPU_CGROUPS, `typephoon-bench-${pid}`);
+  try {
+    await mkdir(group);
+  } catch (error) {
+    throw new Error(
+      `capping a server's CPU needs the cgroup v1 CPU controller at ${CPU_CGROUPS}, writable (root): ${(error as Error).message}`,
+    );
+  }
+  await writeFile(path.join(group, "cpu.cfs_period_us"), String(CPU_PERIOD_US));
+  await writeFile(path.join(group, "cpu.cfs_quota_us"), String(Math.round(cores * CPU_PERIOD_US)));
+  await writeFile(path.join(group, "cgroup.procs"), String(pid));
+  return () => rmdir(group).catch(() => {});
 }
 
 /** A baseline server: prints "listening <port>" when ready. */
