@@ -3,7 +3,6 @@
  * (src/api/profileRoutes.ts, src/api/leaderboardRoutes.ts; no token, so no signature check) and
  * as the src/db/ function its route calls with the same arguments.
  */
-
 import { type LeaderboardPeriod, leaderboard } from "../../src/db/leaderboards.ts";
 import type { Queries } from "../../src/db/prisma.ts";
 import { profileStatistics, resultGraph, resultHistory } from "../../src/db/profiles.ts";
