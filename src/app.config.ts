@@ -25,7 +25,7 @@ export interface GameServerOptions {
 }
 
 export function createGameServer(options: GameServerOptions) {
-  restrictClientMatchmaking();
+  restrictClientMatchmaking({ searchInTurn: options.driver !== undefined });
   const services = options.rooms;
   return defineServer({
     rooms: {

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { Client } from "@colyseus/sdk";
+import { RoomCloseCode, RoomName } from "../../src/protocol.ts";
 import { call, dataOf } from "../support/http.ts";
 import { eventually, Player } from "../support/players.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
@@ -51,5 +53,24 @@ describe("rooms over Redis presence and driver (REDIS_URL set)", function () {
       "1,2,3,4,5",
       "1,2,3,4,5",
     ]);
+  });
+
+  it("a refused search holds up none of the players queued behind it", async () => {
+    const five = await Promise.all(Array.from({ length: 5 }, (_, i) => Player.signIn(server.url, `T${i}`)));
+    players.push(...five);
+    const forged = Array.from({ length: 3 }, () => {
+      const client = new Client(server.url.replace("http", "ws"));
+      client.auth.token = "not-a-token";
+      return client;
+    });
+    const [refused, seated] = await Promise.all([
+      Promise.allSettled(forged.map((client) => client.joinOrCreate(RoomName.LOBBY))),
+      Promise.all(five.map((player) => player.queue())),
+    ]);
+    for (const outcome of refused) {
+      assert.equal(outcome.status, "rejected");
+      assert.equal((outcome.reason as { code: number }).code, RoomCloseCode.UNAUTHORIZED);
+    }
+    assert.equal(new Set(seated.map((lobby) => lobby.roomId)).size, 1, "all five in one lobby");
   });
 });
