@@ -58,8 +58,10 @@ const { values: flags } = parseArgs({
     "spread-ms": { type: "string", default: "1000" },
     "matchmaking-repeats": { type: "string" },
     "no-matchmaking": { type: "boolean", default: false },
-    /** the burst against one process whose matchmaking goes through Redis, as when scaled out */
+    /** the burst with matchmaking through Redis, as when scaled out */
     "matchmaking-over-redis": { type: "boolean", default: false },
+    /** with --matchmaking-over-redis: the burst's players ask this many processes in turn */
+    "matchmaking-processes": { type: "string", default: "1" },
     "scale-out": { type: "boolean" },
     "scale-steps": { type: "string" },
     /** caps each server process of the scale-out at this share of a core (cgroup CPU quota) */
@@ -91,6 +93,17 @@ const scaleOutCores = flags["scale-out-cores"] === undefined ? undefined : Numbe
 if (scaleOutCores !== undefined && !(scaleOutCores > 0 && scaleOutCores <= 1)) {
   throw new Error(
     `--scale-out-cores must be a share of one core (0 < n ≤ 1), got ${flags["scale-out-cores"]}`,
+  );
+}
+const matchmakingProcesses = Number(flags["matchmaking-processes"]);
+if (!(Number.isInteger(matchmakingProcesses) && matchmakingProcesses >= 1)) {
+  throw new Error(
+    `--matchmaking-processes must be a whole number ≥ 1, got ${flags["matchmaking-processes"]}`,
+  );
+}
+if (matchmakingProcesses > 1 && !flags["matchmaking-over-redis"]) {
+  throw new Error(
+    "--matchmaking-processes above 1 needs --matchmaking-over-redis: processes share lobbies through Redis",
   );
 }
 const rampOptions: RampOptions = {
@@ -169,10 +182,13 @@ try {
   for (let repeat = 1; repeat <= matchmakingRepeats; repeat++) {
     console.log(
       `matchmaking ${repeat}/${matchmakingRepeats}: ${joins} joins within ${flags["spread-ms"]} ms` +
-        (flags["matchmaking-over-redis"] ? " (over Redis)" : ""),
+        (flags["matchmaking-over-redis"]
+          ? ` (over Redis, ${matchmakingProcesses} process${matchmakingProcesses === 1 ? "" : "es"})`
+          : ""),
     );
     for (const system of MATCHMAKING_SYSTEMS) {
       const server = await startSystem(system, {
+        processes: matchmakingProcesses,
         redis: flags["matchmaking-over-redis"],
         env: MATCHMAKING_ENV,
       });
@@ -215,6 +231,8 @@ const results = {
   durationS: (Date.now() - started) / 1000,
   ramps,
   matchmaking: matchmakingRuns,
+  matchmakingOverRedis: flags["matchmaking-over-redis"],
+  matchmakingProcesses,
   scaleOut: scaleOutRuns,
   scaleOutCores,
 };
