@@ -5,7 +5,6 @@
  */
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { RedisDriver } from "@colyseus/redis-driver";
 import { RedisPresence } from "@colyseus/redis-presence";
 import { Redis } from "ioredis";
 import type { ReadinessSources } from "./api/healthRoutes.ts";
@@ -21,6 +20,8 @@ import { createDatabaseWithSql } from "./db/prisma.ts";
 import { raceStore } from "./db/races.ts";
 import type { Logger } from "./log.ts";
 import { createMetrics, serveMetrics, timedRaceStore } from "./metrics.ts";
+import { RoomName } from "./protocol.ts";
+import { RoomNameIndexedDriver } from "./rooms/roomNameIndexedDriver.ts";
 import { startStaleProcessSweeper } from "./rooms/staleProcessSweeper.ts";
 
 /**
@@ -95,7 +96,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         metrics.redisError();
         log.warn({ err: error }, "redis connection error (matchmaking)");
       });
-      matchmaking = { presence, driver: new RedisDriver(driverClient) };
+      matchmaking = { presence, driver: new RoomNameIndexedDriver(driverClient, [RoomName.LOBBY]) };
     }
 
     const outbox = redis ? redisOutbox(redis) : await fileOutbox(path.join(config.dataDir, "outbox.jsonl"));
