@@ -62,6 +62,11 @@ const { values: flags } = parseArgs({
     "matchmaking-over-redis": { type: "boolean", default: false },
     /** with --matchmaking-over-redis: the burst's players ask this many processes in turn */
     "matchmaking-processes": { type: "string", default: "1" },
+    /**
+     * bursts into each server, one after another: later ones find the earlier ones' races still
+     * listed (open for the 120 s reconnect grace, so keep the bursts within it)
+     */
+    "matchmaking-bursts": { type: "string", default: "1" },
     "scale-out": { type: "boolean" },
     "scale-steps": { type: "string" },
     /** caps each server process of the scale-out at this share of a core (cgroup CPU quota) */
@@ -105,6 +110,10 @@ if (matchmakingProcesses > 1 && !flags["matchmaking-over-redis"]) {
   throw new Error(
     "--matchmaking-processes above 1 needs --matchmaking-over-redis: processes share lobbies through Redis",
   );
+}
+const matchmakingBursts = Number(flags["matchmaking-bursts"]);
+if (!(Number.isInteger(matchmakingBursts) && matchmakingBursts >= 1)) {
+  throw new Error(`--matchmaking-bursts must be a whole number ≥ 1, got ${flags["matchmaking-bursts"]}`);
 }
 const rampOptions: RampOptions = {
   steps: numbers(flags.steps ?? defaults.steps),
@@ -167,7 +176,7 @@ async function withServer<T>(
 }
 
 const ramps: Array<RampResult & { repeat: number }> = [];
-const matchmakingRuns: MatchmakingResult[] = [];
+const matchmakingRuns: Array<MatchmakingResult & { burst: number }> = [];
 const scaleOutRuns: Array<{ repeat: number; one: RampResult; two: RampResult }> = [];
 try {
   for (let repeat = 1; repeat <= repeats; repeat++) {
@@ -192,15 +201,21 @@ try {
         redis: flags["matchmaking-over-redis"],
         env: MATCHMAKING_ENV,
       });
-      const result = await withServer(server, () =>
-        matchmaking(server, generators, { joins, spreadMs: Number(flags["spread-ms"]), maxPlayers: 5 }),
-      );
-      console.log(
-        `  ${system}: seated ${result.seated}/${result.joins} in ${result.allSeatedMs.toFixed(0)} ms, p99 ${result.latencyMs.p99.toFixed(0)} ms, largest room ${result.largestLobby}/${result.maxPlayers}, ` +
-          `server CPU ${result.serverCores.map((cores) => `${(cores * 100).toFixed(0)} %`).join(" + ")}, ${result.serverCpuMsPerJoin.toFixed(2)} ms per join` +
-          (result.failed ? `, failed: ${result.errors.join("; ")}` : ""),
-      );
-      matchmakingRuns.push(result);
+      await withServer(server, async () => {
+        for (let burst = 1; burst <= matchmakingBursts; burst++) {
+          const result = await matchmaking(server, generators, {
+            joins,
+            spreadMs: Number(flags["spread-ms"]),
+            maxPlayers: 5,
+          });
+          console.log(
+            `  ${system}${matchmakingBursts > 1 ? ` burst ${burst}/${matchmakingBursts}` : ""}: seated ${result.seated}/${result.joins} in ${result.allSeatedMs.toFixed(0)} ms, p99 ${result.latencyMs.p99.toFixed(0)} ms, largest room ${result.largestLobby}/${result.maxPlayers}, ` +
+              `server CPU ${result.serverCores.map((cores) => `${(cores * 100).toFixed(0)} %`).join(" + ")}, ${result.serverCpuMsPerJoin.toFixed(2)} ms per join` +
+              (result.failed ? `, failed: ${result.errors.join("; ")}` : ""),
+          );
+          matchmakingRuns.push({ ...result, burst });
+        }
+      });
     }
   }
   if (scaleOut) {
