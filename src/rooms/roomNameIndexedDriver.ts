@@ -4,7 +4,8 @@
  * included, so each player's search cost grew with the races running on all processes: ~0.7 ms
  * of CPU per search with 400 races listed, ~2.1 ms with 2,000, against ~0.1 ms with none
  * (`npm run bench:search`). Searches by an indexed name read only that name's hash; everything else is
- * the library's driver on its own keys. Every process sharing the Redis must use this driver.
+ * the library's driver on its own keys. A process with the library's driver alone lists its rooms
+ * only in `roomcaches`: its lobbies are still joined by id, but this driver's searches miss them.
  */
 import {
   type IRoomCache,
