@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import pg from "pg";
+import { LOBBY_SEARCH_HOLD_MS } from "../../src/rooms/matchmakingPolicy.ts";
 import { testDatabaseUrl } from "../hooks.ts";
 import { call } from "../support/http.ts";
 import { eventually, Player } from "../support/players.ts";
@@ -163,5 +164,29 @@ describe("Redis unreachable", function () {
     );
     proxy.restore();
     await eventually("ready again", async () => (await readiness(server)).status === 200, 20_000);
+  });
+
+  it("keeps the players who queue while it is away waiting, and seats them all once it is back", async () => {
+    const three = await Promise.all(["Cy", "Di", "Ed"].map((name) => Player.signIn(server.url, name)));
+    players.push(...three);
+    proxy.cut();
+    const queued = three.map((player) => player.queue());
+    let seatedMeanwhile = 0;
+    for (const search of queued)
+      search.then(
+        () => seatedMeanwhile++,
+        () => {},
+      );
+    // Longer than one search may hold up the next (LOBBY_SEARCH_HOLD_MS): all three are waiting.
+    await new Promise((resolve) => setTimeout(resolve, LOBBY_SEARCH_HOLD_MS * 1.5));
+    assert.equal(seatedMeanwhile, 0, "nobody is seated without the shared listing");
+    proxy.restore();
+    const lobbies = await Promise.all(queued);
+    const sizes = Map.groupBy(lobbies, (lobby) => lobby.roomId);
+    assert.ok(
+      [...sizes.values()].every((members) => members.length <= 2),
+      "no lobby over its maximum of 2",
+    );
+    assert.equal(lobbies.length, 3);
   });
 });
