@@ -111,7 +111,6 @@ export class Player {
     return new Player(baseUrl, user, accessToken);
   }
 
-  /** Joins (or creates) a lobby and records the `game_start` it will receive. */
   /**
    * Matchmaking's half of queueing: a lobby seat held but not yet taken, as a player has whose
    * connection lags behind their matchmaking request. `queue(seat)` takes it.
@@ -121,6 +120,7 @@ export class Player {
     return response.data as SeatReservation;
   }
 
+  /** Joins (or creates) a lobby, or takes `seat`, and records the `game_start` it will receive. */
   async queue(seat?: SeatReservation): Promise<LobbyRoomHandle> {
     const lobby = (await (seat
       ? this.sdk.consumeSeatReservation(seat)
