@@ -44,12 +44,12 @@ export class RoomNameIndexedDriver implements MatchMakerDriver {
   }
 
   async query(conditions: Conditions, sortOptions?: SortOptions): Promise<IRoomCache[]> {
-    if (!this.#isIndexed(conditions)) return this.#all.query(conditions, sortOptions);
-    return sorted((await this.#listingsNamed(conditions.name!)).filter(matching(conditions)), sortOptions);
+    if (!this.#isIndexed(conditions, sortOptions)) return this.#all.query(conditions, sortOptions);
+    return (await this.#listingsNamed(conditions.name!)).filter(matching(conditions));
   }
 
   async findOne(conditions: Conditions, sortOptions?: SortOptions): Promise<IRoomCache> {
-    if (!this.#isIndexed(conditions) || conditions.roomId !== undefined) {
+    if (!this.#isIndexed(conditions, sortOptions) || conditions.roomId !== undefined) {
       return this.#all.findOne(conditions, sortOptions);
     }
     // The driver contract's "none" is undefined, typed as a listing.
@@ -99,8 +99,13 @@ export class RoomNameIndexedDriver implements MatchMakerDriver {
     return this.#all.shutdown();
   }
 
-  #isIndexed(conditions: Conditions): boolean {
-    return typeof conditions.name === "string" && this.#indexed.has(conditions.name);
+  /**
+   * Whether the indexed hash answers this search: by an indexed name, and unsorted (the lobby
+   * defines no order; a sorted search is left to the library).
+   */
+  #isIndexed(conditions: Conditions, sortOptions: SortOptions | undefined): boolean {
+    const unsorted = sortOptions === undefined || Object.keys(sortOptions).length === 0;
+    return unsorted && typeof conditions.name === "string" && this.#indexed.has(conditions.name);
   }
 
   async #listingsNamed(roomName: string): Promise<IRoomCache[]> {
@@ -127,23 +132,4 @@ function matching(conditions: Conditions) {
         room.metadata !== undefined && Object.hasOwn(room.metadata, field) && room.metadata[field] === value
       );
     });
-}
-
-function sorted(rooms: IRoomCache[], sortOptions: SortOptions | undefined): IRoomCache[] {
-  const order = Object.entries(sortOptions ?? {}).map(
-    ([field, direction]) =>
-      [field, direction === 1 || direction.toString().startsWith("asc") ? 1 : -1] as const,
-  );
-  if (order.length === 0) return rooms;
-  const fieldOf = (room: IRoomCache, field: string) =>
-    Object.hasOwn(room, field) ? (room as unknown as Record<string, unknown>)[field] : room.metadata?.[field];
-  return rooms.sort((a, b) => {
-    for (const [field, direction] of order) {
-      const x = fieldOf(a, field) as number;
-      const y = fieldOf(b, field) as number;
-      if (x > y) return direction;
-      if (x < y) return -direction;
-    }
-    return 0;
-  });
 }

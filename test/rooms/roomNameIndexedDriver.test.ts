@@ -88,6 +88,12 @@ describe("RoomNameIndexedDriver: lobby searches read only the lobbies' listings"
       ascending.map((room) => room.roomId),
       ["L1", "L2", "L3"],
     );
+    const marathon = await driver.query({ name: "lobby", mode: "marathon" } as Partial<IRoomCache>);
+    assert.deepEqual(
+      marathon.map((room) => room.roomId),
+      ["L3"],
+      "unsorted, through the lobbies' own hash",
+    );
     assert.equal((await driver.findOne({ name: "race" })).roomId, "R1");
     assert.deepEqual((await driver.query({ processId: "p1" })).map((room) => room.roomId).sort(), [
       "L1",
