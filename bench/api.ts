@@ -11,6 +11,9 @@
  *     ORM-overhead baseline, and the way the server runs them now. Both in-process pools have
  *     node-postgres's default 10 connections, as the server's has.
  *
+ * First the floors, each at the same concurrency: the body of `/healthz` from Node's bare http
+ * server, from a bare Express 5 app (bench/baselines/bareHttp.ts) and from Typephoon's `/healthz`,
+ * so that a read's latency can be set against how fast this machine answers at all.
  * Each read is measured for the player with the most races and spread over 1000 players, then
  * the daily board (a full day of the seed) and the all-time board, anonymous. Every run begins
  * with a warm-up on the same connections (bench/api/load.ts); the server's, PostgreSQL's and this
@@ -23,7 +26,7 @@
  *                                           reuses a seeded database (never seeds nor drops it)
  *
  * Flags: --users N --results N --days N --seed N (the seed's), --duration S, --warmup S,
- * --connections N, --sample-users N, --only a,b (reads whose name holds one of these),
+ * --connections N, --sample-users N, --only a,b (reads and floors whose name holds one of these),
  * --explain (print each query's EXPLAIN ANALYZE; always in the JSON), --database-admin-url URL.
  * Prints markdown tables; writes bench/results/<time>-api.json.
  */
@@ -39,7 +42,9 @@ import { captureQuery, explainAnalyze } from "./api/plainPg.ts";
 import { type ApiRead, apiReads, type ReadTargets } from "./api/reads.ts";
 import {
   cpuTable,
+  type FloorResult,
   figuresOf,
+  floorTable,
   latencyTable,
   type Measured,
   type ReadResult,
@@ -47,7 +52,7 @@ import {
 } from "./api/summary.ts";
 import { numberFlag } from "./flags.ts";
 import { machineInfo } from "./metrics/machine.ts";
-import { scratchDatabase, startTypephoon } from "./servers.ts";
+import { scratchDatabase, startHttpFloor, startTypephoon } from "./servers.ts";
 
 /** node-postgres's default pool size: what the server's PrismaPg pool has. */
 const POOL_SIZE = 10;
@@ -210,9 +215,17 @@ async function open() {
 }
 
 const only = flags.only?.split(",").map((part) => part.trim());
-const reads = apiReads(surveyed.targets).filter(
-  (read) => !only || only.some((part) => read.name.includes(part)),
-);
+const selected = ({ name }: { name: string }) => !only || only.some((part) => name.includes(part));
+const reads = apiReads(surveyed.targets).filter(selected);
+/** The same answer with less and less in front of it: Node's http, Express, Typephoon's middleware. */
+const floors: Array<{ name: string; start(): ReturnType<typeof startHttpFloor> }> = [
+  { name: "floor · node:http", start: () => startHttpFloor("node") },
+  { name: "floor · Express 5", start: () => startHttpFloor("express") },
+  {
+    name: "floor · Typephoon /healthz",
+    start: async () => ({ origin, pid: server.pids[0]!, stop: async () => {} }),
+  },
+].filter(selected);
 const load: LoadOptions = {
   concurrency: options.connections,
   warmupMs: options.warmupS * 1000,
@@ -229,13 +242,16 @@ async function check(read: ApiRead): Promise<number> {
   return viaPrisma;
 }
 
-/** A run with the CPU read over its measured part. */
-async function measured(run: (options: LoadOptions) => Promise<LoadResult>): Promise<Measured> {
+/** A run with the CPU read over its measured part ("server": the process at `serverPid`). */
+async function measured(
+  run: (options: LoadOptions) => Promise<LoadResult>,
+  serverPid = server.pids[0]!,
+): Promise<Measured> {
   let watching: ReturnType<typeof watchCpu> | undefined;
   const result = await run({
     ...load,
     measuring: () => {
-      watching = watchCpu(server.pids[0]!, monitor);
+      watching = watchCpu(serverPid, monitor);
     },
   });
   if (!watching) throw new Error("the run ended before its warm-up did");
@@ -252,9 +268,24 @@ function logRun(path: string, result: Measured) {
   );
 }
 
+const floorResults: FloorResult[] = [];
 const results: ReadResult[] = [];
 const plans: Record<string, string> = {};
 try {
+  for (const floor of floors) {
+    console.log(floor.name);
+    const floorServer = await floor.start();
+    try {
+      const http = await measured(
+        (options) => httpLoad(floorServer.origin, ["/healthz"], options),
+        floorServer.pid,
+      );
+      logRun("HTTP", http);
+      floorResults.push({ name: floor.name, http });
+    } finally {
+      await floorServer.stop();
+    }
+  }
   for (const read of reads) {
     console.log(`${read.name} (${read.variants} variant${read.variants === 1 ? "" : "s"})`);
     const rows = await check(read);
@@ -294,9 +325,11 @@ const header = [
 const text = [
   header,
   "",
+  floorTable(floorResults),
+  "",
   latencyTable(results),
   "",
-  targetsLine(results),
+  targetsLine(results, floorResults),
   "",
   "CPU per operation (ms; cores × 1000 ÷ ops/s; the client is this process)",
   "",
@@ -314,6 +347,7 @@ const output = {
   sampleUsers: surveyed.sampleUsers,
   boardDay: surveyed.targets.boardDay,
   durationS: (Date.now() - started) / 1000,
+  floors: floorResults,
   reads: results.map((read) => ({ ...read, figures: figuresOf(read) })),
   plans,
   summary: text,

@@ -1,7 +1,7 @@
 /**
  * The servers under test, each a process of its own (its CPU time and memory are read from /proc):
  * Typephoon itself (src/serverProcess.ts: exactly as `npm start` runs it, configured through its
- * environment), and the two baselines of bench/baselines/.
+ * environment), the two race baselines of bench/baselines/ and the API bench's HTTP floors.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
@@ -13,7 +13,7 @@ import pg from "pg";
 import { freePort } from "../src/freePort.ts";
 import { SERVER_ENTRY, SERVER_NODE_FLAGS } from "../src/serverProcess.ts";
 import type { Endpoint } from "./loadgen/connectors/seat.ts";
-import type { SystemName } from "./systems.ts";
+import type { HttpFloor, SystemName } from "./systems.ts";
 
 export const REPOSITORY_ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -209,4 +209,18 @@ export async function startBaseline(
     metricsUrls: [],
     stop: () => stopProcess(spawned),
   };
+}
+
+/** An HTTP floor of the API bench (bench/baselines/bareHttp.ts). */
+export async function startHttpFloor(
+  framework: HttpFloor,
+): Promise<{ origin: string; pid: number; stop(): Promise<void> }> {
+  const port = await freePort();
+  const spawned = spawnNode(["bench/baselines/bareHttp.ts"], {
+    FRAMEWORK: framework,
+    PORT: String(port),
+    NODE_ENV: "production",
+  });
+  await waitFor(`${framework} floor`, spawned, async () => spawned.output().includes("listening"));
+  return { origin: `http://127.0.0.1:${port}`, pid: spawned.child.pid!, stop: () => stopProcess(spawned) };
 }

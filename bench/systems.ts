@@ -22,3 +22,6 @@ export const BARE_ROOM = "cursor_race";
 export type NaiveServerMessage =
   | { type: "welcome"; player: number; room: number }
   | { type: "key"; player: number; key: string };
+
+/** The API bench's floors (bench/baselines/bareHttp.ts): Node's own HTTP server, bare Express 5. */
+export type HttpFloor = "node" | "express";

@@ -25,6 +25,12 @@ export interface ReadResult {
   pg: Measured;
 }
 
+/** A floor of the API bench: the same small answer from less than a Typephoon read does. */
+export interface FloorResult {
+  name: string;
+  http: Measured;
+}
+
 export function figuresOf(read: ReadResult) {
   const p99 = (path: Path) => read[path].latencyMs.p99;
   /** CPU milliseconds spent per operation by one process (group) */
@@ -106,6 +112,20 @@ export function latencyTable(reads: ReadResult[]): string {
   );
 }
 
+/** The floors: how fast this machine answers at all, at the same concurrency. */
+export function floorTable(floors: FloorResult[]): string {
+  return table(
+    ["floor", "req/s", "p50 / p99 ms", "server CPU (cores)", "server ms/req"],
+    floors.map(({ name, http }) => [
+      name + (http.errors + http.non2xx ? ` (failed: ${http.errors + http.non2xx})` : ""),
+      rate(http.opsPerSec),
+      `${latency(http)} ${mark(http.latencyMs.p99 <= TARGET_P99_MS)}`,
+      fixed(http.cpu.server, 2),
+      fixed((http.cpu.server * 1000) / http.opsPerSec, 3),
+    ]),
+  );
+}
+
 /** CPU per operation: what each path costs, whatever the other load on the machine did to latency. */
 export function cpuTable(reads: ReadResult[]): string {
   return table(
@@ -133,12 +153,17 @@ export function cpuTable(reads: ReadResult[]): string {
   );
 }
 
-export function targetsLine(reads: ReadResult[]): string {
+export function targetsLine(reads: ReadResult[], floors: FloorResult[]): string {
   const met = (pick: (targets: ReturnType<typeof figuresOf>["targets"]) => boolean) =>
     `${reads.filter((read) => pick(figuresOf(read).targets)).length}/${reads.length}`;
-  return (
-    `targets (issue 8): HTTP p99 ≤ ${TARGET_P99_MS} ms met by ${met((t) => t.httpP99)} reads; ` +
-    `p99 ≤ ${TARGET_RATIO}× plain pg met by ${met((t) => t.httpRatio)} over HTTP, ` +
-    `${met((t) => t.prismaRatio)} through Prisma`
+  const floorP99 = floors.map(
+    ({ name, http }) => `${name.replace("floor · ", "")} ${ms(http.latencyMs.p99)}`,
   );
+  const parts = [
+    reads.length &&
+      `HTTP p99 ≤ ${TARGET_P99_MS} ms met by ${met((t) => t.httpP99)} reads; p99 ≤ ${TARGET_RATIO}× plain pg ` +
+        `met by ${met((t) => t.httpRatio)} over HTTP, ${met((t) => t.prismaRatio)} through Prisma`,
+    floors.length && `the floors' p99 (ms): ${floorP99.join(", ")}`,
+  ];
+  return `targets (issue 8): ${parts.filter(Boolean).join("; ")}`;
 }
