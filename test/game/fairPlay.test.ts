@@ -7,6 +7,7 @@ import {
   SUSTAIN_WINDOW_MS,
 } from "../../src/game/fairPlay.ts";
 import { KeystrokeLog } from "../../src/game/keystrokeLog.ts";
+import { seededRandom } from "../../src/game/seededRandom.ts";
 
 /** `count` key times from `startMs`, `stepMs` apart. */
 function evenly(count: number, stepMs: number, startMs = 0): number[] {
@@ -25,18 +26,6 @@ function mostKeysInAWindowByBruteForce(times: readonly number[]): number {
     most = Math.max(most, times.filter((t) => t >= start && t < start + SUSTAIN_WINDOW_MS).length);
   }
   return most;
-}
-
-// mulberry32: a small seeded PRNG, so the random races are the same on every run.
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const CLEAN: FairPlayAssessment = { flagged: false, reasons: [] };
@@ -87,7 +76,7 @@ describe("fairPlay", () => {
     }
 
     it("agrees with counting every window the slow way", () => {
-      const random = seeded(7);
+      const random = seededRandom(7);
       for (let race = 0; race < 300; race++) {
         const times: number[] = [];
         let at = 0;

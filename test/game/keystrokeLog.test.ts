@@ -6,6 +6,7 @@ import {
   KeystrokeLog,
   type LoggedKey,
 } from "../../src/game/keystrokeLog.ts";
+import { seededRandom } from "../../src/game/seededRandom.ts";
 
 const MAX_TIME = 2 ** 32 - 1;
 
@@ -13,18 +14,6 @@ function logOf(entries: ReadonlyArray<readonly [Key, number]>): KeystrokeLog {
   const log = new KeystrokeLog();
   for (const [key, at] of entries) log.record(key, at);
   return log;
-}
-
-// mulberry32: a small seeded PRNG, so the random logs are the same on every run.
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const KEY_POOL: Key[] = [
@@ -158,7 +147,7 @@ describe("keystrokeLog", () => {
   describe("round-trips", () => {
     for (const seed of [1, 2, 3, 42, 2024]) {
       it(`a random log (seed ${seed})`, () => {
-        const random = seeded(seed);
+        const random = seededRandom(seed);
         const entries = randomLog(random, 1 + Math.floor(random() * 3000));
         const log = logOf(entries.map(({ key, at }) => [key, at] as const));
         assert.equal(log.length, entries.length);

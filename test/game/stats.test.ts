@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { BACKSPACE, type Key } from "../../src/game/keys.ts";
+import { seededRandom } from "../../src/game/seededRandom.ts";
 import { computeStats, type RaceStats, round2 } from "../../src/game/stats.ts";
 import { applyKey, newTypist, type Typist } from "../../src/game/typingEngine.ts";
 
@@ -133,18 +134,6 @@ const cases: Case[] = [
   },
 ];
 
-// mulberry32: a small seeded PRNG, so the fuzz test is the same on every run.
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe("stats", () => {
   describe("computeStats", () => {
     for (const c of cases) {
@@ -162,7 +151,7 @@ describe("stats", () => {
     });
 
     it("gives finite figures within their bounds for any sequence of keys", () => {
-      const random = seeded(2024);
+      const random = seededRandom(2024);
       const keys: Key[] = ["t", "h", "e", "q", "u", "i", "c", "k", "x", " ", " ", BACKSPACE, BACKSPACE];
       const elapsed = [-1, 0, 1, 999, 60_000, Number.NaN, Number.POSITIVE_INFINITY];
       for (let round = 0; round < 500; round++) {

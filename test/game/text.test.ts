@@ -1,17 +1,6 @@
 import assert from "node:assert/strict";
+import { seededRandom } from "../../src/game/seededRandom.ts";
 import { pickWords, WORD_LIST } from "../../src/game/text.ts";
-
-// mulberry32: a small seeded PRNG, as a race would use to make its text reproducible.
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function noImmediateRepeat(words: readonly string[]): boolean {
   return words.every((word, i) => i === 0 || word !== words[i - 1]);
@@ -48,16 +37,16 @@ describe("text", () => {
   describe("pickWords", () => {
     for (const count of [0, 1, 2, 25, 1000]) {
       it(`draws ${count} words`, () => {
-        assert.equal(pickWords(count, seeded(count)).length, count);
+        assert.equal(pickWords(count, seededRandom(count)).length, count);
       });
     }
 
     it("draws the same words from the same seed", () => {
-      assert.deepEqual(pickWords(200, seeded(42)), pickWords(200, seeded(42)));
+      assert.deepEqual(pickWords(200, seededRandom(42)), pickWords(200, seededRandom(42)));
     });
 
     it("draws other words from another seed", () => {
-      assert.notDeepEqual(pickWords(200, seeded(42)), pickWords(200, seeded(43)));
+      assert.notDeepEqual(pickWords(200, seededRandom(42)), pickWords(200, seededRandom(43)));
     });
 
     it("uses no randomness but the one it is given", () => {
@@ -66,14 +55,14 @@ describe("text", () => {
         throw new Error("Math.random was called");
       };
       try {
-        pickWords(100, seeded(1));
+        pickWords(100, seededRandom(1));
       } finally {
         Math.random = original;
       }
     });
 
     it("draws only words of the list, and from the whole list", () => {
-      const words = pickWords(50_000, seeded(7));
+      const words = pickWords(50_000, seededRandom(7));
       const list = new Set(WORD_LIST);
       assert.ok(
         words.every((word) => list.has(word)),
@@ -84,12 +73,12 @@ describe("text", () => {
 
     it("never draws the same word twice in a row", () => {
       for (const seed of [1, 2, 3, 4, 5]) {
-        assert.ok(noImmediateRepeat(pickWords(10_000, seeded(seed))), `seed ${seed}`);
+        assert.ok(noImmediateRepeat(pickWords(10_000, seededRandom(seed))), `seed ${seed}`);
       }
     });
 
     it("lets words come back after another word", () => {
-      const words = pickWords(10_000, seeded(9), ["red", "green", "blue"]);
+      const words = pickWords(10_000, seededRandom(9), ["red", "green", "blue"]);
       assert.ok(words.some((word, i) => i >= 2 && word === words[i - 2]));
     });
 
@@ -106,7 +95,7 @@ describe("text", () => {
     });
 
     it("alternates the two words of a two-word list", () => {
-      const words = pickWords(100, seeded(3), ["yes", "no"]);
+      const words = pickWords(100, seededRandom(3), ["yes", "no"]);
       const [first, second] = words[0] === "yes" ? ["yes", "no"] : ["no", "yes"];
       assert.deepEqual(
         words,
@@ -116,7 +105,7 @@ describe("text", () => {
 
     it("draws every allowed word about equally often", () => {
       const list = ["a", "b", "c", "d", "e"];
-      const words = pickWords(50_000, seeded(11), list);
+      const words = pickWords(50_000, seededRandom(11), list);
       for (const word of list) {
         const share = words.filter((w) => w === word).length / words.length;
         assert.ok(Math.abs(share - 0.2) < 0.01, `${word}: ${share}`);
@@ -124,20 +113,20 @@ describe("text", () => {
     });
 
     it("draws one word from a one-word list", () => {
-      assert.deepEqual(pickWords(1, seeded(1), ["solo"]), ["solo"]);
+      assert.deepEqual(pickWords(1, seededRandom(1), ["solo"]), ["solo"]);
     });
 
     it("draws no words from an empty list", () => {
-      assert.deepEqual(pickWords(0, seeded(1), []), []);
+      assert.deepEqual(pickWords(0, seededRandom(1), []), []);
     });
 
     const impossible: Array<[string, () => unknown]> = [
-      ["a negative count", () => pickWords(-1, seeded(1))],
-      ["a fractional count", () => pickWords(2.5, seeded(1))],
-      ["a NaN count", () => pickWords(Number.NaN, seeded(1))],
-      ["an infinite count", () => pickWords(Number.POSITIVE_INFINITY, seeded(1))],
-      ["a word from an empty list", () => pickWords(1, seeded(1), [])],
-      ["two words from a one-word list", () => pickWords(2, seeded(1), ["solo"])],
+      ["a negative count", () => pickWords(-1, seededRandom(1))],
+      ["a fractional count", () => pickWords(2.5, seededRandom(1))],
+      ["a NaN count", () => pickWords(Number.NaN, seededRandom(1))],
+      ["an infinite count", () => pickWords(Number.POSITIVE_INFINITY, seededRandom(1))],
+      ["a word from an empty list", () => pickWords(1, seededRandom(1), [])],
+      ["two words from a one-word list", () => pickWords(2, seededRandom(1), ["solo"])],
       ["a random source that returns 1", () => pickWords(1, () => 1)],
       ["a random source that returns a negative number", () => pickWords(1, () => -0.5)],
       ["a random source that returns NaN", () => pickWords(1, () => Number.NaN)],
