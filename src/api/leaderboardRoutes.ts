@@ -5,7 +5,7 @@ import { leaderboard } from "../db/leaderboards.ts";
 import type { Queries } from "../db/prisma.ts";
 import { callerOf, optionalUser } from "./authenticate.ts";
 import { type LeaderboardResponse, leaderboardQuery } from "./contracts/profile.ts";
-import { sendData } from "./respond.ts";
+import { sendData, withIsoTime } from "./respond.ts";
 import { parseInput } from "./validate.ts";
 
 export function leaderboardRoutes(deps: { sql: Queries; tokens: TokenService; raceWords: number }): Router {
@@ -20,10 +20,6 @@ export function leaderboardRoutes(deps: { sql: Queries; tokens: TokenService; ra
       limit: query.limit,
       at: query.date === undefined ? new Date() : new Date(`${query.date}T00:00:00Z`),
       callerId: callerOf(res)?.id,
-    });
-    const withIsoTime = <T extends { finishedAt: Date }>(entry: T) => ({
-      ...entry,
-      finishedAt: entry.finishedAt.toISOString(),
     });
     sendData<LeaderboardResponse>(res, 200, {
       period: query.period,

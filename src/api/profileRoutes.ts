@@ -27,7 +27,7 @@ import {
 } from "./contracts/profile.ts";
 import { ApiError } from "./errors.ts";
 import { GraphCache } from "./graphCache.ts";
-import { preparedData, sendData, sendPrepared } from "./respond.ts";
+import { preparedData, sendData, sendPrepared, withIsoTime } from "./respond.ts";
 import { parseInput } from "./validate.ts";
 
 export function profileRoutes(deps: { db: Database; sql: Queries; tokens: TokenService }): Router {
@@ -99,8 +99,3 @@ function found<T>(value: T | null): T {
   if (value === null) throw new ApiError(404, ApiErrorCode.USER_NOT_FOUND, "no user with this id");
   return value;
 }
-
-const withIsoTime = <T extends { finishedAt: Date }>(row: T) => ({
-  ...row,
-  finishedAt: row.finishedAt.toISOString(),
-});

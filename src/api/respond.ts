@@ -24,3 +24,9 @@ export function sendPrepared(res: Response, status: number, body: PreparedBody):
 }
 
 const envelope = <T>(data: T): ApiEnvelope<T> => ({ ok: true, data });
+
+/** A row whose finish time goes out as an ISO string, as every response's times do. */
+export const withIsoTime = <T extends { finishedAt: Date }>(row: T) => ({
+  ...row,
+  finishedAt: row.finishedAt.toISOString(),
+});
