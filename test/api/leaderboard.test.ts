@@ -3,6 +3,7 @@
  * database: the boards then hold exactly the races written here.
  */
 import assert from "node:assert/strict";
+import { BOARD_CACHE_MS } from "../../src/api/boardCache.ts";
 import type { LeaderboardResponse } from "../../src/api/contracts/profile.ts";
 import { createTokenService } from "../../src/auth/tokens.ts";
 import { createDatabase, type Database } from "../../src/db/prisma.ts";
@@ -21,6 +22,7 @@ import { startTestServer, TEST_JWT_SECRET, type TestServer } from "../support/se
 import { createScratchDatabase } from "../support/services.ts";
 
 const at = (iso: string) => new Date(iso);
+const TODAY_TOP_20 = "period=daily&limit=20";
 
 describe("leaderboards: GET /api/v1/leaderboards", () => {
   let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
@@ -205,6 +207,22 @@ describe("leaderboards: GET /api/v1/leaderboards", () => {
     assert.equal(daily.periodStart, now.toISOString().slice(0, 10));
     assert.ok(daily.entries.some((entry) => entry.gameId === today.gameId));
     assert.ok((await board("period=weekly")).entries.some((entry) => entry.gameId === today.gameId));
+  });
+
+  it("serves the anonymous board from a second's cache, and a signed-in caller's fresh", async () => {
+    // A board no other test reads, so that it is kept from this first read on.
+    const before = await board(TODAY_TOP_20);
+    const readAt = performance.now();
+    const latest = race(lin.id, { wpm: 188.8, finishedAt: new Date() });
+    races.push(latest);
+    await record(db, latest);
+    const listsLatest = (answer: LeaderboardResponse) =>
+      answer.entries.some((entry) => entry.gameId === latest.gameId);
+    const anonymous = await board(TODAY_TOP_20);
+    if (performance.now() - readAt < BOARD_CACHE_MS) assert.deepEqual(anonymous, before, "the kept board");
+    assert.ok(listsLatest(await board(TODAY_TOP_20, await tokenOf(grace))), "a signed-in caller's");
+    await new Promise((resolve) => setTimeout(resolve, BOARD_CACHE_MS));
+    assert.ok(listsLatest(await board(TODAY_TOP_20)), "a second later");
   });
 
   it("answers 422 with details for bad query values, and 401 for a bad token", async () => {
