@@ -26,26 +26,26 @@ import {
   userParams,
 } from "./contracts/profile.ts";
 import { ApiError } from "./errors.ts";
-import { GraphCache } from "./graphCache.ts";
-import { preparedData, sendData, sendPrepared, withIsoTime } from "./respond.ts";
+import { ProfileCache } from "./profileCache.ts";
+import { type PreparedBody, preparedData, sendData, sendPrepared, withIsoTime } from "./respond.ts";
 import { parseInput } from "./validate.ts";
 
 export function profileRoutes(deps: { db: Database; sql: Queries; tokens: TokenService }): Router {
   const router = Router();
   const whoseParam = (req: Request) => parseInput(userParams, req.params, "params").userId;
-  const graphs = new GraphCache();
+  const kept = new ProfileCache();
 
   router.use(
     "/profile",
     requireUser(deps.tokens),
-    profileReads(deps.sql, graphs, (_req, res) => signedInUser(res).id),
+    profileReads(deps.sql, kept, (_req, res) => signedInUser(res).id),
   );
 
   router.get("/users/:userId", async (req, res) => {
     const user = found(await findUser(deps.db, whoseParam(req)));
     sendData<PublicUserResponse>(res, 200, { user });
   });
-  router.use("/users/:userId", profileReads(deps.sql, graphs, whoseParam));
+  router.use("/users/:userId", profileReads(deps.sql, kept, whoseParam));
 
   return router;
 }
@@ -53,10 +53,23 @@ export function profileRoutes(deps: { db: Database; sql: Queries; tokens: TokenS
 /** The profile of the user `whose` names (validating the request's path). */
 function profileReads(
   db: Queries,
-  graphs: GraphCache,
+  kept: ProfileCache,
   whose: (req: Request, res: Response) => string,
 ): Router {
   const router = Router({ mergeParams: true });
+
+  /** The body kept for the player's `request` at their count of finished races, or `read`'s. */
+  async function keptOrRead(userId: string, request: string, read: () => Promise<PreparedBody>) {
+    const key = `${userId}:${request}`;
+    // Counted before the read: a result that lands in between makes the next request read again.
+    const finishedRaces = found(await finishedRaceCount(db, userId));
+    let body = kept.get(key, finishedRaces);
+    if (body === undefined) {
+      body = await read();
+      kept.set(key, finishedRaces, body);
+    }
+    return body;
+  }
 
   router.get("/statistics", async (req, res) => {
     const statistics = found(await profileStatistics(db, whose(req, res)));
@@ -66,22 +79,21 @@ function profileReads(
   router.get("/graph", async (req, res) => {
     const userId = whose(req, res);
     const { last } = parseInput(graphQuery, req.query, "query");
-    // Counted before the read: a result that lands in between makes the next request read again.
-    const finishedRaces = found(await finishedRaceCount(db, userId));
-    let body = graphs.get(userId, last, finishedRaces);
-    if (body === undefined) {
+    const body = await keptOrRead(userId, `graph:${last}`, async () => {
       const races = found(await resultGraph(db, userId, last));
-      body = preparedData<GraphResponse>(races.map(withIsoTime));
-      graphs.set(userId, last, finishedRaces, body);
-    }
+      return preparedData<GraphResponse>(races.map(withIsoTime));
+    });
     sendPrepared(res, 200, body);
   });
 
   router.get("/history", async (req, res) => {
     const userId = whose(req, res);
     const { page, size } = parseInput(historyQuery, req.query, "query");
-    const history = found(await resultHistory(db, userId, page, size));
-    sendData<HistoryResponse>(res, 200, { ...history, data: history.data.map(withIsoTime) });
+    const body = await keptOrRead(userId, `history:${page}:${size}`, async () => {
+      const history = found(await resultHistory(db, userId, page, size));
+      return preparedData<HistoryResponse>({ ...history, data: history.data.map(withIsoTime) });
+    });
+    sendPrepared(res, 200, body);
   });
 
   router.get("/personal-bests", async (req, res) => {

@@ -98,7 +98,7 @@ describe("profiles: /api/v1/profile/* and /api/v1/users/:userId/*", () => {
     });
   });
 
-  describe("a graph asked for again", () => {
+  describe("a graph or a history page asked for again", () => {
     it("answers alike until her next finished race, then shows it", async () => {
       const lin = await newPlayer(db, "Lin", false);
       const at = (minute: number) => new Date(Date.UTC(2025, 4, 1, 12, minute));
@@ -119,6 +119,24 @@ describe("profiles: /api/v1/profile/* and /api/v1/users/:userId/*", () => {
         graphOf([...races, next], 10),
         "each length on its own",
       );
+    });
+
+    it("keeps each history page until her next finished race, then shows it", async () => {
+      const kim = await newPlayer(db, "Kim", false);
+      const at = (minute: number) => new Date(Date.UTC(2025, 4, 2, 12, minute));
+      const races = [40, 50, 60].map((wpm, i) => race(kim.id, { wpm, finishedAt: at(i) }));
+      await recordAll(races);
+      const page = (size: number) => readBoth<HistoryResponse>(kim, `history?page=1&size=${size}`);
+      assert.deepEqual(await page(2), historyOf(races, 1, 2));
+      assert.deepEqual(await page(2), historyOf(races, 1, 2), "the same answer again");
+
+      await record(db, race(kim.id, { rank: null }));
+      assert.deepEqual(await page(2), historyOf(races, 1, 2), "an unfinished race is not in it");
+
+      const next = race(kim.id, { wpm: 70, finishedAt: at(3) });
+      await record(db, next);
+      assert.deepEqual(await page(2), historyOf([...races, next], 1, 2));
+      assert.deepEqual(await page(10), historyOf([...races, next], 1, 10), "each size on its own");
     });
 
     it("answers 304 to a client holding the current graph, and the graph once it changed", async () => {

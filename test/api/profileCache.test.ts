@@ -1,0 +1,57 @@
+import assert from "node:assert/strict";
+import { ProfileCache } from "../../src/api/profileCache.ts";
+import { preparedData } from "../../src/api/respond.ts";
+
+describe("ProfileCache (src/api/profileCache.ts)", () => {
+  /** a body of exactly `text.length` bytes */
+  const body = (text: string) => ({ bytes: Buffer.from(text), etag: `"${text}"` });
+  const text = (kept: ProfileCache, key: string, finishedRaces: number) =>
+    kept.get(key, finishedRaces)?.bytes.toString();
+
+  it("gives back a body only at the count of finished races it was made at", () => {
+    const kept = new ProfileCache();
+    assert.equal(kept.get("ada:graph:10", 3), undefined);
+    kept.set("ada:graph:10", 3, body("[3 races]"));
+    assert.equal(text(kept, "ada:graph:10", 3), "[3 races]");
+    assert.equal(kept.get("ada:graph:10", 4), undefined, "a new result");
+    assert.equal(kept.get("ada:graph:100", 3), undefined, "another request");
+    kept.set("ada:graph:10", 4, body("[4 races]"));
+    assert.equal(kept.get("ada:graph:10", 3), undefined, "replaced");
+    assert.equal(text(kept, "ada:graph:10", 4), "[4 races]");
+  });
+
+  it("lets the least recently used bodies go past its size, and keeps none larger than it", () => {
+    const kept = new ProfileCache(10);
+    kept.set("a", 1, body("aaaa"));
+    kept.set("b", 1, body("bbbb"));
+    assert.equal(text(kept, "a", 1), "aaaa", "a is now the most recently used");
+    kept.set("c", 1, body("cccc"));
+    assert.deepEqual(
+      ["a", "b", "c"].map((key) => text(kept, key, 1)),
+      ["aaaa", undefined, "cccc"],
+    );
+    kept.set("d", 1, body("d".repeat(11)));
+    assert.equal(kept.get("d", 1), undefined);
+    assert.equal(text(kept, "a", 1), "aaaa", "a body too large evicts nothing");
+  });
+
+  it("counts a replaced body once, and bytes rather than characters", () => {
+    const kept = new ProfileCache(8);
+    kept.set("a", 1, body("aaaa"));
+    for (let races = 2; races < 10; races++) kept.set("a", races, body("aaaa"));
+    kept.set("b", 1, body("bbbb"));
+    assert.deepEqual([text(kept, "a", 9), text(kept, "b", 1)], ["aaaa", "bbbb"]);
+    kept.set("c", 1, body("é"));
+    assert.equal(kept.get("a", 9), undefined, "é is 2 bytes: 10 in all, a goes");
+  });
+});
+
+describe("preparedData (src/api/respond.ts)", () => {
+  it("holds the envelope sendData sends, and an ETag that changes with it", () => {
+    const one = preparedData([{ wpm: 80 }]);
+    assert.deepEqual(JSON.parse(one.bytes.toString()), { ok: true, data: [{ wpm: 80 }] });
+    assert.equal(preparedData([{ wpm: 80 }]).etag, one.etag);
+    assert.notEqual(preparedData([{ wpm: 81 }]).etag, one.etag);
+    assert.match(one.etag, /^"[\w-]+"$/);
+  });
+});
