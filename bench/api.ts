@@ -15,7 +15,9 @@
  * server, from a bare Express 5 app (bench/baselines/bareHttp.ts) and from Typephoon's `/healthz`,
  * so that a read's latency can be set against how fast this machine answers at all.
  * Each read is measured for the player with the most races and spread over 1000 players, then
- * the daily board (a full day of the seed) and the all-time board, anonymous. Every run begins
+ * the daily board (a full day of the seed) and the all-time board, anonymous (a board every
+ * anonymous caller shares, which the server keeps for a second), and the all-time board signed in
+ * as each of the 1000 players in turn (read every time, with the caller's own place). Every run begins
  * with a warm-up on the same connections (bench/api/load.ts); the server's, PostgreSQL's and this
  * process's CPU over the measured part are read from /proc.
  *
@@ -33,6 +35,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { createTokenService } from "../src/auth/tokens.ts";
 import { pgQueries } from "../src/db/pgQueries.ts";
 import { createDatabase } from "../src/db/prisma.ts";
 import { seedDatabase } from "../src/db/seed.ts";
@@ -52,7 +55,7 @@ import {
 } from "./api/summary.ts";
 import { numberFlag } from "./flags.ts";
 import { machineInfo } from "./metrics/machine.ts";
-import { scratchDatabase, startHttpFloor, startTypephoon } from "./servers.ts";
+import { scratchDatabase, startHttpFloor, startTypephoon, TYPEPHOON_BENCH_ENV } from "./servers.ts";
 
 /** node-postgres's default pool size: what the server's PrismaPg pool has. */
 const POOL_SIZE = 10;
@@ -151,9 +154,16 @@ async function survey(monitor: pg.Client) {
   );
   if (!heavy) throw new Error("the database has no finished races: seed it first");
   // The same players every time for the same seed: ordered by a hash of their ids.
-  const { rows: sample } = await monitor.query<{ id: string; races: number }>(
-    `SELECT user_id::text AS id, races FROM user_stats WHERE races > 0 ORDER BY md5(user_id::text) LIMIT $1`,
+  const { rows: sample } = await monitor.query<{ id: string; races: number; name: string; guest: boolean }>(
+    `SELECT s.user_id::text AS id, s.races, u.name, u.guest
+     FROM user_stats AS s JOIN users AS u ON u.id = s.user_id
+     WHERE s.races > 0 ORDER BY md5(s.user_id::text) LIMIT $1`,
     [options.sampleUsers],
+  );
+  // Signed as the bench server checks them (its JWT_SECRET), valid for longer than any run.
+  const tokens = createTokenService(TYPEPHOON_BENCH_ENV.JWT_SECRET);
+  const signedIn = await Promise.all(
+    sample.map(async (user) => ({ id: user.id, token: (await tokens.issueAccessToken(user, 86_400)).token })),
   );
   // The day before the latest result: a whole day, whenever the seed ran (today's is partial).
   const { day } = await one<{ day: string }>(
@@ -168,6 +178,7 @@ async function survey(monitor: pg.Client) {
       heavyUser: heavy.id,
       sampleUsers: sample.map((user) => user.id),
       boardDay: day,
+      signedIn,
     } satisfies ReadTargets,
   };
 }
@@ -234,7 +245,8 @@ const load: LoadOptions = {
 
 /** One answer each way, before timing thousands: a 404 or a mismatch is not a measurement. */
 async function check(read: ApiRead): Promise<number> {
-  const response = await fetch(origin + read.path(0));
+  const { path, headers } = read.request(0);
+  const response = await fetch(origin + path, { headers });
   if (!response.ok) throw new Error(`${read.name}: HTTP ${response.status} ${await response.text()}`);
   const [viaPrisma, viaPg] = [await read.read(prisma, 0), await read.read(plain, 0)];
   if (viaPrisma !== viaPg)
@@ -277,7 +289,7 @@ try {
     const floorServer = await floor.start();
     try {
       const http = await measured(
-        (options) => httpLoad(floorServer.origin, ["/healthz"], options),
+        (options) => httpLoad(floorServer.origin, [{ path: "/healthz" }], options),
         floorServer.pid,
       );
       logRun("HTTP", http);
@@ -289,8 +301,8 @@ try {
   for (const read of reads) {
     console.log(`${read.name} (${read.variants} variant${read.variants === 1 ? "" : "s"})`);
     const rows = await check(read);
-    const paths = Array.from({ length: read.variants }, (_, i) => read.path(i));
-    const http = await measured((options) => httpLoad(origin, paths, options));
+    const requests = Array.from({ length: read.variants }, (_, i) => read.request(i));
+    const http = await measured((options) => httpLoad(origin, requests, options));
     logRun("HTTP", http);
     const viaPrisma = await measured((options) => closedLoop((i) => read.read(prisma, i), options));
     logRun("Prisma", viaPrisma);

@@ -91,12 +91,21 @@ export async function closedLoop(
 }
 
 /**
- * autocannon's `concurrency` keep-alive connections to `origin`, asking for `paths` in turn (one
- * sequence shared by all connections, so that they spread over the paths rather than step through
- * them together). Latencies are taken from autocannon's per-response times (fractional ms) into
+ * autocannon's `concurrency` keep-alive connections to `origin`, sending `requests` in turn (one
+ * sequence shared by all connections, so that they spread over the requests rather than step
+ * through them together). Latencies are taken from autocannon's per-response times (fractional ms) into
  * the bench's histogram: its own is in whole milliseconds.
  */
-export async function httpLoad(origin: string, paths: string[], options: LoadOptions): Promise<LoadResult> {
+export interface HttpRequest {
+  path: string;
+  headers?: Record<string, string>;
+}
+
+export async function httpLoad(
+  origin: string,
+  requests: HttpRequest[],
+  options: LoadOptions,
+): Promise<LoadResult> {
   const histogram = new Histogram();
   let next = 0;
   let non2xx = 0;
@@ -109,7 +118,7 @@ export async function httpLoad(origin: string, paths: string[], options: LoadOpt
     connections: options.concurrency,
     duration: (options.warmupMs + options.durationMs) / 1000,
     requests: [
-      { method: "GET", setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length] }) },
+      { method: "GET", setupRequest: (request) => ({ ...request, ...requests[next++ % requests.length] }) },
     ],
   });
   instance.on("response", (_client, statusCode, responseBytes, responseTimeMs) => {

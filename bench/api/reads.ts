@@ -6,13 +6,14 @@
 import { type LeaderboardPeriod, leaderboard } from "../../src/db/leaderboards.ts";
 import type { Queries } from "../../src/db/prisma.ts";
 import { profileStatistics, resultGraph, resultHistory } from "../../src/db/profiles.ts";
+import type { HttpRequest } from "./load.ts";
 
 export interface ApiRead {
   name: string;
   /** how many distinct requests it cycles through */
   variants: number;
-  /** the HTTP path of the i-th request */
-  path(i: number): string;
+  /** the i-th HTTP request */
+  request(i: number): HttpRequest;
   /** the i-th request's database read, as its route makes it; resolves to the rows answered */
   read(db: Queries, i: number): Promise<number>;
 }
@@ -24,6 +25,8 @@ export interface ReadTargets {
   sampleUsers: string[];
   /** a full UTC day of the seeded period (YYYY-MM-DD), for the daily board */
   boardDay: string;
+  /** players with an access token each, for boards read signed in (with the caller's own place) */
+  signedIn: Array<{ id: string; token: string }>;
 }
 
 /** The issue's graph size (N = 1000, the most the API allows). */
@@ -52,7 +55,7 @@ function profileReads(label: string, users: string[]): ApiRead[] {
   ) => ({
     name: `${name} · ${label}`,
     variants: users.length,
-    path: (i: number) => path(user(i)),
+    request: (i: number) => ({ path: path(user(i)) }),
     read: (db: Queries, i: number) => run(db, user(i)),
   });
   return [
@@ -74,20 +77,32 @@ function profileReads(label: string, users: string[]): ApiRead[] {
   ];
 }
 
-function boardRead(period: LeaderboardPeriod, day: string | undefined): ApiRead {
+/** A board read anonymously, or by each of `callers` in turn (their own place with it). */
+function boardRead(
+  period: LeaderboardPeriod,
+  day: string | undefined,
+  callers?: ReadTargets["signedIn"],
+): ApiRead {
   const query = `period=${period}&words=${BOARD_WORDS}&limit=${BOARD_LIMIT}${day ? `&date=${day}` : ""}`;
+  const caller = (i: number) => callers?.[i % callers.length];
   return {
-    name: `leaderboard ${period}${day ? ` ${day}` : ""}`,
-    variants: 1,
-    path: () => `/api/v1/leaderboards?${query}`,
-    read: async (db) => {
+    name: `leaderboard ${period}${day ? ` ${day}` : ""}${callers ? ` · signed in, ${callers.length} players` : ""}`,
+    variants: callers?.length ?? 1,
+    request: (i) => {
+      const token = caller(i)?.token;
+      return {
+        path: `/api/v1/leaderboards?${query}`,
+        ...(token && { headers: { authorization: `Bearer ${token}` } }),
+      };
+    },
+    read: async (db, i) => {
       const board = await leaderboard(db, {
         period,
         words: BOARD_WORDS,
         limit: BOARD_LIMIT,
         // as the route does: the start of the given day, else now
         at: day ? new Date(`${day}T00:00:00Z`) : new Date(),
-        callerId: undefined,
+        callerId: caller(i)?.id,
       });
       return board.entries.length;
     },
@@ -100,5 +115,6 @@ export function apiReads(targets: ReadTargets): ApiRead[] {
     ...profileReads(`${targets.sampleUsers.length} players`, targets.sampleUsers),
     boardRead("daily", targets.boardDay),
     boardRead("all", undefined),
+    boardRead("all", undefined, targets.signedIn),
   ];
 }
