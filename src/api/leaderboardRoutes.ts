@@ -18,6 +18,7 @@ export function leaderboardRoutes(deps: { sql: Queries; tokens: TokenService; ra
     const words = query.words ?? deps.raceWords;
     const at = query.date === undefined ? new Date() : new Date(`${query.date}T00:00:00Z`);
     const callerId = callerOf(res)?.id;
+    // Only an anonymous board is kept: a signed-in caller's holds their own place.
     const key =
       callerId === undefined
         ? `${query.period}:${words}:${query.limit}:${at.toISOString().slice(0, 10)}`
