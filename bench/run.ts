@@ -9,6 +9,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
+import { numberFlag } from "./flags.ts";
 import { GeneratorPool } from "./loadgen/generators.ts";
 import { type MatchmakingResult, matchmaking } from "./matchmaking.ts";
 import { machineInfo } from "./metrics/machine.ts";
@@ -85,14 +86,30 @@ const list = (value: string) =>
     .split(",")
     .map((item) => item.trim())
     .filter(Boolean);
-const numbers = (value: string) => list(value).map(Number);
+type NumericFlag =
+  | "repeats"
+  | "joins"
+  | "matchmaking-repeats"
+  | "generators"
+  | "spread-ms"
+  | "window"
+  | "windows"
+  | "settle"
+  | "p99-ms"
+  | "cpu-limit";
+/** The command line's value, else the mode's (some flags' defaults are the same in both modes). */
+const valueOf = (name: NumericFlag) => flags[name] ?? (defaults as Record<string, unknown>)[name]?.toString();
+/** A numeric flag, or a clear error naming it. */
+const count = (name: NumericFlag, min: number) => numberFlag(name, valueOf(name), min, true);
+const amount = (name: NumericFlag, min: number) => numberFlag(name, valueOf(name), min, false);
+const numbers = (name: "steps" | "scale-steps", value: string) =>
+  list(value).map((step) => numberFlag(name, step, 1, true));
 const systems = list(flags.systems ?? defaults.systems) as SystemName[];
 for (const system of systems) if (!SYSTEMS.includes(system)) throw new Error(`unknown system ${system}`);
-const repeats = Number(flags.repeats ?? defaults.repeats);
-const joins = Number(flags.joins ?? defaults.joins);
-const matchmakingRepeats = flags["no-matchmaking"]
-  ? 0
-  : Number(flags["matchmaking-repeats"] ?? defaults["matchmaking-repeats"]);
+const repeats = count("repeats", 1);
+const joins = count("joins", 1);
+const spreadMs = amount("spread-ms", 0);
+const matchmakingRepeats = flags["no-matchmaking"] ? 0 : count("matchmaking-repeats", 0);
 const scaleOut = flags["scale-out"] ?? defaults["scale-out"];
 const scaleOutCores = flags["scale-out-cores"] === undefined ? undefined : Number(flags["scale-out-cores"]);
 if (scaleOutCores !== undefined && !(scaleOutCores > 0 && scaleOutCores <= 1)) {
@@ -100,28 +117,20 @@ if (scaleOutCores !== undefined && !(scaleOutCores > 0 && scaleOutCores <= 1)) {
     `--scale-out-cores must be a share of one core (0 < n ≤ 1), got ${flags["scale-out-cores"]}`,
   );
 }
-const matchmakingProcesses = Number(flags["matchmaking-processes"]);
-if (!(Number.isInteger(matchmakingProcesses) && matchmakingProcesses >= 1)) {
-  throw new Error(
-    `--matchmaking-processes must be a whole number ≥ 1, got ${flags["matchmaking-processes"]}`,
-  );
-}
+const matchmakingProcesses = numberFlag("matchmaking-processes", flags["matchmaking-processes"], 1, true);
 if (matchmakingProcesses > 1 && !flags["matchmaking-over-redis"]) {
   throw new Error(
     "--matchmaking-processes above 1 needs --matchmaking-over-redis: processes share lobbies through Redis",
   );
 }
-const matchmakingBursts = Number(flags["matchmaking-bursts"]);
-if (!(Number.isInteger(matchmakingBursts) && matchmakingBursts >= 1)) {
-  throw new Error(`--matchmaking-bursts must be a whole number ≥ 1, got ${flags["matchmaking-bursts"]}`);
-}
+const matchmakingBursts = numberFlag("matchmaking-bursts", flags["matchmaking-bursts"], 1, true);
 const rampOptions: RampOptions = {
-  steps: numbers(flags.steps ?? defaults.steps),
-  windowMs: Number(flags.window ?? defaults.window) * 1000,
-  windows: Number(flags.windows ?? defaults.windows),
-  settleMs: Number(flags.settle ?? defaults.settle) * 1000,
-  p99LimitMs: Number(flags["p99-ms"]),
-  cpuLimit: Number(flags["cpu-limit"]),
+  steps: numbers("steps", flags.steps ?? defaults.steps),
+  windowMs: amount("window", 0.1) * 1000,
+  windows: count("windows", 1),
+  settleMs: amount("settle", 0) * 1000,
+  p99LimitMs: amount("p99-ms", 0),
+  cpuLimit: amount("cpu-limit", 0),
   log: (line) => console.log(line),
 };
 
@@ -132,7 +141,8 @@ console.log(
 );
 
 const database = await scratchDatabase(flags["database-admin-url"]);
-const generators = new GeneratorPool(Number(flags.generators));
+const generatorProcesses = count("generators", 1);
+const generators = new GeneratorPool(generatorProcesses);
 
 async function startSystem(
   system: SystemName,
@@ -205,7 +215,7 @@ try {
         for (let burst = 1; burst <= matchmakingBursts; burst++) {
           const result = await matchmaking(server, generators, {
             joins,
-            spreadMs: Number(flags["spread-ms"]),
+            spreadMs,
             maxPlayers: 5,
           });
           console.log(
@@ -219,7 +229,10 @@ try {
     }
   }
   if (scaleOut) {
-    const scaleOptions = { ...rampOptions, steps: numbers(flags["scale-steps"] ?? defaults["scale-steps"]) };
+    const scaleOptions = {
+      ...rampOptions,
+      steps: numbers("scale-steps", flags["scale-steps"] ?? defaults["scale-steps"]),
+    };
     for (let repeat = 1; repeat <= repeats; repeat++) {
       console.log(`scale-out ${repeat}/${repeats}: 1 process over Redis`);
       const one = await withServer(
@@ -242,7 +255,7 @@ try {
 const results = {
   machine,
   mode,
-  options: { ...rampOptions, log: undefined, generators: Number(flags.generators), repeats, joins },
+  options: { ...rampOptions, log: undefined, generators: generatorProcesses, repeats, joins },
   durationS: (Date.now() - started) / 1000,
   ramps,
   matchmaking: matchmakingRuns,
