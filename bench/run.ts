@@ -98,10 +98,11 @@ type NumericFlag =
   | "p99-ms"
   | "cpu-limit";
 /** The command line's value, else the mode's (some flags' defaults are the same in both modes). */
-const valueOf = (name: NumericFlag) => flags[name] ?? (defaults as Record<string, unknown>)[name]?.toString();
+const flagValue = (name: NumericFlag) =>
+  flags[name] ?? (defaults as Record<string, unknown>)[name]?.toString();
 /** A numeric flag, or a clear error naming it. */
-const count = (name: NumericFlag, min: number) => numberFlag(name, valueOf(name), min, true);
-const amount = (name: NumericFlag, min: number) => numberFlag(name, valueOf(name), min, false);
+const count = (name: NumericFlag, min: number) => numberFlag(name, flagValue(name), min, true);
+const amount = (name: NumericFlag, min: number) => numberFlag(name, flagValue(name), min, false);
 const numbers = (name: "steps" | "scale-steps", value: string) =>
   list(value).map((step) => numberFlag(name, step, 1, true));
 const systems = list(flags.systems ?? defaults.systems) as SystemName[];
