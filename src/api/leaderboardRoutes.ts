@@ -1,48 +1,79 @@
 /** The daily, weekly and all-time leaderboards (src/db/leaderboards.ts). */
 import { Router } from "express";
 import type { TokenService } from "../auth/tokens.ts";
-import { leaderboard } from "../db/leaderboards.ts";
+import { type BoardRequest, boardPlace, boardTop, type LeaderboardEntry } from "../db/leaderboards.ts";
 import type { Queries } from "../db/prisma.ts";
 import { callerOf, optionalUser } from "./authenticate.ts";
 import { BoardCache } from "./boardCache.ts";
 import { type LeaderboardResponse, leaderboardQuery } from "./contracts/profile.ts";
-import { preparedData, sendPrepared, withIsoTime } from "./respond.ts";
+import { type PreparedBody, preparedData, sendPrepared, withIsoTime } from "./respond.ts";
 import { parseInput } from "./validate.ts";
+
+type Entry = LeaderboardResponse["entries"][number];
+
+/** A board's top as every caller sees it, and the whole answer of an anonymous caller. */
+interface KeptTop {
+  periodStart: string | null;
+  entries: Entry[];
+  anonymous: PreparedBody;
+}
 
 export function leaderboardRoutes(deps: { sql: Queries; tokens: TokenService; raceWords: number }): Router {
   const router = Router();
-  const anonymousBoards = new BoardCache();
+  const tops = new BoardCache<KeptTop>();
 
   router.get("/", optionalUser(deps.tokens), async (req, res) => {
     const query = parseInput(leaderboardQuery, req.query, "query");
-    const words = query.words ?? deps.raceWords;
-    const at = query.date === undefined ? new Date() : new Date(`${query.date}T00:00:00Z`);
+    const board: BoardRequest & { limit: number } = {
+      period: query.period,
+      words: query.words ?? deps.raceWords,
+      limit: query.limit,
+      at: query.date === undefined ? new Date() : new Date(`${query.date}T00:00:00Z`),
+    };
+    const key = `${board.period}:${board.words}:${board.limit}:${board.at.toISOString().slice(0, 10)}`;
+    const readTop = async () => {
+      const { periodStart, entries } = await boardTop(deps.sql, board);
+      const top = { periodStart, entries: entries.map(withIsoTime) };
+      return tops.set(key, { ...top, anonymous: answer(board, top, null) });
+    };
     const callerId = callerOf(res)?.id;
-    // Only an anonymous board is kept: a signed-in caller's holds their own place.
-    const key =
-      callerId === undefined
-        ? `${query.period}:${words}:${query.limit}:${at.toISOString().slice(0, 10)}`
-        : undefined;
-    let body = key === undefined ? undefined : anonymousBoards.get(key);
-    if (body === undefined) {
-      const board = await leaderboard(deps.sql, {
-        period: query.period,
-        words,
-        limit: query.limit,
-        at,
-        callerId,
-      });
-      body = preparedData<LeaderboardResponse>({
-        period: query.period,
-        words,
-        periodStart: board.periodStart,
-        entries: board.entries.map(withIsoTime),
-        me: board.me && withIsoTime(board.me),
-      });
-      if (key !== undefined) anonymousBoards.set(key, body);
+    const [kept, me] = await Promise.all([
+      tops.get(key) ?? readTop(),
+      callerId === undefined ? null : boardPlace(deps.sql, { ...board, userId: callerId }),
+    ]);
+    if (callerId === undefined) {
+      sendPrepared(res, 200, kept.anonymous);
+      return;
     }
-    sendPrepared(res, 200, body);
+    // The caller's place is read afresh; the top beside it must show them where it says.
+    const top = showsPlace(kept.entries, me, callerId, board.limit) ? kept : await readTop();
+    sendPrepared(res, 200, answer(board, top, me));
   });
 
   return router;
+}
+
+function answer(
+  board: BoardRequest,
+  top: Pick<KeptTop, "periodStart" | "entries">,
+  me: LeaderboardEntry | null,
+): PreparedBody {
+  return preparedData<LeaderboardResponse>({
+    period: board.period,
+    words: board.words,
+    periodStart: top.periodStart,
+    entries: top.entries,
+    me: me && withIsoTime(me),
+  });
+}
+
+/**
+ * Whether a top agrees with a player's own place: it lists them at that rank with that result when
+ * the place is within the top, and not at all otherwise. A kept top that does not (the player's
+ * newest result, or one that passed them, came after it) is read again.
+ */
+function showsPlace(entries: Entry[], me: LeaderboardEntry | null, userId: string, limit: number): boolean {
+  const listed = entries.find((entry) => entry.userId === userId);
+  if (me === null || me.rank > limit) return listed === undefined;
+  return listed?.rank === me.rank && listed.gameId === me.gameId;
 }

@@ -3,7 +3,8 @@
  * UTC day, an ISO week, or all time), best first: highest wpm, then accuracy, then the earlier
  * finish (then the user id, so that every place is one player). Guests are ranked on the daily
  * and weekly boards only; all time is for registered players. Read from best_results
- * (src/db/bests.ts) along best_results_leaderboard_idx, in one query with the caller's own place.
+ * (src/db/bests.ts) along best_results_leaderboard_idx: the top and a caller's own place are a query
+ * each, so that a kept top (src/api/leaderboardRoutes.ts) can go with a caller's place read afresh.
  */
 import { type BestPeriod, periodStart } from "./bests.ts";
 import type { Queries } from "./prisma.ts";
@@ -43,48 +44,69 @@ export interface Leaderboard {
   me: LeaderboardEntry | null;
 }
 
-export async function leaderboard(db: Queries, request: LeaderboardRequest): Promise<Leaderboard> {
+/** Which board: a period around `at`, one text length. */
+export type BoardRequest = Omit<LeaderboardRequest, "callerId" | "limit">;
+
+/** The top `limit` of a board. */
+export async function boardTop(
+  db: Queries,
+  request: BoardRequest & { limit: number },
+): Promise<Omit<Leaderboard, "me">> {
   const period = BEST_PERIOD[request.period];
   const start = periodStart(period, request.at);
   const withGuests = period !== "all";
-  const rows = await db.$queryRaw<Array<LeaderboardEntry & { mine: boolean }>>`
+  const entries = await db.$queryRaw<LeaderboardEntry[]>`
     WITH top AS (
       SELECT * FROM best_results
       WHERE period = ${period} AND period_start = ${start}::date AND word_count = ${request.words}
         AND (${withGuests} OR NOT guest)
       ORDER BY wpm DESC, acc DESC, finished_at, user_id
       LIMIT ${request.limit}
-    ), mine AS (
-      SELECT * FROM best_results
-      WHERE user_id = ${request.callerId ?? null}::uuid AND period = ${period}
-        AND word_count = ${request.words} AND period_start = ${start}::date
-        AND (${withGuests} OR NOT guest)
-    ), places AS (
-      SELECT false AS mine, row_number() OVER (ORDER BY wpm DESC, acc DESC, finished_at, user_id) AS rank, top.*
-      FROM top
-      UNION ALL
-      SELECT true, 1 + (
-        -- Those ahead of the caller; "wpm >= mine" bounds the index range.
-        SELECT count(*) FROM best_results AS o
-        WHERE o.period = mine.period AND o.period_start = mine.period_start AND o.word_count = mine.word_count
-          AND (${withGuests} OR NOT o.guest)
-          AND o.wpm >= mine.wpm
-          AND (o.wpm > mine.wpm OR o.acc > mine.acc OR (o.acc = mine.acc
-               AND (o.finished_at, o.user_id) < (mine.finished_at, mine.user_id)))
-      ), mine.*
-      FROM mine
     )
-    -- Names one by one (a join may hash the whole users table for 51 rows).
-    SELECT p.mine, p.rank::int AS rank, p.user_id::text AS "userId",
-           (SELECT name FROM users WHERE id = p.user_id) AS name, p.guest, p.game_id::text AS "gameId",
-           p.wpm, p.wpm_raw AS "wpmRaw", p.acc, p.acc_raw AS "accRaw", p.finished_at AS "finishedAt"
-    FROM places AS p
-    ORDER BY p.mine, p.rank`;
-  const entries = rows.filter((row) => !row.mine).map(({ mine: _, ...entry }) => entry);
-  const own = rows.find((row) => row.mine);
-  return {
-    periodStart: period === "all" ? null : start,
-    entries,
-    me: own ? (({ mine: _, ...entry }) => entry)(own) : null,
-  };
+    -- Names one by one (a join may hash the whole users table for the top's rows).
+    SELECT (row_number() OVER (ORDER BY wpm DESC, acc DESC, finished_at, user_id))::int AS rank,
+           top.user_id::text AS "userId", (SELECT name FROM users WHERE id = top.user_id) AS name,
+           top.guest, top.game_id::text AS "gameId", top.wpm, top.wpm_raw AS "wpmRaw", top.acc,
+           top.acc_raw AS "accRaw", top.finished_at AS "finishedAt"
+    FROM top
+    ORDER BY rank`;
+  return { periodStart: period === "all" ? null : start, entries };
+}
+
+/** A player's own entry on a board, with their rank however far below the top; null when not on it. */
+export async function boardPlace(
+  db: Queries,
+  request: BoardRequest & { userId: string },
+): Promise<LeaderboardEntry | null> {
+  const period = BEST_PERIOD[request.period];
+  const start = periodStart(period, request.at);
+  const withGuests = period !== "all";
+  const [own] = await db.$queryRaw<LeaderboardEntry[]>`
+    SELECT 1 + (
+             -- Those ahead of the player; "wpm >= mine" bounds the index range.
+             SELECT count(*) FROM best_results AS o
+             WHERE o.period = mine.period AND o.period_start = mine.period_start
+               AND o.word_count = mine.word_count AND (${withGuests} OR NOT o.guest)
+               AND o.wpm >= mine.wpm
+               AND (o.wpm > mine.wpm OR o.acc > mine.acc OR (o.acc = mine.acc
+                    AND (o.finished_at, o.user_id) < (mine.finished_at, mine.user_id)))
+           )::int AS rank,
+           mine.user_id::text AS "userId", (SELECT name FROM users WHERE id = mine.user_id) AS name,
+           mine.guest, mine.game_id::text AS "gameId", mine.wpm, mine.wpm_raw AS "wpmRaw", mine.acc,
+           mine.acc_raw AS "accRaw", mine.finished_at AS "finishedAt"
+    FROM best_results AS mine
+    WHERE mine.user_id = ${request.userId}::uuid AND mine.period = ${period}
+      AND mine.word_count = ${request.words} AND mine.period_start = ${start}::date
+      AND (${withGuests} OR NOT mine.guest)`;
+  return own ?? null;
+}
+
+/** A board's top, and the caller's own place when there is a caller. */
+export async function leaderboard(db: Queries, request: LeaderboardRequest): Promise<Leaderboard> {
+  const { callerId, ...board } = request;
+  const [top, me] = await Promise.all([
+    boardTop(db, board),
+    callerId === undefined ? null : boardPlace(db, { ...board, userId: callerId }),
+  ]);
+  return { ...top, me };
 }
