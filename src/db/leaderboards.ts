@@ -13,14 +13,12 @@ export type LeaderboardPeriod = "daily" | "weekly" | "all";
 
 const BEST_PERIOD: Record<LeaderboardPeriod, BestPeriod> = { daily: "day", weekly: "week", all: "all" };
 
-export interface LeaderboardRequest {
+/** Which board: a period around `at`, one text length. */
+export interface BoardRequest {
   period: LeaderboardPeriod;
   words: number;
-  limit: number;
   /** a moment inside the day or week to show */
   at: Date;
-  /** the signed-in caller, whose own place is answered even outside the top `limit` */
-  callerId: string | undefined;
 }
 
 export interface LeaderboardEntry {
@@ -36,25 +34,21 @@ export interface LeaderboardEntry {
   finishedAt: Date;
 }
 
-export interface Leaderboard {
+export interface BoardTop {
   /** the UTC day or the Monday of the ISO week (YYYY-MM-DD); null for all time */
   periodStart: string | null;
   entries: LeaderboardEntry[];
-  /** the caller's own entry; null when signed out or not on this board */
-  me: LeaderboardEntry | null;
 }
 
-/** Which board: a period around `at`, one text length. */
-export type BoardRequest = Omit<LeaderboardRequest, "callerId" | "limit">;
+/** The board's rows in best_results: its period and start, and whether guests rank on it. */
+function scopeOf(request: BoardRequest) {
+  const period = BEST_PERIOD[request.period];
+  return { period, start: periodStart(period, request.at), withGuests: period !== "all" };
+}
 
 /** The top `limit` of a board. */
-export async function boardTop(
-  db: Queries,
-  request: BoardRequest & { limit: number },
-): Promise<Omit<Leaderboard, "me">> {
-  const period = BEST_PERIOD[request.period];
-  const start = periodStart(period, request.at);
-  const withGuests = period !== "all";
+export async function boardTop(db: Queries, request: BoardRequest & { limit: number }): Promise<BoardTop> {
+  const { period, start, withGuests } = scopeOf(request);
   const entries = await db.$queryRaw<LeaderboardEntry[]>`
     WITH top AS (
       SELECT * FROM best_results
@@ -78,9 +72,7 @@ export async function boardPlace(
   db: Queries,
   request: BoardRequest & { userId: string },
 ): Promise<LeaderboardEntry | null> {
-  const period = BEST_PERIOD[request.period];
-  const start = periodStart(period, request.at);
-  const withGuests = period !== "all";
+  const { period, start, withGuests } = scopeOf(request);
   const [own] = await db.$queryRaw<LeaderboardEntry[]>`
     SELECT 1 + (
              -- Those ahead of the player; "wpm >= mine" bounds the index range.
@@ -99,14 +91,4 @@ export async function boardPlace(
       AND mine.word_count = ${request.words} AND mine.period_start = ${start}::date
       AND (${withGuests} OR NOT mine.guest)`;
   return own ?? null;
-}
-
-/** A board's top, and the caller's own place when there is a caller. */
-export async function leaderboard(db: Queries, request: LeaderboardRequest): Promise<Leaderboard> {
-  const { callerId, ...board } = request;
-  const [top, me] = await Promise.all([
-    boardTop(db, board),
-    callerId === undefined ? null : boardPlace(db, { ...board, userId: callerId }),
-  ]);
-  return { ...top, me };
 }
