@@ -2,13 +2,15 @@
  * What recording race results costs (issue 8's "batched result writes" lever): the race load never
  * finishes a race (bench/loadgen/humanTypist.ts), so this measures the other half of a race's
  * server work on its own. Races of 5 end R at a time, and each of their players' results goes
- * through `recordResult` (src/db/races.ts) as the race room writes it: 4 finished, 1 did not.
+ * to the database as the race room writes it (4 finished, 1 did not), in two ways each round:
+ * through the server's race store (src/db/races.ts `raceStore`), where the results of one moment
+ * share a statement, and each alone (`recordResult`, one statement per result).
  *
- *   npm run bench:results                 3 rounds of 1,500 results, 20 races ending at once
- *   npm run bench:results -- --games 300 --concurrent-races 20 --rounds 3
+ *   npm run bench:results                 3 rounds of 1,500 results each way, 20 races ending at once
+ *   npm run bench:results -- --games 300 --concurrent-races 1 --rounds 3
  *
- * Prints, per round, results per second, this process's CPU per result (node-postgres without
- * Prisma's client, as a server spends it: src/db/prisma.ts, createDatabaseWithSql) and
+ * Prints, per round and way, results per second, this process's CPU per result (node-postgres
+ * without Prisma's client, as a server spends it: src/db/prisma.ts, createDatabaseWithSql) and
  * PostgreSQL's; the first round warms up. Uses a scratch database of its
  * own (--database-admin-url), dropped at the end.
  */
@@ -17,7 +19,7 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { applyMigrations } from "../src/db/migrations.ts";
 import { createDatabaseWithSql } from "../src/db/prisma.ts";
-import { createGame, type RaceResult, recordResult } from "../src/db/races.ts";
+import { createGame, type RaceResult, raceStore, recordResult } from "../src/db/races.ts";
 import { watchCpu } from "./api/cpu.ts";
 import { numberFlag } from "./flags.ts";
 import { scratchDatabase } from "./servers.ts";
@@ -40,7 +42,11 @@ const WORDS = Array.from({ length: 25 }, () => "typhoon");
 
 const database = await scratchDatabase(flags["database-admin-url"]!);
 const monitor = new pg.Client({ connectionString: database.url });
-const { sql, close } = createDatabaseWithSql(database.url);
+const { db, sql, close } = createDatabaseWithSql(database.url);
+const WAYS: Array<[string, (result: RaceResult) => Promise<unknown>]> = [
+  ["race store", raceStore(db, sql).recordResult],
+  ["each alone", (result) => recordResult(sql, result)],
+];
 try {
   await applyMigrations(database.url);
   await monitor.connect();
@@ -71,31 +77,33 @@ try {
     `result writes: ${games} races of ${PLAYERS_PER_RACE} per round, ${concurrentRaces} ending at once`,
   );
   for (let round = 1; round <= rounds; round++) {
-    const ids = Array.from({ length: games }, () => randomUUID());
-    await Promise.all(
-      ids.map((id) =>
-        createGame(sql, { id, words: WORDS, playerCount: PLAYERS_PER_RACE, startsAt: new Date() }),
-      ),
-    );
-    const stop = await watchCpu(process.pid, monitor);
-    const startedAt = performance.now();
-    for (let at = 0; at < ids.length; at += concurrentRaces) {
+    for (const [way, write] of WAYS) {
+      const ids = Array.from({ length: games }, () => randomUUID());
       await Promise.all(
-        ids
-          .slice(at, at + concurrentRaces)
-          .flatMap((gameId) =>
-            Array.from({ length: PLAYERS_PER_RACE }, (_, place) => recordResult(sql, result(gameId, place))),
-          ),
+        ids.map((id) =>
+          createGame(sql, { id, words: WORDS, playerCount: PLAYERS_PER_RACE, startsAt: new Date() }),
+        ),
+      );
+      const stop = await watchCpu(process.pid, monitor);
+      const startedAt = performance.now();
+      for (let at = 0; at < ids.length; at += concurrentRaces) {
+        await Promise.all(
+          ids
+            .slice(at, at + concurrentRaces)
+            .flatMap((gameId) =>
+              Array.from({ length: PLAYERS_PER_RACE }, (_, place) => write(result(gameId, place))),
+            ),
+        );
+      }
+      const seconds = (performance.now() - startedAt) / 1000;
+      const cpu = await stop();
+      const results = ids.length * PLAYERS_PER_RACE;
+      const perResult = (cores: number) => ((cores * seconds * 1000) / results).toFixed(3);
+      console.log(
+        `  round ${round}${round === 1 ? " (warm-up)" : ""}, ${way}: ${Math.round(results / seconds)} results/s, ` +
+          `client ${perResult(cpu.server)} ms CPU / result, PostgreSQL ${perResult(cpu.database)} ms CPU / result`,
       );
     }
-    const seconds = (performance.now() - startedAt) / 1000;
-    const cpu = await stop();
-    const results = ids.length * PLAYERS_PER_RACE;
-    const perResult = (cores: number) => ((cores * seconds * 1000) / results).toFixed(3);
-    console.log(
-      `  round ${round}${round === 1 ? " (warm-up)" : ""}: ${Math.round(results / seconds)} results/s, ` +
-        `client ${perResult(cpu.server)} ms CPU / result, PostgreSQL ${perResult(cpu.database)} ms CPU / result`,
-    );
   }
 } finally {
   await close();

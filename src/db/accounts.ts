@@ -2,7 +2,7 @@
  * Registered accounts: found or created by the identity a provider vouches for, and the one-time
  * move of a guest's races into the account the guest signed in to.
  */
-import { batchedLookup } from "./batchedLookup.ts";
+import { batchedByKey } from "./batchedByKey.ts";
 import { rebuildAggregates } from "./bests.ts";
 import { Prisma } from "./generated/client.ts";
 import type { Database, Queries } from "./prisma.ts";
@@ -109,12 +109,12 @@ export function mergeGuestInto(
 
 /**
  * Whether a user is a guest whose races moved into an account. It runs on every room join, so the
- * joins of one moment share one query (src/db/batchedLookup.ts), in raw SQL (a model query costs
+ * joins of one moment share one query (src/db/batchedByKey.ts), in raw SQL (a model query costs
  * Prisma's query compiler far more CPU than the lookup itself), through `sql`: the server passes
  * the connections without Prisma's client (src/db/prisma.ts).
  */
 export function mergedGuestCheck(sql: Queries): (userId: string) => Promise<boolean> {
-  return batchedLookup(async (userIds: string[]) => {
+  return batchedByKey(async (userIds: string[]) => {
     const rows = await sql.$queryRaw<Array<{ id: string }>>`
       SELECT id FROM users WHERE id = ANY(${userIds}::uuid[]) AND merged_into IS NOT NULL`;
     return new Map(rows.map(({ id }) => [id, true]));

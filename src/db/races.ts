@@ -3,6 +3,7 @@
  * result the moment that player finishes (DNF rows when the race ends), the game's end. Every
  * write is idempotent (a retried write changes nothing), so a durable outbox can replay them.
  */
+import { batchedByKey } from "./batchedByKey.ts";
 import type { Database, Queries } from "./prisma.ts";
 
 export interface NewGame {
@@ -36,11 +37,23 @@ export interface RaceStore {
   endGame(gameId: string, endedAt: Date): Promise<void>;
 }
 
-/** `sql` runs the raw SQL of the hot writes: `db` itself, or the same connections without Prisma. */
+/**
+ * `sql` runs the raw SQL of the hot writes: `db` itself, or the same connections without Prisma.
+ * Results written at the same moment (a race's non-finishers at its end, races ending together)
+ * share one statement (src/db/batchedByKey.ts).
+ */
 export function raceStore(db: Database, sql: Queries = db): RaceStore {
+  // recordResults answers every result it is given, so the `missing` answer is never used.
+  const recordResultInBatch = batchedByKey(
+    async (results: RaceResult[]) => {
+      const answers = await recordResults(sql, results);
+      return new Map(results.map((result, i) => [result, answers[i]!]));
+    },
+    { isPersonalBest: false },
+  );
   return {
     createGame: (game) => createGame(sql, game),
-    recordResult: (result) => recordResult(sql, result),
+    recordResult: recordResultInBatch,
     endGame: (gameId, endedAt) => endGame(db, gameId, endedAt),
   };
 }
@@ -59,23 +72,50 @@ export async function createGame(db: Queries, game: NewGame): Promise<void> {
  * faster than every result of that user at that word count recorded before it (for one player,
  * results arrive in the order the races end; the outbox keeps that order). The user's
  * aggregates (src/db/bests.ts) change in the same statement.
- *
- * All of it is one call of the SQL function record_result (created by the migration
- * *_record_result_function): one round trip instead of an interactive transaction of seven
- * statements, which had cost the server ~2.7 ms of CPU per result (bench/README.md). It locks the
- * user's row first, so concurrent results of one player (and a guest's races moving into an
- * account, src/db/accounts.ts) queue there and each compares itself with the best of all that
- * were recorded before it.
  */
 export async function recordResult(db: Queries, result: RaceResult): Promise<{ isPersonalBest: boolean }> {
-  const [row] = await db.$queryRaw<Array<{ isPersonalBest: boolean }>>`
-    SELECT record_result(
-      ${result.gameId}::uuid, ${result.userId}::uuid, ${result.rank}::int, ${result.wpm}::float8,
-      ${result.wpmRaw}::float8, ${result.acc}::float8, ${result.accRaw}::float8,
-      ${result.finishedAt}::timestamptz, ${result.wordCount}::int, ${result.durationMs}::int,
-      ${result.flagged}, ${result.keystrokes}
-    ) AS "isPersonalBest"`;
-  return { isPersonalBest: row!.isPersonalBest };
+  const [answer] = await recordResults(db, [result]);
+  return answer!;
+}
+
+/**
+ * Records results as `recordResult` does each, all in one statement: one round trip and one commit
+ * for all of them, answered in the order given. Each is one call of the SQL function record_result
+ * (created by the migration *_record_result_function), which had replaced an interactive
+ * transaction of seven statements (~2.7 ms of the server's CPU per result, bench/README.md). It
+ * locks the user's row first, so concurrent results of one player (and a guest's races moving
+ * into an account, src/db/accounts.ts) queue there and each compares itself with the best of all
+ * recorded before it. The calls go in the order of their users' ids, as merges lock users, so a
+ * statement and a merge never wait for each other's locks in a circle; one player's results keep
+ * the order given.
+ */
+export async function recordResults(
+  db: Queries,
+  results: RaceResult[],
+): Promise<Array<{ isPersonalBest: boolean }>> {
+  const column = <T>(field: (result: RaceResult) => T) => results.map(field);
+  const rows = await db.$queryRaw<Array<{ position: number; isPersonalBest: boolean }>>`
+    SELECT position::int AS position, record_result(
+      game_id, user_id, rank, wpm, wpm_raw, acc, acc_raw,
+      finished_at, word_count, duration_ms, flagged, keystrokes
+    ) AS "isPersonalBest"
+    FROM (
+      SELECT * FROM unnest(
+        ${column((r) => r.gameId)}::uuid[], ${column((r) => r.userId)}::uuid[],
+        ${column((r) => r.rank)}::int[], ${column((r) => r.wpm)}::float8[],
+        ${column((r) => r.wpmRaw)}::float8[], ${column((r) => r.acc)}::float8[],
+        ${column((r) => r.accRaw)}::float8[], ${column((r) => r.finishedAt)}::timestamptz[],
+        ${column((r) => r.wordCount)}::int[], ${column((r) => r.durationMs)}::int[],
+        ${column((r) => r.flagged)}::bool[], ${column((r) => r.keystrokes)}::bytea[]
+      ) WITH ORDINALITY AS given(
+        game_id, user_id, rank, wpm, wpm_raw, acc, acc_raw,
+        finished_at, word_count, duration_ms, flagged, keystrokes, position
+      )
+      ORDER BY user_id, position
+    ) AS in_lock_order`;
+  const answers: Array<{ isPersonalBest: boolean }> = [];
+  for (const { position, isPersonalBest } of rows) answers[position - 1] = { isPersonalBest };
+  return answers;
 }
 
 export async function endGame(db: Database, gameId: string, endedAt: Date): Promise<void> {

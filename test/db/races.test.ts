@@ -181,6 +181,113 @@ describe("race results (src/db/races.ts)", () => {
     });
   });
 
+  describe("the store's results of one moment", () => {
+    /** `sql`, counting its statements. */
+    const counted = () => {
+      const statements = { count: 0 };
+      const counting: Queries = {
+        $queryRaw: (strings, ...values) => {
+          statements.count++;
+          return sql.$queryRaw(strings, ...values);
+        },
+        $executeRaw: (strings, ...values) => sql.$executeRaw(strings, ...values),
+      };
+      return { statements, counting };
+    };
+    const createGameOf = (one: Race) =>
+      db.game.create({
+        data: {
+          id: one.gameId,
+          words: ["w"],
+          wordCount: one.wordCount,
+          playerCount: one.playerCount,
+          status: "finished",
+          startsAt: new Date(one.finishedAt!.getTime() - one.durationMs),
+        },
+      });
+
+    it("go in one statement, each answered as if written alone, one player's in the order given", async () => {
+      const [ida, jon, kim] = await Promise.all([
+        newPlayer(db, "Ida", false),
+        newPlayer(db, "Jon", false),
+        newPlayer(db, "Kim", true),
+      ]);
+      const at = (second: number) => new Date(Date.UTC(2025, 2, 11, 12, 0, second));
+      const races = [
+        race(ida.id, { wpm: 50, finishedAt: at(1) }),
+        race(jon.id, { wpm: 70, finishedAt: at(2) }),
+        race(ida.id, { wpm: 40, finishedAt: at(3) }),
+        race(kim.id, { wpm: 90, finishedAt: at(4), flagged: true }),
+        race(ida.id, { wpm: 55, finishedAt: at(5) }),
+        race(jon.id, { wpm: 65, finishedAt: at(6), rank: null }),
+      ];
+      for (const one of races) await createGameOf(one);
+      const { statements, counting } = counted();
+      const store = raceStore(db, counting);
+
+      const answers = await Promise.all(races.map((one) => store.recordResult(resultOf(one))));
+      assert.equal(statements.count, 1);
+      assert.deepEqual(
+        answers.map((answer) => answer.isPersonalBest),
+        [true, true, false, false, true, false],
+      );
+      for (const [i, one] of races.entries()) {
+        assert.equal(await storedFlag(one), answers[i]!.isPersonalBest, "stored as answered");
+      }
+      assert.deepEqual(await allTimeBest(ida.id, 25), { gameId: races[4]!.gameId, wpm: 55 });
+      const stats = await db.userStats.findUniqueOrThrow({ where: { userId: ida.id } });
+      assert.equal(stats.races, 3);
+
+      // Written again (the outbox replays): nothing changes, each answered as the first time.
+      const again = await Promise.all(races.map((one) => store.recordResult(resultOf(one))));
+      assert.deepEqual(again, answers);
+      assert.equal(await db.gameResult.count({ where: { userId: ida.id } }), 3);
+    });
+
+    it("fail together when one of them cannot be written, and each can be written again alone", async () => {
+      const lea = await newPlayer(db, "Lea", true);
+      const fine = race(lea.id, { wpm: 61 });
+      const ghost = race("00000000-0000-4000-8000-000000000001");
+      for (const one of [fine, ghost]) await createGameOf(one);
+      const store = raceStore(db, sql);
+
+      const outcomes = await Promise.allSettled(
+        [fine, ghost].map((one) => store.recordResult(resultOf(one))),
+      );
+      assert.deepEqual(
+        outcomes.map((outcome) => outcome.status),
+        ["rejected", "rejected"],
+      );
+      assert.equal(await db.gameResult.count({ where: { gameId: { in: [fine.gameId, ghost.gameId] } } }), 0);
+      assert.deepEqual(await store.recordResult(resultOf(fine)), { isPersonalBest: true });
+    });
+
+    it("of two processes, sharing players in opposite orders, never deadlock", async () => {
+      const players = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => newPlayer(db, `Lock ${i}`, false)),
+      );
+      for (let round = 0; round < 5; round++) {
+        const mine = players.map((player) => race(player.id, { wpm: 40 + round }));
+        const theirs = players.map((player) => race(player.id, { wpm: 60 + round })).reverse();
+        for (const one of [...mine, ...theirs]) await createGameOf(one);
+        // Two stores: two server processes, each with its own statement in flight.
+        const [first, second] = [raceStore(db, sql), raceStore(db, sql)];
+        await Promise.all([
+          ...mine.map((one) => first.recordResult(resultOf(one))),
+          ...theirs.map((one) => second.recordResult(resultOf(one))),
+        ]);
+      }
+      const stats = await db.userStats.findMany({
+        where: { userId: { in: players.map((player) => player.id) } },
+        select: { races: true },
+      });
+      assert.deepEqual(
+        stats.map((row) => row.races),
+        players.map(() => 10),
+      );
+    });
+  });
+
   describe("bestWpmByUser", () => {
     it("answers each player's best finished, unflagged wpm at one length", async () => {
       const [a, b, c] = await Promise.all([

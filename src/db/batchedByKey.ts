@@ -1,9 +1,10 @@
 /**
- * One query for many lookups by key. While a query is in flight, the keys asked meanwhile wait
- * and go together in the next one, so the number of queries follows the database's pace rather
- * than the callers': one key alone costs one query, as before, and a burst of a thousand room joins
- * costs a handful. Each query to PostgreSQL costs the process a client round of CPU and a socket
- * write that wakes a backend (bench/README.md, "Matchmaking").
+ * One query for many calls by key: lookups (is this user a merged guest?) or writes (record this
+ * result). While a query is in flight, the keys asked meanwhile wait and go together in the next
+ * one, so the number of queries follows the database's pace rather than the callers': one key
+ * alone costs one query, as before, and a burst of a thousand room joins costs a handful. Each
+ * query to PostgreSQL costs the process a client round of CPU and a socket write that wakes a
+ * backend, and each write statement a commit (bench/README.md, "Matchmaking", "Result writes").
  */
 
 interface Waiter<V> {
@@ -15,11 +16,11 @@ interface Waiter<V> {
 export const MAX_KEYS_PER_QUERY = 1000;
 
 /**
- * `lookup` answers a set of distinct keys with a map; a key missing from the map gets `missing`.
- * A failed query rejects every lookup that was in it, and only those.
+ * `query` answers a set of distinct keys with a map; a key missing from the map gets `missing`.
+ * A failed query rejects every call that was in it, and only those.
  */
-export function batchedLookup<K, V>(
-  lookup: (keys: K[]) => Promise<Map<K, V>>,
+export function batchedByKey<K, V>(
+  query: (keys: K[]) => Promise<Map<K, V>>,
   missing: V,
 ): (key: K) => Promise<V> {
   const waiting = new Map<K, Array<Waiter<V>>>();
@@ -39,7 +40,7 @@ export function batchedLookup<K, V>(
     while (waiting.size > 0) {
       const batch = nextBatch();
       try {
-        const found = await lookup([...batch.keys()]);
+        const found = await query([...batch.keys()]);
         for (const [key, waiters] of batch) {
           const value = found.has(key) ? found.get(key)! : missing;
           for (const waiter of waiters) waiter.resolve(value);
@@ -58,7 +59,7 @@ export function batchedLookup<K, V>(
       else waiting.set(key, [{ resolve, reject }]);
       if (querying) return;
       querying = true;
-      // After the I/O callbacks of this turn of the event loop: lookups asked in the same turn
+      // After the I/O callbacks of this turn of the event loop: calls made in the same turn
       // (a burst of connections read at once) share the first query too.
       setImmediate(drain);
     });

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { batchedLookup, MAX_KEYS_PER_QUERY } from "../../src/db/batchedLookup.ts";
+import { batchedByKey, MAX_KEYS_PER_QUERY } from "../../src/db/batchedByKey.ts";
 
 /** A lookup that squares numbers, recording the keys of each query, answered when `release` says. */
 function squares() {
   const queries: number[][] = [];
   let answer = () => {};
-  const lookup = batchedLookup(async (keys: number[]) => {
+  const lookup = batchedByKey(async (keys: number[]) => {
     queries.push(keys);
     await new Promise<void>((resolve) => {
       answer = resolve;
@@ -20,7 +20,7 @@ function squares() {
   return { lookup, queries, release };
 }
 
-describe("batchedLookup (src/db/batchedLookup.ts)", () => {
+describe("batchedByKey (src/db/batchedByKey.ts)", () => {
   it("asks once for the keys asked in the same turn, each key once, and answers every caller", async () => {
     const { lookup, queries, release } = squares();
     const answers = Promise.all([lookup(2), lookup(3), lookup(2), lookup(-5)]);
