@@ -43,19 +43,41 @@ export interface RaceStore {
  * share one statement (src/db/batchedByKey.ts).
  */
 export function raceStore(db: Database, sql: Queries = db): RaceStore {
-  // recordResults answers every result it is given, so the `missing` answer is never used.
-  const recordResultInBatch = batchedByKey(
+  const recordInBatch = batchedByKey(
     async (results: RaceResult[]) => {
-      const answers = await recordResults(sql, results);
-      return new Map(results.map((result, i) => [result, answers[i]!]));
+      const outcomes = await recordEachSettled(sql, results);
+      return new Map(results.map((result, i) => [result, outcomes[i]!]));
     },
-    { isPersonalBest: false },
+    // Never used: recordEachSettled settles every result it is given.
+    { status: "rejected", reason: new Error("not written") },
   );
   return {
     createGame: (game) => createGame(sql, game),
-    recordResult: recordResultInBatch,
+    recordResult: async (result) => {
+      const outcome = await recordInBatch(result);
+      if (outcome.status === "rejected") throw outcome.reason;
+      return outcome.value;
+    },
     endGame: (gameId, endedAt) => endGame(db, gameId, endedAt),
   };
+}
+
+/**
+ * All of `results` in one statement; when that fails, each alone, so that one result PostgreSQL
+ * refuses (its player deleted meanwhile, say) fails by itself, as it did before results shared
+ * statements, rather than sending the others of its moment to the outbox with it.
+ */
+async function recordEachSettled(
+  sql: Queries,
+  results: RaceResult[],
+): Promise<Array<PromiseSettledResult<{ isPersonalBest: boolean }>>> {
+  try {
+    const answers = await recordResults(sql, results);
+    return answers.map((value) => ({ status: "fulfilled", value }));
+  } catch (error) {
+    if (results.length === 1) return [{ status: "rejected", reason: error }];
+    return Promise.allSettled(results.map((result) => recordResult(sql, result)));
+  }
 }
 
 export async function createGame(db: Queries, game: NewGame): Promise<void> {
