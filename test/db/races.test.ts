@@ -5,6 +5,7 @@ import { createDatabaseWithSql, type Database, type Queries } from "../../src/db
 import { bestWpmByUser, type NewGame, raceStore, recordResult } from "../../src/db/races.ts";
 import { testDatabaseUrl } from "../hooks.ts";
 import {
+  createGameOf,
   newPlayer,
   personalBestFlags,
   type Race,
@@ -124,18 +125,7 @@ describe("race results (src/db/races.ts)", () => {
           flagged: i === 49,
         }),
       );
-      for (const one of races) {
-        await db.game.create({
-          data: {
-            id: one.gameId,
-            words: ["w"],
-            wordCount: one.wordCount,
-            playerCount: one.playerCount,
-            status: "finished",
-            startsAt: new Date(one.finishedAt!.getTime() - one.durationMs),
-          },
-        });
-      }
+      for (const one of races) await createGameOf(sql, one);
       const shuffled = [...races].sort(() => random() - 0.5);
       const answers = await Promise.all(shuffled.map((one) => recordResult(sql, resultOf(one))));
 
@@ -194,17 +184,6 @@ describe("race results (src/db/races.ts)", () => {
       };
       return { statements, counting };
     };
-    const createGameOf = (one: Race) =>
-      db.game.create({
-        data: {
-          id: one.gameId,
-          words: ["w"],
-          wordCount: one.wordCount,
-          playerCount: one.playerCount,
-          status: "finished",
-          startsAt: new Date(one.finishedAt!.getTime() - one.durationMs),
-        },
-      });
 
     it("go in one statement, each answered as if written alone, one player's in the order given", async () => {
       const [ida, jon, kim] = await Promise.all([
@@ -221,7 +200,7 @@ describe("race results (src/db/races.ts)", () => {
         race(ida.id, { wpm: 55, finishedAt: at(5) }),
         race(jon.id, { wpm: 65, finishedAt: at(6), rank: null }),
       ];
-      for (const one of races) await createGameOf(one);
+      for (const one of races) await createGameOf(sql, one);
       const { statements, counting } = counted();
       const store = raceStore(db, counting);
 
@@ -248,7 +227,7 @@ describe("race results (src/db/races.ts)", () => {
       const [lea, max] = await Promise.all([newPlayer(db, "Lea", true), newPlayer(db, "Max", false)]);
       const ghost = race("00000000-0000-4000-8000-000000000001");
       const races = [race(lea.id, { wpm: 61 }), ghost, race(max.id, { wpm: 72 })];
-      for (const one of races) await createGameOf(one);
+      for (const one of races) await createGameOf(sql, one);
       const { statements, counting } = counted();
       const store = raceStore(db, counting);
 
@@ -273,7 +252,7 @@ describe("race results (src/db/races.ts)", () => {
       for (let round = 0; round < 5; round++) {
         const mine = players.map((player) => race(player.id, { wpm: 40 + round }));
         const theirs = players.map((player) => race(player.id, { wpm: 60 + round })).reverse();
-        for (const one of [...mine, ...theirs]) await createGameOf(one);
+        for (const one of [...mine, ...theirs]) await createGameOf(sql, one);
         // Two stores: two server processes, each with its own statement in flight.
         const [first, second] = [raceStore(db, sql), raceStore(db, sql)];
         await Promise.all([

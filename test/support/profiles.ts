@@ -47,13 +47,18 @@ export function race(userId: string, overrides: Partial<Race> = {}): Race {
 
 /** Writes the race's game and the result as the race room does; answers recordResult's answer. */
 export async function record(db: Queries, one: Race): Promise<{ isPersonalBest: boolean }> {
-  await createGame(db, {
+  await createGameOf(db, one);
+  return recordResult(db, resultOf(one));
+}
+
+/** Writes the race's game, as the lobby does when it starts the race. */
+export function createGameOf(db: Queries, one: Race): Promise<void> {
+  return createGame(db, {
     id: one.gameId,
     words: Array.from({ length: one.wordCount }, () => "word"),
     playerCount: one.playerCount,
     startsAt: new Date((one.finishedAt ?? new Date()).getTime() - one.durationMs),
   });
-  return recordResult(db, resultOf(one));
 }
 
 export function resultOf(one: Race): RaceResult {
