@@ -3,18 +3,16 @@
  * for every route: the `{ ok, data | error }` envelope, stable error codes, zod-validated input,
  * an X-Request-Id on every request and on every log line about it.
  */
-import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { createHash, timingSafeEqual } from "node:crypto";
 import { monitor } from "@colyseus/monitor";
 import express, { type ErrorRequestHandler, type RequestHandler } from "express";
 import helmet from "helmet";
 import type { Redis } from "ioredis";
-import { pinoHttp } from "pino-http";
 import type { Registry } from "prom-client";
 import type { TokenService } from "../auth/tokens.ts";
 import type { Database, Queries } from "../db/prisma.ts";
 import type { Logger } from "../log.ts";
-import { type ApiEnvelope, ApiErrorCode, REQUEST_ID_HEADER } from "../protocol.ts";
+import { type ApiEnvelope, ApiErrorCode } from "../protocol.ts";
 import { type AccountSettings, accountRoutes } from "./accountRoutes.ts";
 import { accessTokenOf } from "./authenticate.ts";
 import { authRoutes } from "./authRoutes.ts";
@@ -26,10 +24,10 @@ import { lobbyRoutes } from "./lobbyRoutes.ts";
 import { applyCorsAllowList, sameOriginWrites } from "./origins.ts";
 import { profileRoutes } from "./profileRoutes.ts";
 import { rateCounter, rateLimited } from "./rateLimit.ts";
+import { requestLogging } from "./requestLog.ts";
 import { mountWebClient } from "./webClient.ts";
 
 export const MAX_JSON_BODY = "16kb";
-const WELL_FORMED_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export interface ApiDependencies {
   db: Database;
@@ -56,7 +54,7 @@ export interface ApiDependencies {
 export function mountApi(app: express.Application, deps: ApiDependencies): void {
   app.disable("x-powered-by");
   app.set("trust proxy", deps.trustProxy);
-  app.use(requestLogging(deps.log));
+  app.use(requestLogging(app, deps.log));
   applyCorsAllowList(deps.auth.corsOrigins);
   // TLS is the proxy's business: upgrading http requests would break plain-http setups (a LAN).
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
@@ -107,28 +105,6 @@ export function mountApi(app: express.Application, deps: ApiDependencies): void 
   app.use(errorResponse(deps.readiness.checks.postgres));
 }
 
-function requestLogging(log: Logger): RequestHandler {
-  return pinoHttp({
-    logger: log.child({ component: "http" }),
-    quietReqLogger: true,
-    customAttributeKeys: { reqId: "requestId" },
-    genReqId(req: IncomingMessage, res: ServerResponse) {
-      const incoming = req.headers[REQUEST_ID_HEADER.toLowerCase()];
-      const id =
-        typeof incoming === "string" && WELL_FORMED_REQUEST_ID.test(incoming) ? incoming : randomUUID();
-      res.setHeader(REQUEST_ID_HEADER, id);
-      return id;
-    },
-    autoLogging: { ignore: (req) => req.url === "/healthz" },
-    // Method, path and status only: headers carry tokens and cookies.
-    serializers: {
-      req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.split("?")[0] }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? "error" : "info"),
-  }) as unknown as RequestHandler;
-}
-
 /**
  * Body-parser failures carry a `type`; an unexpected failure while PostgreSQL is down is a 503 the
  * client may retry; anything else unexpected is a 500 without internals.
@@ -137,7 +113,7 @@ const errorResponse =
   (postgres: (() => Promise<void>) | undefined): ErrorRequestHandler =>
   async (error, req, res, _next) => {
     const known = asApiError(error) ?? (await databaseOutage(postgres));
-    const requestId = String(req.id);
+    const requestId = req.id;
     if (!known) req.log.error({ err: error }, "unhandled error");
     else if (known.code === ApiErrorCode.DATABASE_UNAVAILABLE)
       req.log.warn({ err: error }, "database unavailable");

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { connect } from "node:net";
 import { Writable } from "node:stream";
 import { SignJWT } from "jose";
 import { createLogger } from "../../src/log.ts";
@@ -50,6 +51,57 @@ describe("API conventions", () => {
       assert.notEqual(missing.headers.get("x-request-id"), malformed.headers.get("x-request-id"));
     });
 
+    it("logs each request once it ends: method, path without its query, status and time", async () => {
+      await call(server.url, "/api/v1/leaderboards?period=daily", {
+        headers: { "x-request-id": "ended-1" },
+      });
+      await call(server.url, "/api/v1/leaderboards?period=nope&token=secret", {
+        headers: { "x-request-id": "ended-2" },
+      });
+      await call(server.url, "/healthz", { headers: { "x-request-id": "probe-1" } });
+      const ended = (id: string) =>
+        log.lines.filter((line) => line.requestId === id && line.msg === "request completed");
+      await eventually("the requests' last lines", () => ended("ended-2").length === 1);
+      const [line] = ended("ended-1");
+      assert.deepEqual(
+        { component: line?.component, level: line?.level, req: line?.req, res: line?.res },
+        {
+          component: "http",
+          level: 30,
+          req: { method: "GET", url: "/api/v1/leaderboards" },
+          res: { statusCode: 200 },
+        },
+      );
+      assert.equal(typeof line?.responseTime, "number");
+      assert.deepEqual(
+        [ended("ended-2")[0]?.req, ended("ended-2")[0]?.res],
+        [{ method: "GET", url: "/api/v1/leaderboards" }, { statusCode: 422 }],
+      );
+      assert.equal(
+        log.lines.some((line) => line.requestId === "probe-1"),
+        false,
+      );
+    });
+
+    it("logs a request whose client hung up before the answer as aborted", async () => {
+      // Half a JSON body, then the connection closes: the body is never read to its end.
+      const { port } = new URL(server.url);
+      const socket = connect(Number(port), "127.0.0.1");
+      await new Promise((resolve) => socket.once("connect", resolve));
+      socket.write(
+        "POST /api/v1/auth/guest HTTP/1.1\r\nHost: x\r\nX-Request-Id: hung-up-1\r\n" +
+          'Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"na',
+      );
+      socket.destroy();
+      const line = await eventually("the aborted request's line", () =>
+        log.lines.find((line) => line.requestId === "hung-up-1"),
+      );
+      assert.deepEqual(
+        [line.msg, line.level, line.req],
+        ["request aborted", 30, { method: "POST", url: "/api/v1/auth/guest" }],
+      );
+    });
+
     it("never logs tokens or cookies", async () => {
       const guest = await signInGuest(server.url);
       await call(server.url, "/api/v1/auth/me", {
@@ -95,6 +147,10 @@ describe("API conventions", () => {
       requestId: "boom-1",
     });
     assert.ok(log.lines.some((line) => line.requestId === "boom-1" && line.level === 50 && line.err));
+    const ended = await eventually("the failed request's last line", () =>
+      log.lines.find((line) => line.requestId === "boom-1" && line.msg === "request failed"),
+    );
+    assert.deepEqual([ended.level, ended.res], [50, { statusCode: 500 }]);
   });
 
   describe("health", () => {
