@@ -2,11 +2,11 @@ import type { PreparedBody } from "./respond.ts";
 
 /**
  * Serialized profile responses that change only with the player's count of finished races (the
- * graph of the last N, the history pages), kept per player and request until that count changes,
- * which every new result does (record_result, src/db/races.ts, counts it in the statement that
- * records it). Reading and serializing the last 1000 races cost the server ~4.7 ms of CPU per
- * request, a history page of 50 ~0.8 ms (bench/README.md); checking the count is one index
- * lookup. Each process keeps its own; the least recently used go first once the bodies pass
+ * statistics, the graph of the last N, the history pages), kept per player and request until that
+ * count changes, which every new result does (record_result, src/db/races.ts, counts it in the
+ * statement that records it). Reading and serializing the last 1000 races cost the server ~4.7 ms
+ * of CPU per request, a history page of 50 ~0.8 ms (bench/README.md); checking the count is one
+ * index lookup. Each process keeps its own; the least recently used go first once the bodies pass
  * `maxBytes`.
  */
 export const PROFILE_CACHE_BYTES = 32 * 1024 * 1024;

@@ -72,8 +72,11 @@ function profileReads(
   }
 
   router.get("/statistics", async (req, res) => {
-    const statistics = found(await profileStatistics(db, whose(req, res)));
-    sendData<StatisticsResponse>(res, 200, statistics);
+    const userId = whose(req, res);
+    const body = await keptOrRead(userId, "statistics", async () =>
+      preparedData<StatisticsResponse>(found(await profileStatistics(db, userId))),
+    );
+    sendPrepared(res, 200, body);
   });
 
   router.get("/graph", async (req, res) => {

@@ -98,7 +98,7 @@ describe("profiles: /api/v1/profile/* and /api/v1/users/:userId/*", () => {
     });
   });
 
-  describe("a graph or a history page asked for again", () => {
+  describe("statistics, a graph or a history page asked for again", () => {
     it("answers alike until her next finished race, then shows it", async () => {
       const lin = await newPlayer(db, "Lin", false);
       const at = (minute: number) => new Date(Date.UTC(2025, 4, 1, 12, minute));
@@ -137,6 +137,26 @@ describe("profiles: /api/v1/profile/* and /api/v1/users/:userId/*", () => {
       await record(db, next);
       assert.deepEqual(await page(2), historyOf([...races, next], 1, 2));
       assert.deepEqual(await page(10), historyOf([...races, next], 1, 10), "each size on its own");
+    });
+
+    it("keeps the statistics until her next finished race, then shows them", async () => {
+      const ida = await newPlayer(db, "Ida", false);
+      const at = (minute: number) => new Date(Date.UTC(2025, 4, 3, 12, minute));
+      const races = [55, 65].map((wpm, i) => race(ida.id, { wpm, rank: 2, finishedAt: at(i) }));
+      await recordAll(races);
+      const statistics = () => readBoth<StatisticsResponse>(ida, "statistics");
+      assert.deepEqual(await statistics(), statisticsOf(races));
+      assert.deepEqual(await statistics(), statisticsOf(races), "the same answer again");
+
+      const unfinished = race(ida.id, { rank: null });
+      await record(db, unfinished);
+      assert.deepEqual(await statistics(), statisticsOf(races), "an unfinished race does not count");
+
+      const won = race(ida.id, { wpm: 95, rank: 1, finishedAt: at(2) });
+      await record(db, won);
+      const now = await statistics();
+      assert.deepEqual(now, statisticsOf([...races, unfinished, won]));
+      assert.deepEqual([now.totalGames, now.racesWon, now.wpmBest], [3, 1, 95]);
     });
 
     it("answers 304 to a client holding the current graph, and the graph once it changed", async () => {
