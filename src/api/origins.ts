@@ -29,17 +29,20 @@ export function applyCorsAllowList(allowedOrigins: readonly string[]): void {
     "Access-Control-Allow-Credentials": _credentials,
     ...rest
   } = controller.DEFAULT_CORS_HEADERS;
-  controller.DEFAULT_CORS_HEADERS = {
+  const forAllowedOrigin = {
     ...rest,
     "Access-Control-Allow-Headers": `Content-Type, Authorization, ${REQUEST_ID_HEADER}`,
     "Access-Control-Expose-Headers": `${REQUEST_ID_HEADER}, Retry-After`,
     "Access-Control-Max-Age": "600",
-    Vary: "Origin",
-  } as unknown as typeof controller.DEFAULT_CORS_HEADERS;
+    "Access-Control-Allow-Credentials": "true",
+  };
+  // Every answer depends on the Origin; the CORS headers are only for pages of allowed origins,
+  // not ~200 bytes more on every other answer.
+  controller.DEFAULT_CORS_HEADERS = { Vary: "Origin" } as unknown as typeof controller.DEFAULT_CORS_HEADERS;
   controller.getCorsHeaders = (headers: Headers): Record<string, string> => {
     const origin = headers.get("origin");
     if (!origin || !allowed.has(origin)) return {};
-    return { "Access-Control-Allow-Origin": origin, "Access-Control-Allow-Credentials": "true" };
+    return { ...forAllowedOrigin, "Access-Control-Allow-Origin": origin };
   };
 }
 

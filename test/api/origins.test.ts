@@ -4,6 +4,8 @@ import { startTestServer, type TestServer } from "../support/server.ts";
 
 const WEB_APP = "https://play.typephoon.example";
 const EVIL = "https://evil.example";
+const corsHeadersOf = (answer: Response) =>
+  [...answer.headers.keys()].filter((name) => name.startsWith("access-control-"));
 
 describe("which web pages may use the server (CORS, CSRF) and its security headers", () => {
   let server: TestServer;
@@ -31,6 +33,8 @@ describe("which web pages may use the server (CORS, CSRF) and its security heade
       assert.equal(answer.headers.get("access-control-allow-origin"), WEB_APP);
       assert.equal(answer.headers.get("access-control-allow-credentials"), "true");
       assert.match(answer.headers.get("access-control-allow-methods") ?? "", /POST/);
+      assert.match(answer.headers.get("access-control-allow-headers") ?? "", /Authorization/);
+      assert.equal(answer.headers.get("access-control-max-age"), "600");
 
       const response = await fetch(`${server.url}/api/v1/auth/providers`, { headers: { origin: WEB_APP } });
       assert.equal(response.headers.get("access-control-allow-origin"), WEB_APP);
@@ -45,7 +49,11 @@ describe("which web pages may use the server (CORS, CSRF) and its security heade
       }
       const response = await fetch(`${server.url}/api/v1/auth/providers`, { headers: { origin: EVIL } });
       assert.equal(response.status, 200);
-      assert.equal(response.headers.get("access-control-allow-origin"), null);
+      const withoutOrigin = await fetch(`${server.url}/api/v1/auth/providers`);
+      for (const answer of [response, withoutOrigin]) {
+        assert.deepEqual(corsHeadersOf(answer), []);
+        assert.equal(answer.headers.get("vary"), "Origin", "every answer depends on the Origin");
+      }
     });
   });
 
