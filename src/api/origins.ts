@@ -16,6 +16,9 @@ import { ApiErrorCode, REQUEST_ID_HEADER } from "../protocol.ts";
 import { ApiError } from "./errors.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+const { controller } = matchMaker;
+/** Colyseus's own, taken before any server of this process replaces them. */
+const COLYSEUS_CORS_HEADERS = controller.DEFAULT_CORS_HEADERS;
 
 /**
  * Applies the allow-list to Colyseus's CORS handling. The controller is global to the process:
@@ -23,12 +26,11 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  */
 export function applyCorsAllowList(allowedOrigins: readonly string[]): void {
   const allowed = new Set(allowedOrigins);
-  const { controller } = matchMaker;
   const {
     "Access-Control-Allow-Origin": _anyOrigin,
     "Access-Control-Allow-Credentials": _credentials,
     ...rest
-  } = controller.DEFAULT_CORS_HEADERS;
+  } = COLYSEUS_CORS_HEADERS;
   const forAllowedOrigin = {
     ...rest,
     "Access-Control-Allow-Headers": `Content-Type, Authorization, ${REQUEST_ID_HEADER}`,

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { applyCorsAllowList } from "../../src/api/origins.ts";
 import { call, errorOf } from "../support/http.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 
@@ -39,6 +40,13 @@ describe("which web pages may use the server (CORS, CSRF) and its security heade
       const response = await fetch(`${server.url}/api/v1/auth/providers`, { headers: { origin: WEB_APP } });
       assert.equal(response.headers.get("access-control-allow-origin"), WEB_APP);
       assert.match(response.headers.get("access-control-expose-headers") ?? "", /X-Request-Id/);
+    });
+
+    it("answers the same once the list is applied again, as each server of a process does", async () => {
+      applyCorsAllowList([WEB_APP, "http://localhost:5173"]);
+      const answer = await preflight("/api/v1/auth/refresh", WEB_APP);
+      assert.equal(answer.headers.get("access-control-allow-origin"), WEB_APP);
+      assert.match(answer.headers.get("access-control-allow-methods") ?? "", /POST/);
     });
 
     it("gives any other origin no CORS header at all, on the API and on Colyseus's matchmaking routes", async () => {
