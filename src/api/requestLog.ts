@@ -24,8 +24,8 @@ declare module "node:http" {
 const requestLogKey = Symbol("requestLog");
 const WELL_FORMED_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const REQUEST_ID_HEADER_KEY = REQUEST_ID_HEADER.toLowerCase();
-/** Probes, polled every few seconds: a line each would drown the log. */
-const UNLOGGED_PATHS = new Set(["/healthz"]);
+/** The liveness probe, polled every few seconds: a line each would drown the log. */
+const PROBE_PATH = "/healthz";
 
 export function requestLogging(app: Application, log: Logger): RequestHandler {
   const http = log.child({ component: "http" });
@@ -47,7 +47,7 @@ export function requestLogging(app: Application, log: Logger): RequestHandler {
     // Method and path only: the query may hold what the log should not, headers carry tokens.
     const { method } = req;
     const path = req.url.split("?", 1)[0]!;
-    if (!UNLOGGED_PATHS.has(path)) {
+    if (path !== PROBE_PATH) {
       res.once("close", () => {
         const line = {
           requestId,
