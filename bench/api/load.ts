@@ -7,8 +7,8 @@
  *
  * A run is one stretch of load: a warm-up, then the measured part, the same connections and
  * callers throughout. Only what is sent after the warm-up counts. Opening 100 connections at once
- * delays the first answer on many of them by up to a second or so (on this 2-core machine; as much
- * with a bare node:http server): the warm-up takes that, which is not the steady state.
+ * delays the first answer on many of them (as much with a bare node:http server): the warm-up
+ * takes that, which is not the steady state.
  */
 import autocannon from "autocannon";
 import { Histogram } from "../metrics/histogram.ts";

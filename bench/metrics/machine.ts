@@ -6,7 +6,7 @@ import os from "node:os";
 export interface MachineInfo {
   date: string;
   commit: string;
-  /** uncommitted changes in the work tree when measured */
+  /** uncommitted changes in the work tree when measured (results of earlier runs not counted) */
   dirty: boolean;
   nproc: number;
   cpuModel: string;
@@ -28,7 +28,7 @@ export function machineInfo(): MachineInfo {
   return {
     date: new Date().toISOString(),
     commit: git("rev-parse", "--short", "HEAD") || "unknown",
-    dirty: git("status", "--porcelain").length > 0,
+    dirty: git("status", "--porcelain", "--", ":(top,exclude)bench/results").length > 0,
     nproc: Number(execFileSync("nproc", { encoding: "utf8" }).trim()),
     cpuModel: /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? "unknown",
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
