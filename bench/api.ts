@@ -6,8 +6,8 @@
  *   - HTTP: autocannon's 100 keep-alive connections to a Typephoon server (`node src/index.ts`,
  *     bench/servers.ts), its public routes `/api/v1/users/:id/…` and `/api/v1/leaderboards`;
  *   - Prisma: 100 async callers in this process calling the src/db/ function the route calls, over
- *     a Prisma client (src/db/prisma.ts), as the server ran these reads until 2026-11-29;
- *   - pg: the same functions and SQL over a plain node-postgres pool (src/db/pgQueries.ts), the
+ *     Prisma's client (`db.prisma`, src/db/database.ts), as the server ran these reads until 2026-11-29;
+ *   - pg: the same functions and SQL over a plain node-postgres pool (`sqlOver`, src/db/database.ts), the
  *     ORM-overhead baseline, and the way the server runs them now. Both in-process pools have
  *     node-postgres's default 10 connections, as the server's has.
  *
@@ -35,10 +35,9 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { seedDatabase } from "../scripts/db/seed.ts";
 import { createTokenService } from "../src/auth/tokens.ts";
-import { pgQueries } from "../src/db/pgQueries.ts";
-import { createDatabase } from "../src/db/prisma.ts";
-import { seedDatabase } from "../src/db/seed.ts";
+import { createDatabase, sqlOver } from "../src/db/database.ts";
 import { watchCpu } from "./api/cpu.ts";
 import { closedLoop, httpLoad, type LoadOptions, type LoadResult } from "./api/load.ts";
 import { captureQuery, explainAnalyze } from "./api/plainPg.ts";
@@ -209,8 +208,8 @@ async function open() {
   );
   const server = await startTypephoon({ databaseUrl: database.url });
   closers.push(() => server.stop());
-  const prisma = createDatabase(database.url);
-  closers.push(() => prisma.$disconnect());
+  const { prisma, close } = createDatabase(database.url);
+  closers.push(close);
   const pool = new pg.Pool({ connectionString: database.url, max: POOL_SIZE });
   closers.push(() => pool.end());
   return {
@@ -221,7 +220,7 @@ async function open() {
     origin: server.endpoints[0]!.http,
     prisma,
     pool,
-    plain: pgQueries(pool),
+    plain: sqlOver(pool),
   };
 }
 

@@ -4,21 +4,21 @@
  * server work on its own. Races of 5 end R at a time, and each of their players' results goes
  * to the database as the race room writes it (4 finished, 1 did not), in two ways each round:
  * through the server's race store (src/db/races.ts `raceStore`), where the results of one moment
- * share a statement, and each alone (`recordResult`, one statement per result).
+ * share a transaction, and each alone (`recordResult`, one transaction per result).
  *
  *   npm run bench:results                 3 rounds of 1,500 results each way, 20 races ending at once
  *   npm run bench:results -- --games 300 --concurrent-races 1 --rounds 3
  *
  * Prints, per round and way, results per second, this process's CPU per result (node-postgres
- * without Prisma's client, as a server spends it: src/db/prisma.ts, createDatabaseWithSql) and
+ * without Prisma's client, as a server spends it: `db.sql`, src/db/database.ts) and
  * PostgreSQL's; the first round warms up. Uses a scratch database of its
  * own (--database-admin-url), dropped at the end.
  */
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { createDatabase } from "../src/db/database.ts";
 import { applyMigrations } from "../src/db/migrations.ts";
-import { createDatabaseWithSql } from "../src/db/prisma.ts";
 import { createGame, type RaceResult, raceStore, recordResult } from "../src/db/races.ts";
 import { watchCpu } from "./api/cpu.ts";
 import { numberFlag } from "./flags.ts";
@@ -42,10 +42,10 @@ const WORDS = Array.from({ length: 25 }, () => "typhoon");
 
 const database = await scratchDatabase(flags["database-admin-url"]!);
 const monitor = new pg.Client({ connectionString: database.url });
-const { db, sql, close } = createDatabaseWithSql(database.url);
+const db = createDatabase(database.url);
 const WAYS: Array<[string, (result: RaceResult) => Promise<unknown>]> = [
-  ["race store", raceStore(db, sql).recordResult],
-  ["each alone", (result) => recordResult(sql, result)],
+  ["race store", raceStore(db).recordResult],
+  ["each alone", (result) => recordResult(db, result)],
 ];
 try {
   await applyMigrations(database.url);
@@ -81,7 +81,7 @@ try {
       const ids = Array.from({ length: games }, () => randomUUID());
       await Promise.all(
         ids.map((id) =>
-          createGame(sql, { id, words: WORDS, playerCount: PLAYERS_PER_RACE, startsAt: new Date() }),
+          createGame(db, { id, words: WORDS, playerCount: PLAYERS_PER_RACE, startsAt: new Date() }),
         ),
       );
       const stop = await watchCpu(process.pid, monitor);
@@ -106,7 +106,7 @@ try {
     }
   }
 } finally {
-  await close();
+  await db.close();
   await monitor.end();
   await database.drop();
 }

@@ -1,11 +1,11 @@
 /**
  * Helpers of the ORM-overhead baseline, where src/db/'s read functions run over a plain
- * node-postgres pool (src/db/pgQueries.ts: the very text and parameters Prisma would send, sent
+ * node-postgres pool (`sqlOver`, src/db/database.ts: the very text and parameters Prisma would send, sent
  * with pool.query), as the server itself now runs them: capturing a read's query, and its plan.
  */
 import type pg from "pg";
+import type { Queries } from "../../src/db/database.ts";
 import { Prisma } from "../../src/db/generated/client.ts";
-import type { Queries } from "../../src/db/prisma.ts";
 
 export interface CapturedQuery {
   text: string;

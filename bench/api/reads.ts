@@ -3,8 +3,9 @@
  * (src/api/profileRoutes.ts, src/api/leaderboardRoutes.ts; no token, so no signature check) and
  * as the src/db/ function its route calls with the same arguments.
  */
+
+import type { Queries } from "../../src/db/database.ts";
 import { boardPlace, boardTop, type LeaderboardPeriod } from "../../src/db/leaderboards.ts";
-import type { Queries } from "../../src/db/prisma.ts";
 import { profileStatistics, resultGraph, resultHistory } from "../../src/db/profiles.ts";
 import type { HttpRequest } from "./load.ts";
 
@@ -33,7 +34,7 @@ export interface ReadTargets {
 const GRAPH_LAST = 1000;
 /** The history's first page at its default (and largest) size. */
 const HISTORY_SIZE = 50;
-/** The seed's usual race length (src/db/seed.ts); the bench server's RACE_WORDS default is not. */
+/** The seed's usual race length (scripts/db/seed.ts); the bench server's RACE_WORDS default is not. */
 const BOARD_WORDS = 25;
 const BOARD_LIMIT = 50;
 

@@ -1,6 +1,6 @@
 import { Router } from "express";
+import type { Database } from "../db/database.ts";
 import { findGame, findResults, type StoredGame } from "../db/games.ts";
-import type { Database } from "../db/prisma.ts";
 import { replayKeystrokes } from "../game/replay.ts";
 import { ApiErrorCode, type RaceStatus } from "../protocol.ts";
 import { describeRace } from "../rooms/liveRooms.ts";

@@ -4,7 +4,7 @@
  */
 import { type Request, type Response, Router } from "express";
 import type { TokenService } from "../auth/tokens.ts";
-import type { Database, Queries } from "../db/prisma.ts";
+import type { Database, Queries } from "../db/database.ts";
 import {
   finishedRaceCount,
   personalBests,
@@ -30,7 +30,7 @@ import { ProfileCache } from "./profileCache.ts";
 import { type PreparedBody, preparedData, sendData, sendPrepared, withIsoTime } from "./respond.ts";
 import { parseInput } from "./validate.ts";
 
-export function profileRoutes(deps: { db: Database; sql: Queries; tokens: TokenService }): Router {
+export function profileRoutes(deps: { db: Database; tokens: TokenService }): Router {
   const router = Router();
   const whoseParam = (req: Request) => parseInput(userParams, req.params, "params").userId;
   const kept = new ProfileCache();
@@ -38,14 +38,14 @@ export function profileRoutes(deps: { db: Database; sql: Queries; tokens: TokenS
   router.use(
     "/profile",
     requireUser(deps.tokens),
-    profileReads(deps.sql, kept, (_req, res) => signedInUser(res).id),
+    profileReads(deps.db.sql, kept, (_req, res) => signedInUser(res).id),
   );
 
   router.get("/users/:userId", async (req, res) => {
     const user = found(await findUser(deps.db, whoseParam(req)));
     sendData<PublicUserResponse>(res, 200, { user });
   });
-  router.use("/users/:userId", profileReads(deps.sql, kept, whoseParam));
+  router.use("/users/:userId", profileReads(deps.db.sql, kept, whoseParam));
 
   return router;
 }

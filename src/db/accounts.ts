@@ -4,8 +4,8 @@
  */
 import { batchedByKey } from "./batchedByKey.ts";
 import { rebuildAggregates } from "./bests.ts";
+import type { Database } from "./database.ts";
 import { Prisma } from "./generated/client.ts";
-import type { Database, Queries } from "./prisma.ts";
 import type { UserRecord } from "./users.ts";
 
 export interface ProviderIdentity {
@@ -31,7 +31,7 @@ export async function signInAccount(
 ): Promise<UserRecord & { created: boolean }> {
   const key = { provider: identity.provider, subject: identity.subject };
   const attempt = () =>
-    db.$transaction(async (tx) => {
+    db.prisma.$transaction(async (tx) => {
       const known = await tx.userIdentity.findUnique({ where: { provider_subject: key } });
       if (known) {
         await tx.userIdentity.update({ where: { provider_subject: key }, data: { lastSignInAt: now } });
@@ -86,7 +86,7 @@ export function mergeGuestInto(
 ): Promise<GuestMerge> {
   const nothing: GuestMerge = { merged: false, movedResults: 0 };
   if (guestId === accountId) return Promise.resolve(nothing);
-  return db.$transaction(async (tx) => {
+  return db.prisma.$transaction(async (tx) => {
     // Both users locked, always in the same order, so merges of two guests into one account (or
     // a guest into two accounts) run one after the other instead of deadlocking. The locks also
     // hold off results being written for either user until the move is done.
@@ -109,13 +109,12 @@ export function mergeGuestInto(
 
 /**
  * Whether a user is a guest whose races moved into an account. It runs on every room join, so the
- * joins of one moment share one query (src/db/batchedByKey.ts), in raw SQL (a model query costs
- * Prisma's query compiler far more CPU than the lookup itself), through `sql`: the server passes
- * the connections without Prisma's client (src/db/prisma.ts).
+ * joins of one moment share one query (src/db/batchedByKey.ts), in raw SQL without Prisma's client
+ * (a model query costs Prisma's query compiler far more CPU than the lookup itself).
  */
-export function mergedGuestCheck(sql: Queries): (userId: string) => Promise<boolean> {
+export function mergedGuestCheck(db: Database): (userId: string) => Promise<boolean> {
   return batchedByKey(async (userIds: string[]) => {
-    const rows = await sql.$queryRaw<Array<{ id: string }>>`
+    const rows = await db.sql.$queryRaw<Array<{ id: string }>>`
       SELECT id FROM users WHERE id = ANY(${userIds}::uuid[]) AND merged_into IS NOT NULL`;
     return new Map(rows.map(({ id }) => [id, true]));
   }, false);

@@ -8,17 +8,19 @@
  *   the player's races; a flag only keeps a result off personal bests and leaderboards).
  *
  * The best of several results is the highest wpm, then the higher accuracy, then the earlier
- * finish, then the smaller game id (so that it is always one result).
+ * finish, then the smaller game id, so that it is always one result (src/game/personalBest.ts).
  *
- * The SQL function record_result (src/db/races.ts) adds each result as it is recorded, with the
- * user's row locked; `rebuildAggregates` recomputes both tables from game_results (after the
- * seed's bulk load, after a guest's races move into an account). The migration that created the
- * tables backfills them with the same SQL.
+ * Each result is added as it is recorded, with the user's row locked (`recordResults`,
+ * src/db/races.ts); `rebuildAggregates` recomputes both tables from game_results (after the seed's
+ * bulk load, after a guest's races move into an account), ordering them by the same rule. The
+ * migration that created the tables backfilled them with the same SQL.
  */
+
+import type { Queries } from "./database.ts";
 import { Prisma } from "./generated/client.ts";
-import type { Queries } from "./prisma.ts";
 
 export type BestPeriod = "all" | "day" | "week";
+export const BEST_PERIODS: readonly BestPeriod[] = ["all", "day", "week"];
 
 /** `period_start` of the all-time rows. */
 export const ALL_TIME_START = "1970-01-01";

@@ -1,5 +1,5 @@
 /** Reads of finished or running races for the HTTP API. */
-import type { Database } from "./prisma.ts";
+import type { Database } from "./database.ts";
 
 export interface StoredGame {
   id: string;
@@ -23,7 +23,7 @@ export interface StoredResult {
 }
 
 export function findGame(db: Database, id: string): Promise<StoredGame | null> {
-  return db.game.findUnique({
+  return db.prisma.game.findUnique({
     where: { id },
     select: { id: true, words: true, status: true, startsAt: true, endedAt: true },
   });
@@ -31,7 +31,7 @@ export function findGame(db: Database, id: string): Promise<StoredGame | null> {
 
 /** Finished players by rank, then those who did not finish, fastest first. */
 export async function findResults(db: Database, gameId: string): Promise<StoredResult[]> {
-  const rows = await db.gameResult.findMany({
+  const rows = await db.prisma.gameResult.findMany({
     where: { gameId },
     select: {
       userId: true,

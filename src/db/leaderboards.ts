@@ -7,7 +7,7 @@
  * each, so that a kept top (src/api/leaderboardRoutes.ts) can go with a caller's place read afresh.
  */
 import { type BestPeriod, periodStart } from "./bests.ts";
-import type { Queries } from "./prisma.ts";
+import type { Queries } from "./database.ts";
 
 export type LeaderboardPeriod = "daily" | "weekly" | "all";
 

@@ -4,7 +4,7 @@
  * answers null when there is no such user. Only finished races (rank not null) count.
  */
 import { ALL_TIME_START } from "./bests.ts";
-import type { Queries } from "./prisma.ts";
+import type { Queries } from "./database.ts";
 
 /** The text lengths (words per race) that have personal bests and leaderboards. */
 export const WORD_BUCKETS = [10, 25, 50, 100] as const;

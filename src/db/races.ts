@@ -3,8 +3,10 @@
  * result the moment that player finishes (DNF rows when the race ends), the game's end. Every
  * write is idempotent (a retried write changes nothing), so a durable outbox can replay them.
  */
+import { type Best, countsForBests, isBetterBest, isNewPersonalBest } from "../game/personalBest.ts";
 import { batchedByKey } from "./batchedByKey.ts";
-import type { Database, Queries } from "./prisma.ts";
+import { ALL_TIME_START, BEST_PERIODS, type BestPeriod, periodStart } from "./bests.ts";
+import type { Database, Queries } from "./database.ts";
 
 export interface NewGame {
   id: string;
@@ -38,21 +40,20 @@ export interface RaceStore {
 }
 
 /**
- * `sql` runs the raw SQL of the hot writes: `db` itself, or the same connections without Prisma.
  * Results written at the same moment (a race's non-finishers at its end, races ending together)
- * share one statement (src/db/batchedByKey.ts).
+ * share one transaction (src/db/batchedByKey.ts, `recordResults`).
  */
-export function raceStore(db: Database, sql: Queries = db): RaceStore {
+export function raceStore(db: Database): RaceStore {
   const recordInBatch = batchedByKey(
     async (results: RaceResult[]) => {
-      const outcomes = await recordEachSettled(sql, results);
+      const outcomes = await recordEachSettled(db, results);
       return new Map(results.map((result, i) => [result, outcomes[i]!]));
     },
     // Never used: recordEachSettled settles every result it is given.
     { status: "rejected", reason: new Error("not written") },
   );
   return {
-    createGame: (game) => createGame(sql, game),
+    createGame: (game) => createGame(db, game),
     recordResult: async (result) => {
       const outcome = await recordInBatch(result);
       if (outcome.status === "rejected") throw outcome.reason;
@@ -63,26 +64,26 @@ export function raceStore(db: Database, sql: Queries = db): RaceStore {
 }
 
 /**
- * All of `results` in one statement; when that fails, each alone, so that one result PostgreSQL
- * refuses (its player deleted meanwhile, say) fails by itself, as it did before results shared
- * statements, rather than sending the others of its moment to the outbox with it.
+ * All of `results` in one transaction; when that fails, each alone, so that one result PostgreSQL
+ * refuses (its player deleted meanwhile, say) fails by itself rather than sending the others of
+ * its moment to the outbox with it.
  */
 async function recordEachSettled(
-  sql: Queries,
+  db: Database,
   results: RaceResult[],
 ): Promise<Array<PromiseSettledResult<{ isPersonalBest: boolean }>>> {
   try {
-    const answers = await recordResults(sql, results);
+    const answers = await recordResults(db, results);
     return answers.map((value) => ({ status: "fulfilled", value }));
   } catch (error) {
     if (results.length === 1) return [{ status: "rejected", reason: error }];
-    return Promise.allSettled(results.map((result) => recordResult(sql, result)));
+    return Promise.allSettled(results.map((result) => recordResult(db, result)));
   }
 }
 
-export async function createGame(db: Queries, game: NewGame): Promise<void> {
-  // Raw SQL for the same reason as mergedGuestCheck: one per race start, many per second in a burst.
-  await db.$executeRaw`
+export async function createGame(db: Database, game: NewGame): Promise<void> {
+  // Raw SQL: one per race start, many per second in a burst (src/db/database.ts).
+  await db.sql.$executeRaw`
     INSERT INTO games (id, words, word_count, player_count, status, starts_at)
     VALUES (${game.id}::uuid, ${game.words}, ${game.words.length}, ${game.playerCount}, 'countdown', ${game.startsAt})
     ON CONFLICT (id) DO NOTHING`;
@@ -90,58 +91,237 @@ export async function createGame(db: Queries, game: NewGame): Promise<void> {
 
 /**
  * Records one player's result, once: a second call for the same (game, user) changes nothing and
- * answers what the first did. A result is a personal best when it is finished, not flagged, and
- * faster than every result of that user at that word count recorded before it (for one player,
- * results arrive in the order the races end; the outbox keeps that order). The user's
- * aggregates (src/db/bests.ts) change in the same statement.
+ * answers what the first did. Whether it is a personal best is src/game/personalBest.ts's rule,
+ * against every result of that user recorded before it (for one player, results arrive in the
+ * order the races end; the outbox keeps that order). The user's aggregates (src/db/bests.ts)
+ * change in the same transaction.
  */
-export async function recordResult(db: Queries, result: RaceResult): Promise<{ isPersonalBest: boolean }> {
+export async function recordResult(db: Database, result: RaceResult): Promise<{ isPersonalBest: boolean }> {
   const [answer] = await recordResults(db, [result]);
   return answer!;
 }
 
 /**
- * Records results as `recordResult` does each, all in one statement: one round trip and one commit
- * for all of them, answered in the order given. Each is one call of the SQL function record_result
- * (created by the migration *_record_result_function), which had replaced an interactive
- * transaction of seven statements (~2.7 ms of the server's CPU per result, bench/README.md). It
- * locks the user's row first, so concurrent results of one player (and a guest's races moving
- * into an account, src/db/accounts.ts) queue there and each compares itself with the best of all
- * recorded before it. The calls go in the order of their users' ids, as merges lock users, so a
- * statement and a merge never wait for each other's locks in a circle; one player's results keep
- * the order given.
+ * Records results as `recordResult` does each, answered in the order given, in one transaction of
+ * three statements however many they are:
+ *
+ * 1. Lock their users' rows, in the order of their ids, as guest merges lock users
+ *    (src/db/accounts.ts), so that the two never wait for each other's locks in a circle. Writes
+ *    of one player's results (and a guest's races moving into an account) queue here.
+ * 2. Read what those results are compared with: those already recorded, and the stored bests they
+ *    could beat. Its own statement: only one that starts once the locks are held sees every result
+ *    committed before them (a statement's snapshot is taken when it starts).
+ * 3. Write the new results, the users' totals and the bests that changed, decided here in
+ *    TypeScript (`decide`), one player's results in the order given, each seeing those before it.
  */
 export async function recordResults(
-  db: Queries,
+  db: Database,
   results: RaceResult[],
 ): Promise<Array<{ isPersonalBest: boolean }>> {
-  const column = <T>(field: (result: RaceResult) => T) => results.map(field);
-  const rows = await db.$queryRaw<Array<{ position: number; isPersonalBest: boolean }>>`
-    SELECT position::int AS position, record_result(
-      game_id, user_id, rank, wpm, wpm_raw, acc, acc_raw,
-      finished_at, word_count, duration_ms, flagged, keystrokes
-    ) AS "isPersonalBest"
-    FROM (
+  const competing = results.map(bestsOf);
+  return db.sql.transaction(async (tx) => {
+    const guests = await lockUsers(tx, results);
+    const stored = await storedBefore(tx, results, competing);
+    const decided = decide(results, competing, stored, guests);
+    if (decided.results.length > 0) await write(tx, decided);
+    return decided.answers;
+  });
+}
+
+/** uuids as PostgreSQL prints them, for keys that match the ids read back. */
+const id = (uuid: string) => uuid.toLowerCase();
+const resultKey = (gameId: string, userId: string) => `${id(gameId)} ${id(userId)}`;
+const bestKey = (userId: string, period: BestPeriod, start: string, wordCount: number) =>
+  `${id(userId)} ${period} ${start} ${wordCount}`;
+
+/** A best a result competes for: the user's of all time, of a UTC day or of an ISO week. */
+interface BestSlot {
+  period: BestPeriod;
+  start: string;
+  key: string;
+}
+
+/** The bests a result competes for: none unless it counts (src/game/personalBest.ts). */
+function bestsOf(result: RaceResult): BestSlot[] {
+  if (!countsForBests(result)) return [];
+  return BEST_PERIODS.map((period) => {
+    const start = periodStart(period, result.finishedAt);
+    return { period, start, key: bestKey(result.userId, period, start, result.wordCount) };
+  });
+}
+
+/** Locks the users' rows; answers each one's guest flag. */
+async function lockUsers(tx: Queries, results: RaceResult[]): Promise<Map<string, boolean>> {
+  const userIds = [...new Set(results.map((result) => id(result.userId)))];
+  const rows = await tx.$queryRaw<Array<{ id: string; guest: boolean }>>`
+    SELECT id::text, guest FROM users WHERE id = ANY(${userIds}::uuid[]) ORDER BY users.id FOR NO KEY UPDATE`;
+  const guests = new Map(rows.map((row) => [row.id, row.guest]));
+  const unknown = userIds.find((userId) => !guests.has(userId));
+  if (unknown !== undefined) throw new Error(`no user ${unknown}: its result cannot be recorded`);
+  return guests;
+}
+
+interface Stored {
+  /** isPersonalBest of each result recorded already, by resultKey */
+  recorded: Map<string, boolean>;
+  /** the stored bests the results compete for, by bestKey */
+  bests: Map<string, Best>;
+}
+
+async function storedBefore(tx: Queries, results: RaceResult[], competing: BestSlot[][]): Promise<Stored> {
+  const keys = new Map<string, { userId: string; period: BestPeriod; start: string; wordCount: number }>();
+  for (const [i, result] of results.entries()) {
+    for (const { period, start, key } of competing[i]!) {
+      keys.set(key, { userId: result.userId, period, start, wordCount: result.wordCount });
+    }
+  }
+  const wanted = [...keys.values()];
+  const rows = await tx.$queryRaw<
+    Array<{
+      gameId: string;
+      userId: string;
+      isPersonalBest: boolean | null;
+      period: BestPeriod | null;
+      start: string | null;
+      wordCount: number | null;
+      wpm: number | null;
+      acc: number | null;
+      finishedAt: Date | null;
+    }>
+  >`
+    SELECT r.game_id::text AS "gameId", r.user_id::text AS "userId", r.is_personal_best AS "isPersonalBest",
+           NULL AS period, NULL AS start, NULL::int AS "wordCount", NULL::float8 AS wpm, NULL::float8 AS acc,
+           NULL::timestamptz AS "finishedAt"
+    FROM game_results AS r
+    WHERE r.game_id = ANY(${results.map((r) => r.gameId)}::uuid[])
+      AND r.user_id = ANY(${results.map((r) => r.userId)}::uuid[])
+    UNION ALL
+    SELECT b.game_id::text, b.user_id::text, NULL, b.period, b.period_start::text, b.word_count, b.wpm, b.acc,
+           b.finished_at
+    FROM unnest(
+      ${wanted.map((k) => k.userId)}::uuid[], ${wanted.map((k) => k.period)}::text[],
+      ${wanted.map((k) => k.wordCount)}::int[], ${wanted.map((k) => k.start)}::date[]
+    ) AS wanted (user_id, period, word_count, period_start)
+    JOIN best_results AS b USING (user_id, period, word_count, period_start)`;
+  const stored: Stored = { recorded: new Map(), bests: new Map() };
+  for (const row of rows) {
+    if (row.period === null) stored.recorded.set(resultKey(row.gameId, row.userId), row.isPersonalBest!);
+    else {
+      stored.bests.set(bestKey(row.userId, row.period, row.start!, row.wordCount!), {
+        gameId: row.gameId,
+        wpm: row.wpm!,
+        acc: row.acc!,
+        finishedAt: row.finishedAt!,
+      });
+    }
+  }
+  return stored;
+}
+
+interface Decided {
+  answers: Array<{ isPersonalBest: boolean }>;
+  /** the results to insert, with their verdicts */
+  results: Array<RaceResult & { isPersonalBest: boolean }>;
+  /** the best_results rows to write: each the better best of its key after the results */
+  bests: Array<{ userId: string; period: BestPeriod; start: string; guest: boolean; result: RaceResult }>;
+}
+
+/**
+ * The verdict on each result in the order given, each seeing the ones before it as if recorded
+ * already, by the rules of src/game/personalBest.ts.
+ */
+function decide(
+  results: RaceResult[],
+  competing: BestSlot[][],
+  stored: Stored,
+  guests: Map<string, boolean>,
+): Decided {
+  const decided: Decided = { answers: [], results: [], bests: [] };
+  const changed = new Map<string, Decided["bests"][number]>();
+  for (const [i, result] of results.entries()) {
+    const key = resultKey(result.gameId, result.userId);
+    const earlier = stored.recorded.get(key);
+    if (earlier !== undefined) {
+      decided.answers.push({ isPersonalBest: earlier });
+      continue;
+    }
+    const allTime = stored.bests.get(bestKey(result.userId, "all", ALL_TIME_START, result.wordCount));
+    const isPersonalBest = isNewPersonalBest(result, allTime);
+    stored.recorded.set(key, isPersonalBest);
+    decided.answers.push({ isPersonalBest });
+    decided.results.push({ ...result, isPersonalBest });
+    if (!countsForBests(result)) continue;
+    for (const { period, start, key: slot } of competing[i]!) {
+      const held = stored.bests.get(slot);
+      if (held !== undefined && !isBetterBest(result, held)) continue;
+      stored.bests.set(slot, result);
+      changed.set(slot, {
+        userId: result.userId,
+        period,
+        start,
+        guest: guests.get(id(result.userId))!,
+        result,
+      });
+    }
+  }
+  decided.bests = [...changed.values()];
+  return decided;
+}
+
+/**
+ * The new results, the totals of their users' finished races (flagged ones included: they are the
+ * player's races), and the bests that changed, in one statement.
+ */
+async function write(tx: Queries, decided: Decided): Promise<void> {
+  const results = decided.results;
+  const column = <T>(field: (result: RaceResult & { isPersonalBest: boolean }) => T) => results.map(field);
+  const bests = decided.bests;
+  const best = <T>(field: (row: Decided["bests"][number]) => T) => bests.map(field);
+  await tx.$executeRaw`
+    WITH written AS (
+      INSERT INTO game_results
+        (game_id, user_id, rank, wpm, wpm_raw, acc, acc_raw, finished_at, word_count, duration_ms,
+         flagged, keystrokes, is_personal_best)
       SELECT * FROM unnest(
         ${column((r) => r.gameId)}::uuid[], ${column((r) => r.userId)}::uuid[],
         ${column((r) => r.rank)}::int[], ${column((r) => r.wpm)}::float8[],
         ${column((r) => r.wpmRaw)}::float8[], ${column((r) => r.acc)}::float8[],
         ${column((r) => r.accRaw)}::float8[], ${column((r) => r.finishedAt)}::timestamptz[],
         ${column((r) => r.wordCount)}::int[], ${column((r) => r.durationMs)}::int[],
-        ${column((r) => r.flagged)}::bool[], ${column((r) => r.keystrokes)}::bytea[]
-      ) WITH ORDINALITY AS given(
-        game_id, user_id, rank, wpm, wpm_raw, acc, acc_raw,
-        finished_at, word_count, duration_ms, flagged, keystrokes, position
+        ${column((r) => r.flagged)}::bool[], ${column((r) => r.keystrokes)}::bytea[],
+        ${column((r) => r.isPersonalBest)}::bool[]
       )
-      ORDER BY user_id, position
-    ) AS in_lock_order`;
-  const answers: Array<{ isPersonalBest: boolean }> = [];
-  for (const { position, isPersonalBest } of rows) answers[position - 1] = { isPersonalBest };
-  return answers;
+      RETURNING user_id, rank, wpm, acc, duration_ms
+    ), totals AS (
+      INSERT INTO user_stats AS s (user_id, races, races_won, wpm_centis, acc_centis, typing_ms)
+      SELECT user_id, count(*), count(*) FILTER (WHERE rank = 1), sum(round(wpm * 100))::bigint,
+             sum(round(acc * 100))::bigint, sum(duration_ms)
+      FROM written WHERE rank IS NOT NULL
+      GROUP BY user_id
+      ON CONFLICT (user_id) DO UPDATE SET
+        races = s.races + excluded.races,
+        races_won = s.races_won + excluded.races_won,
+        wpm_centis = s.wpm_centis + excluded.wpm_centis,
+        acc_centis = s.acc_centis + excluded.acc_centis,
+        typing_ms = s.typing_ms + excluded.typing_ms
+    )
+    INSERT INTO best_results AS b
+      (user_id, period, period_start, word_count, game_id, wpm, wpm_raw, acc, acc_raw, finished_at, guest)
+    SELECT * FROM unnest(
+      ${best((row) => row.userId)}::uuid[], ${best((row) => row.period)}::text[],
+      ${best((row) => row.start)}::date[], ${best((row) => row.result.wordCount)}::int[],
+      ${best((row) => row.result.gameId)}::uuid[], ${best((row) => row.result.wpm)}::float8[],
+      ${best((row) => row.result.wpmRaw)}::float8[], ${best((row) => row.result.acc)}::float8[],
+      ${best((row) => row.result.accRaw)}::float8[], ${best((row) => row.result.finishedAt)}::timestamptz[],
+      ${best((row) => row.guest)}::bool[]
+    )
+    ON CONFLICT (user_id, period, word_count, period_start) DO UPDATE SET
+      game_id = excluded.game_id, wpm = excluded.wpm, wpm_raw = excluded.wpm_raw,
+      acc = excluded.acc, acc_raw = excluded.acc_raw, finished_at = excluded.finished_at`;
 }
 
 export async function endGame(db: Database, gameId: string, endedAt: Date): Promise<void> {
-  await db.game.updateMany({ where: { id: gameId }, data: { status: "finished", endedAt } });
+  await db.prisma.game.updateMany({ where: { id: gameId }, data: { status: "finished", endedAt } });
 }
 
 /** Each user's best finished, unflagged wpm over races of this length (0 when none). */
@@ -150,7 +330,7 @@ export async function bestWpmByUser(
   userIds: string[],
   wordCount: number,
 ): Promise<Map<string, number>> {
-  const rows = await db.gameResult.groupBy({
+  const rows = await db.prisma.gameResult.groupBy({
     by: ["userId"],
     where: { userId: { in: userIds }, wordCount, rank: { not: null }, flagged: false },
     _max: { wpm: true },

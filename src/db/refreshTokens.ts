@@ -5,7 +5,7 @@
  * (one of them stole it), so the whole family is revoked and both must sign in again.
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import type { Database } from "./prisma.ts";
+import type { Database } from "./database.ts";
 import type { UserRecord } from "./users.ts";
 
 export const REFRESH_TOKEN_TTL_S = 30 * 24 * 60 * 60;
@@ -26,14 +26,24 @@ export function hashRefreshToken(token: string): Uint8Array<ArrayBuffer> {
   return new Uint8Array(createHash("sha256").update(token, "utf8").digest());
 }
 
-type Writer = Pick<Database, "refreshToken">;
+/** Prisma's client, or an open transaction of it. */
+type Writer = Pick<Database["prisma"], "refreshToken">;
 
 /** A new token for the user: a new family (sign-in) or the next of a family (rotation). */
-export async function issueRefreshToken(
-  db: Writer,
+export function issueRefreshToken(
+  db: Database,
   userId: string,
   familyId: string = randomUUID(),
   now = new Date(),
+): Promise<IssuedRefreshToken> {
+  return insertRefreshToken(db.prisma, userId, familyId, now);
+}
+
+async function insertRefreshToken(
+  db: Writer,
+  userId: string,
+  familyId: string,
+  now: Date,
 ): Promise<IssuedRefreshToken> {
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(now.getTime() + REFRESH_TOKEN_TTL_S * 1000);
@@ -45,7 +55,7 @@ export async function issueRefreshToken(
 
 /** Exchanges a token for its successor, exactly once; see the module comment for reuse. */
 export function rotateRefreshToken(db: Database, token: string, now = new Date()): Promise<RotationResult> {
-  return db.$transaction(async (tx) => {
+  return db.prisma.$transaction(async (tx) => {
     const presented = await tx.refreshToken.findUnique({
       where: { tokenHash: hashRefreshToken(token) },
       include: { user: { select: userFields } },
@@ -67,19 +77,19 @@ export function rotateRefreshToken(db: Database, token: string, now = new Date()
       await revokeFamily(tx, presented.familyId, now);
       return { ok: false, reason: "reused" };
     }
-    const refresh = await issueRefreshToken(tx, presented.userId, presented.familyId, now);
+    const refresh = await insertRefreshToken(tx, presented.userId, presented.familyId, now);
     return { ok: true, user: presented.user, refresh };
   });
 }
 
 /** Signs the token's session out: its whole family. False when the token is unknown. */
 export async function revokeRefreshToken(db: Database, token: string, now = new Date()): Promise<boolean> {
-  const presented = await db.refreshToken.findUnique({
+  const presented = await db.prisma.refreshToken.findUnique({
     where: { tokenHash: hashRefreshToken(token) },
     select: { familyId: true },
   });
   if (!presented) return false;
-  await revokeFamily(db, presented.familyId, now);
+  await revokeFamily(db.prisma, presented.familyId, now);
   return true;
 }
 

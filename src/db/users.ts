@@ -1,4 +1,4 @@
-import type { Database } from "./prisma.ts";
+import type { Database } from "./database.ts";
 
 export interface UserRecord {
   id: string;
@@ -9,9 +9,9 @@ export interface UserRecord {
 const publicFields = { id: true, name: true, guest: true } as const;
 
 export function createGuestUser(db: Database, name: string): Promise<UserRecord> {
-  return db.user.create({ data: { name, guest: true }, select: publicFields });
+  return db.prisma.user.create({ data: { name, guest: true }, select: publicFields });
 }
 
 export function findUser(db: Database, id: string): Promise<UserRecord | null> {
-  return db.user.findUnique({ where: { id }, select: publicFields });
+  return db.prisma.user.findUnique({ where: { id }, select: publicFields });
 }

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { BOARD_CACHE_MS } from "../../src/api/boardCache.ts";
 import type { LeaderboardResponse } from "../../src/api/contracts/profile.ts";
 import { createTokenService } from "../../src/auth/tokens.ts";
-import { createDatabase, type Database } from "../../src/db/prisma.ts";
+import { createDatabase, type Database } from "../../src/db/database.ts";
 import { call, dataOf, errorOf } from "../support/http.ts";
 import {
   leaderboardOf,
@@ -105,7 +105,7 @@ describe("leaderboards: GET /api/v1/leaderboards", () => {
     );
   });
   after(async () => {
-    await db?.$disconnect();
+    await db?.close();
     await server?.stop();
     await scratch?.drop();
   });

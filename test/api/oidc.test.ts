@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Client } from "@colyseus/sdk";
 import { decodeJwt } from "jose";
-import { createDatabase, type Database } from "../../src/db/prisma.ts";
+import { createDatabase, type Database } from "../../src/db/database.ts";
 import { RoomName } from "../../src/protocol.ts";
 import { testDatabaseUrl } from "../hooks.ts";
 import { Browser } from "../support/browser.ts";
@@ -33,7 +33,7 @@ describe("signing in with a provider (OpenID Connect, and GitHub's OAuth 2)", ()
   });
   after(async () => {
     await world?.stop();
-    await db?.$disconnect();
+    await db?.close();
   });
 
   const me = async (browser: Browser) => {
@@ -41,7 +41,7 @@ describe("signing in with a provider (OpenID Connect, and GitHub's OAuth 2)", ()
     return { status: response.status, body: (await response.json()) as { ok: boolean; data: Me } };
   };
   const accountOf = (provider: string, subject: string) =>
-    db.userIdentity.findUnique({ where: { provider_subject: { provider, subject } } });
+    db.prisma.userIdentity.findUnique({ where: { provider_subject: { provider, subject } } });
 
   it("lists the configured providers for the web client's buttons", async () => {
     const answer = await call<Array<{ id: string; name: string }>>(
@@ -167,14 +167,14 @@ describe("signing in with a provider (OpenID Connect, and GitHub's OAuth 2)", ()
     });
 
     it("lands on the web app with PROVIDER_ERROR when the person declines, creating nobody", async () => {
-      const usersBefore = await db.user.count();
+      const usersBefore = await db.prisma.user.count();
       world.idp.declineNext();
       const browser = new Browser();
 
       const landing = await signInWith(browser, world.server, "test");
 
       assert.equal(signInError(landing), "PROVIDER_ERROR");
-      assert.equal(await db.user.count(), usersBefore);
+      assert.equal(await db.prisma.user.count(), usersBefore);
       assert.equal(browser.cookie(`${world.server.url}/api/v1/auth/refresh`, "TP_RT"), undefined);
     });
 

@@ -7,7 +7,7 @@ import type {
   StatisticsResponse,
 } from "../../src/api/contracts/profile.ts";
 import { createTokenService } from "../../src/auth/tokens.ts";
-import { createDatabase, type Database } from "../../src/db/prisma.ts";
+import { createDatabase, type Database } from "../../src/db/database.ts";
 import { testDatabaseUrl } from "../hooks.ts";
 import { call, dataOf, errorOf, signInGuest } from "../support/http.ts";
 import {
@@ -36,7 +36,7 @@ describe("profiles: /api/v1/profile/* and /api/v1/users/:userId/*", () => {
     db = createDatabase(testDatabaseUrl());
   });
   after(async () => {
-    await db?.$disconnect();
+    await db?.close();
     await server?.stop();
   });
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { SignJWT, UnsecuredJWT } from "jose";
 import { createTokenService } from "../../src/auth/tokens.ts";
-import { createDatabase, type Database } from "../../src/db/prisma.ts";
+import { createDatabase, type Database } from "../../src/db/database.ts";
 import { hashRefreshToken } from "../../src/db/refreshTokens.ts";
 import { testDatabaseUrl } from "../hooks.ts";
 import { Browser } from "../support/browser.ts";
@@ -24,7 +24,7 @@ describe("sessions of registered accounts: refresh, rotation, theft detection, s
   });
   after(async () => {
     await world?.stop();
-    await db?.$disconnect();
+    await db?.close();
   });
 
   const refreshUrl = () => `${world.server.url}/api/v1/auth/refresh`;
@@ -77,7 +77,7 @@ describe("sessions of registered accounts: refresh, rotation, theft detection, s
   it("keeps only a hash of each refresh token", async () => {
     const browser = await signedIn();
     const token = refreshTokenOf(browser)!;
-    const stored = await db.refreshToken.findUnique({ where: { tokenHash: hashRefreshToken(token) } });
+    const stored = await db.prisma.refreshToken.findUnique({ where: { tokenHash: hashRefreshToken(token) } });
     assert.ok(stored, "found by its sha256");
     assert.equal(stored.tokenHash.length, 32);
     assert.ok(!JSON.stringify(stored).includes(token), "the token itself is stored nowhere in its row");
@@ -145,7 +145,7 @@ describe("sessions of registered accounts: refresh, rotation, theft detection, s
     assert.equal((await refresh(unknown)).status, 401);
 
     const browser = await signedIn();
-    await db.refreshToken.update({
+    await db.prisma.refreshToken.update({
       where: { tokenHash: hashRefreshToken(refreshTokenOf(browser)!) },
       data: { expiresAt: new Date(Date.now() - 1000) },
     });

@@ -1,30 +1,28 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { mergedGuestCheck, mergeGuestInto, signInAccount } from "../../src/db/accounts.ts";
+import { createDatabase, type Database } from "../../src/db/database.ts";
 import { applyMigrations } from "../../src/db/migrations.ts";
-import { createDatabaseWithSql, type Database } from "../../src/db/prisma.ts";
 import { createGuestUser } from "../../src/db/users.ts";
 import { testDatabaseUrl } from "../hooks.ts";
 import { playedRace } from "../support/results.ts";
 
 describe("accounts (src/db/accounts.ts)", () => {
   let db: Database;
-  let close: () => Promise<void>;
   let isMergedGuest: (userId: string) => Promise<boolean>;
   before(async () => {
     await applyMigrations(testDatabaseUrl());
-    const database = createDatabaseWithSql(testDatabaseUrl());
-    ({ db, close } = database);
-    isMergedGuest = mergedGuestCheck(database.sql);
+    db = createDatabase(testDatabaseUrl());
+    isMergedGuest = mergedGuestCheck(db);
   });
   after(async () => {
-    await close?.();
+    await db?.close();
   });
 
   const account = (name: string) =>
     signInAccount(db, { provider: "test", subject: randomUUID(), name }, "Fallback Name");
   const resultsOf = (userId: string) =>
-    db.gameResult.findMany({
+    db.prisma.gameResult.findMany({
       where: { userId },
       select: { gameId: true, wpm: true },
       orderBy: { wpm: "asc" },
@@ -117,12 +115,14 @@ describe("accounts (src/db/accounts.ts)", () => {
 
       await mergeGuestInto(db, guest.id, ada.id);
 
-      const stats = await db.userStats.findUnique({ where: { userId: ada.id } });
+      const stats = await db.prisma.userStats.findUnique({ where: { userId: ada.id } });
       assert.equal(stats?.races, 3);
-      const best = await db.bestResult.findFirst({ where: { userId: ada.id, period: "all", wordCount: 3 } });
+      const best = await db.prisma.bestResult.findFirst({
+        where: { userId: ada.id, period: "all", wordCount: 3 },
+      });
       assert.deepEqual({ wpm: best?.wpm, guest: best?.guest }, { wpm: 85, guest: false });
-      assert.equal(await db.userStats.count({ where: { userId: guest.id } }), 0);
-      assert.equal(await db.bestResult.count({ where: { userId: guest.id } }), 0);
+      assert.equal(await db.prisma.userStats.count({ where: { userId: guest.id } }), 0);
+      assert.equal(await db.prisma.bestResult.count({ where: { userId: guest.id } }), 0);
     });
 
     it("moves the races exactly once when merges of one guest into two accounts race each other", async () => {

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { mergeGuestInto } from "../../src/db/accounts.ts";
 import { periodStart, rebuildAggregates } from "../../src/db/bests.ts";
+import { createDatabase, type Database } from "../../src/db/database.ts";
 import { applyMigrations } from "../../src/db/migrations.ts";
-import { createDatabase, type Database } from "../../src/db/prisma.ts";
 import { testDatabaseUrl } from "../hooks.ts";
 import {
   expectedAggregates,
@@ -23,7 +23,7 @@ describe("profile and leaderboard aggregates (src/db/bests.ts)", () => {
     db = createDatabase(testDatabaseUrl());
   });
   after(async () => {
-    await db?.$disconnect();
+    await db?.close();
   });
 
   describe("periodStart", () => {
@@ -67,7 +67,7 @@ describe("profile and leaderboard aggregates (src/db/bests.ts)", () => {
     assert.ok(expected.bests.length > 100, "a story with many periods");
     assert.deepEqual(await storedAggregates(db, ids), expected, "kept one result at a time");
 
-    await rebuildAggregates(db, ids);
+    await rebuildAggregates(db.sql, ids);
     assert.deepEqual(await storedAggregates(db, ids), expected, "rebuilt from game_results");
   });
 
@@ -92,7 +92,7 @@ describe("profile and leaderboard aggregates (src/db/bests.ts)", () => {
       await storedAggregates(db, [guest.id, account.id]),
       expectedAggregates(after, [guest, account]),
     );
-    const best = await db.bestResult.findFirstOrThrow({
+    const best = await db.prisma.bestResult.findFirstOrThrow({
       where: { userId: account.id, period: "all", wordCount: 25 },
     });
     assert.equal(best.guest, false, "now on the all-time board");

@@ -3,9 +3,9 @@ import { randomUUID } from "node:crypto";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { createDatabase, type Database } from "../../src/db/database.ts";
 import { type DurableRaceStore, durableRaceStore } from "../../src/db/durableRaceStore.ts";
 import { fileOutbox, type Outbox } from "../../src/db/outbox.ts";
-import { createDatabase, type Database } from "../../src/db/prisma.ts";
 import { type RaceResult, raceStore } from "../../src/db/races.ts";
 import { createGuestUser } from "../../src/db/users.ts";
 import { createLogger } from "../../src/log.ts";
@@ -50,7 +50,7 @@ describe("durable race store: PostgreSQL, with an outbox for outages", () => {
       store: raceStore(db),
       outbox,
       databaseIsUp: () =>
-        db.$queryRaw`SELECT 1`.then(
+        db.sql.$queryRaw`SELECT 1`.then(
           () => true,
           () => false,
         ),
@@ -60,13 +60,13 @@ describe("durable race store: PostgreSQL, with an outbox for outages", () => {
   });
   afterEach(async () => {
     store.stop();
-    await db.$disconnect();
-    await direct.$disconnect();
+    await db.close();
+    await direct.close();
     await proxy.close();
   });
 
   async function rowsOf(gameId: string) {
-    return direct.gameResult.findMany({ where: { gameId }, orderBy: { userId: "asc" } });
+    return direct.prisma.gameResult.findMany({ where: { gameId }, orderBy: { userId: "asc" } });
   }
 
   it("writes straight through while PostgreSQL is up", async () => {
@@ -89,7 +89,7 @@ describe("durable race store: PostgreSQL, with an outbox for outages", () => {
     await store.recordResult(result(gameId, bob.id, null));
     await store.endGame(gameId, new Date());
     assert.equal(await store.pending(), 4);
-    assert.equal(await direct.game.count({ where: { id: gameId } }), 0);
+    assert.equal(await direct.prisma.game.count({ where: { id: gameId } }), 0);
 
     // A replayed entry (a crash between writing and removing) changes nothing.
     const [first] = await outbox.peek(1);
@@ -105,7 +105,7 @@ describe("durable race store: PostgreSQL, with an outbox for outages", () => {
         [bob.id, null, 61.5, 12_345, [5, 0x61, 7, 0x08]],
       ].sort(),
     );
-    const game = await direct.game.findUniqueOrThrow({ where: { id: gameId } });
+    const game = await direct.prisma.game.findUniqueOrThrow({ where: { id: gameId } });
     assert.equal(game.status, "finished");
   });
 

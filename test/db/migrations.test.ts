@@ -4,28 +4,17 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { applyMigrations, MIGRATIONS_DIR, MigrationError, readMigrations } from "../../src/db/migrations.ts";
-import { createMigration, SCHEMA_FILE, schemaDrift } from "../../src/db/schemaEngine.ts";
 import { createScratchDatabase } from "../support/services.ts";
 
-async function copyOfRepositorySchema() {
+async function copyOfRepositoryMigrations() {
   const dir = await mkdtemp(path.join(tmpdir(), "typephoon-schema-"));
-  const paths = { schemaFile: path.join(dir, "schema.prisma"), migrationsDir: path.join(dir, "migrations") };
-  await cp(SCHEMA_FILE, paths.schemaFile);
+  const paths = { migrationsDir: path.join(dir, "migrations") };
   await cp(MIGRATIONS_DIR, paths.migrationsDir, { recursive: true });
   return paths;
 }
 
-describe("database migrations", function () {
+describe("database migrations (src/db/migrations.ts)", function () {
   this.timeout(60_000);
-
-  it("prisma/schema.prisma and prisma/migrations agree (no drift)", async () => {
-    const scratch = await createScratchDatabase("typephoon_drift");
-    try {
-      assert.equal(await schemaDrift(scratch.url), "");
-    } finally {
-      await scratch.drop();
-    }
-  });
 
   it("applies every migration once, recorded as Prisma Migrate records them", async () => {
     const scratch = await createScratchDatabase("typephoon_migrate");
@@ -66,7 +55,7 @@ describe("database migrations", function () {
 
   it("refuses to start over a migration edited after it was applied", async () => {
     const scratch = await createScratchDatabase("typephoon_migrate");
-    const paths = await copyOfRepositorySchema();
+    const paths = await copyOfRepositoryMigrations();
     try {
       await applyMigrations(scratch.url, paths.migrationsDir);
       const [first] = (await readdir(paths.migrationsDir)).filter((name) => !name.endsWith(".toml")).sort();
@@ -80,7 +69,7 @@ describe("database migrations", function () {
 
   it("rolls back a failing migration and reports which one failed", async () => {
     const scratch = await createScratchDatabase("typephoon_migrate");
-    const paths = await copyOfRepositorySchema();
+    const paths = await copyOfRepositoryMigrations();
     try {
       const broken = path.join(paths.migrationsDir, "99999999999999_broken");
       await cp(path.join(MIGRATIONS_DIR, (await readMigrations())[0]!.name), broken, { recursive: true });
@@ -97,26 +86,6 @@ describe("database migrations", function () {
       const { rowCount } = await client.query("SELECT 1 FROM pg_tables WHERE tablename = 'ok_table'");
       await client.end();
       assert.equal(rowCount, 0, "the failed migration left nothing behind");
-    } finally {
-      await scratch.drop();
-    }
-  });
-
-  it("db:new writes a migration for a schema change, and then there is no drift", async () => {
-    const scratch = await createScratchDatabase("typephoon_new");
-    const paths = await copyOfRepositorySchema();
-    try {
-      await writeFile(
-        paths.schemaFile,
-        `${await readFile(paths.schemaFile, "utf8")}\nmodel Note {\n  id   Int    @id\n  text String\n\n  @@map("notes")\n}\n`,
-      );
-      assert.notEqual(await schemaDrift(scratch.url, paths), "");
-      const created = await createMigration(scratch.url, "add_notes", paths);
-      assert.match(created ?? "", /^\d{14}_add_notes$/);
-      const sql = await readFile(path.join(paths.migrationsDir, created!, "migration.sql"), "utf8");
-      assert.match(sql, /CREATE TABLE "notes"/);
-      assert.equal(await schemaDrift(scratch.url, paths), "");
-      assert.equal(await createMigration(scratch.url, "nothing", paths), null);
     } finally {
       await scratch.drop();
     }

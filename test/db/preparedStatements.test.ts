@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import pg from "pg";
+import { createDatabase, type Database, sqlOver } from "../../src/db/database.ts";
 import { applyMigrations } from "../../src/db/migrations.ts";
-import { pgQueries } from "../../src/db/pgQueries.ts";
 import { statementNames } from "../../src/db/preparedStatements.ts";
-import { createDatabase, type Database } from "../../src/db/prisma.ts";
 import { profileStatistics } from "../../src/db/profiles.ts";
 import { createGuestUser } from "../../src/db/users.ts";
 import { testDatabaseUrl } from "../hooks.ts";
@@ -53,14 +52,14 @@ describe("prepared statements (src/db/preparedStatements.ts)", () => {
       userId = (await createGuestUser(db, "Prepared")).id;
     });
     after(async () => {
-      await db?.$disconnect();
+      await db?.close();
     });
 
     it("Prisma sends a read as one named statement, prepared once on its connection", async () => {
       // One connection, so that the session that answers is the one that prepared.
-      await db.$transaction(async (tx) => {
-        const first = await profileStatistics(tx as unknown as Database, userId);
-        assert.deepEqual(await profileStatistics(tx as unknown as Database, userId), first);
+      await db.prisma.$transaction(async (tx) => {
+        const first = await profileStatistics(tx, userId);
+        assert.deepEqual(await profileStatistics(tx, userId), first);
         const names = await preparedOn((sql) => tx.$queryRawUnsafe(sql), "coalesce(s.races, 0)::int");
         assert.equal(names.length, 1);
         assert.match(names[0]!, /^typephoon_[\w-]+$/);
@@ -68,11 +67,11 @@ describe("prepared statements (src/db/preparedStatements.ts)", () => {
       });
     });
 
-    it("plain pg (the seed's and the API bench's path) names the same read the same way", async () => {
+    it("plain pg (db.sql, the seed and the API bench) names the same read the same way", async () => {
       const client = new pg.Client({ connectionString: testDatabaseUrl() });
       await client.connect();
       try {
-        const queries = pgQueries(client) as unknown as Database;
+        const queries = sqlOver(client);
         const first = await profileStatistics(queries, userId);
         assert.deepEqual(await profileStatistics(queries, userId), first);
         const names = await preparedOn(

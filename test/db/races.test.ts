@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { rebuildAggregates } from "../../src/db/bests.ts";
+import { createDatabase, type Database, sqlOver } from "../../src/db/database.ts";
 import { applyMigrations } from "../../src/db/migrations.ts";
-import { createDatabaseWithSql, type Database, type Queries } from "../../src/db/prisma.ts";
 import { bestWpmByUser, type NewGame, raceStore, recordResult } from "../../src/db/races.ts";
 import { testDatabaseUrl } from "../hooks.ts";
+import { eventually } from "../support/players.ts";
 import {
   createGameOf,
   newPlayer,
@@ -18,33 +21,30 @@ import {
 
 describe("race results (src/db/races.ts)", () => {
   let db: Database;
-  /** The server's path for the hot writes: the same connections without Prisma's client. */
-  let sql: Queries;
-  let close: () => Promise<void>;
   before(async () => {
     await applyMigrations(testDatabaseUrl());
-    ({ db, sql, close } = createDatabaseWithSql(testDatabaseUrl()));
+    db = createDatabase(testDatabaseUrl());
   });
   after(async () => {
-    await close?.();
+    await db?.close();
   });
 
   const storedFlag = async (one: Race) =>
     (
-      await db.gameResult.findUniqueOrThrow({
+      await db.prisma.gameResult.findUniqueOrThrow({
         where: { gameId_userId: { gameId: one.gameId, userId: one.userId } },
         select: { isPersonalBest: true },
       })
     ).isPersonalBest;
   const allTimeBest = (userId: string, wordCount: number) =>
-    db.bestResult.findFirst({
+    db.prisma.bestResult.findFirst({
       where: { userId, period: "all", wordCount },
       select: { gameId: true, wpm: true },
     });
 
   describe("createGame", () => {
     it("writes the rows of 30 races started at once, each once, words exactly as given", async () => {
-      const store = raceStore(db, sql);
+      const store = raceStore(db);
       const startsAt = new Date(Date.UTC(2026, 10, 29, 12, 0, 0, 123));
       const games: NewGame[] = Array.from({ length: 30 }, (_, i) => ({
         id: randomUUID(),
@@ -54,7 +54,7 @@ describe("race results (src/db/races.ts)", () => {
       }));
       // Every game twice: a retried write (the outbox replays them) changes nothing.
       await Promise.all([...games, ...games].map((game) => store.createGame(game)));
-      const rows = await db.game.findMany({
+      const rows = await db.prisma.game.findMany({
         where: { id: { in: games.map((game) => game.id) } },
         select: { id: true, words: true, wordCount: true, playerCount: true, status: true, startsAt: true },
       });
@@ -87,7 +87,7 @@ describe("race results (src/db/races.ts)", () => {
         ["a hundredth faster", race(ada.id, { wpm: 55.51, rank: 3, finishedAt: t(6) }), true],
       ];
       for (const [what, one, expected] of story) {
-        assert.deepEqual(await record(sql, one), { isPersonalBest: expected }, what);
+        assert.deepEqual(await record(db, one), { isPersonalBest: expected }, what);
         assert.equal(await storedFlag(one), expected, `${what}: stored`);
       }
       assert.deepEqual(
@@ -101,15 +101,18 @@ describe("race results (src/db/races.ts)", () => {
     it("records a result once: writing it again changes nothing and answers as the first time", async () => {
       const grace = await newPlayer(db, "Grace", true);
       const first = race(grace.id, { wpm: 70 });
-      assert.deepEqual(await record(sql, first), { isPersonalBest: true });
-      await record(sql, race(grace.id, { wpm: 80, finishedAt: new Date("2025-03-10T13:00:00Z") }));
+      assert.deepEqual(await record(db, first), { isPersonalBest: true });
+      await record(db, race(grace.id, { wpm: 80, finishedAt: new Date("2025-03-10T13:00:00Z") }));
 
       // Replayed from the outbox after the faster race: still the personal best it was.
-      assert.deepEqual(await recordResult(sql, resultOf(first)), { isPersonalBest: true });
-      assert.deepEqual(await recordResult(sql, resultOf({ ...first, wpm: 200 })), { isPersonalBest: true });
-      const stored = await db.gameResult.findMany({ where: { userId: grace.id }, select: { wpm: true } });
+      assert.deepEqual(await recordResult(db, resultOf(first)), { isPersonalBest: true });
+      assert.deepEqual(await recordResult(db, resultOf({ ...first, wpm: 200 })), { isPersonalBest: true });
+      const stored = await db.prisma.gameResult.findMany({
+        where: { userId: grace.id },
+        select: { wpm: true },
+      });
       assert.deepEqual(stored.map((row) => row.wpm).sort(), [70, 80]);
-      const stats = await db.userStats.findUniqueOrThrow({ where: { userId: grace.id } });
+      const stats = await db.prisma.userStats.findUniqueOrThrow({ where: { userId: grace.id } });
       assert.equal(stats.races, 2, "counted once");
     });
 
@@ -125,9 +128,9 @@ describe("race results (src/db/races.ts)", () => {
           flagged: i === 49,
         }),
       );
-      for (const one of races) await createGameOf(sql, one);
+      for (const one of races) await createGameOf(db, one);
       const shuffled = [...races].sort(() => random() - 0.5);
-      const answers = await Promise.all(shuffled.map((one) => recordResult(sql, resultOf(one))));
+      const answers = await Promise.all(shuffled.map((one) => recordResult(db, resultOf(one))));
 
       for (const [i, one] of shuffled.entries()) {
         assert.equal(await storedFlag(one), answers[i]!.isPersonalBest, "stored as answered");
@@ -144,7 +147,7 @@ describe("race results (src/db/races.ts)", () => {
       // Written one after another in some order: each flagged race beat all those written before.
       const flagged = shuffled.filter((_, i) => answers[i]!.isPersonalBest);
       assert.ok(flagged.length >= 1);
-      const stats = await db.userStats.findUniqueOrThrow({ where: { userId: hare.id } });
+      const stats = await db.prisma.userStats.findUniqueOrThrow({ where: { userId: hare.id } });
       const expected = statisticsOf(races);
       assert.equal(stats.races, expected.totalGames);
       assert.equal(stats.racesWon, expected.racesWon);
@@ -155,37 +158,74 @@ describe("race results (src/db/races.ts)", () => {
       );
     });
 
+    it("compares a result that waited for its player with the best the guest's races brought in meanwhile", async () => {
+      const guest = await newPlayer(db, "Guest", true);
+      const owner = await newPlayer(db, "Owner", false);
+      await record(db, race(owner.id, { wpm: 70 }));
+      const brought = race(guest.id, { wpm: 90 });
+      await record(db, brought);
+
+      // A guest's move into the account (src/db/accounts.ts) holds both players while it runs.
+      const merge = new pg.Client({ connectionString: testDatabaseUrl() });
+      await merge.connect();
+      try {
+        await merge.query("BEGIN");
+        await merge.query("SELECT id FROM users WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE", [
+          [guest.id, owner.id],
+        ]);
+        await merge.query("UPDATE game_results SET user_id = $1 WHERE user_id = $2", [owner.id, guest.id]);
+        await rebuildAggregates(sqlOver(merge), [guest.id, owner.id]);
+        const waiting = record(db, race(owner.id, { wpm: 80, finishedAt: new Date("2025-03-10T12:05:00Z") }));
+        await eventually("the result waiting for its player", async () => {
+          const { rows } = await merge.query(
+            "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+          );
+          return rows.length > 0;
+        });
+        await merge.query("COMMIT");
+        assert.deepEqual(await waiting, { isPersonalBest: false }, "slower than the 90 brought in");
+      } finally {
+        await merge.end();
+      }
+      assert.deepEqual(await allTimeBest(owner.id, 25), { gameId: brought.gameId, wpm: 90 });
+      const stats = await db.prisma.userStats.findUniqueOrThrow({ where: { userId: owner.id } });
+      assert.equal(stats.races, 3);
+    });
+
     it("writes a result that did not finish without counting it anywhere", async () => {
       const tortoise = await newPlayer(db, "Tortoise", true);
-      assert.deepEqual(await record(sql, race(tortoise.id, { rank: null, wpm: 12 })), {
+      assert.deepEqual(await record(db, race(tortoise.id, { rank: null, wpm: 12 })), {
         isPersonalBest: false,
       });
-      assert.equal(await db.userStats.findUnique({ where: { userId: tortoise.id } }), null);
-      assert.equal(await db.bestResult.count({ where: { userId: tortoise.id } }), 0);
+      assert.equal(await db.prisma.userStats.findUnique({ where: { userId: tortoise.id } }), null);
+      assert.equal(await db.prisma.bestResult.count({ where: { userId: tortoise.id } }), 0);
     });
 
     it("fails, writing nothing, for a user who does not exist", async () => {
       const ghost = race("00000000-0000-4000-8000-000000000000");
-      await assert.rejects(record(sql, ghost));
-      assert.equal(await db.gameResult.count({ where: { gameId: ghost.gameId } }), 0);
+      await assert.rejects(record(db, ghost));
+      assert.equal(await db.prisma.gameResult.count({ where: { gameId: ghost.gameId } }), 0);
     });
   });
 
   describe("the store's results of one moment", () => {
-    /** `sql`, counting its statements. */
+    /** `db`, counting its transactions. */
     const counted = () => {
-      const statements = { count: 0 };
-      const counting: Queries = {
-        $queryRaw: (strings, ...values) => {
-          statements.count++;
-          return sql.$queryRaw(strings, ...values);
+      const transactions = { count: 0 };
+      const counting: Database = {
+        ...db,
+        sql: {
+          ...db.sql,
+          transaction: (work) => {
+            transactions.count++;
+            return db.sql.transaction(work);
+          },
         },
-        $executeRaw: (strings, ...values) => sql.$executeRaw(strings, ...values),
       };
-      return { statements, counting };
+      return { transactions, counting };
     };
 
-    it("go in one statement, each answered as if written alone, one player's in the order given", async () => {
+    it("go in one transaction, each answered as if written alone, one player's in the order given", async () => {
       const [ida, jon, kim] = await Promise.all([
         newPlayer(db, "Ida", false),
         newPlayer(db, "Jon", false),
@@ -200,12 +240,12 @@ describe("race results (src/db/races.ts)", () => {
         race(ida.id, { wpm: 55, finishedAt: at(5) }),
         race(jon.id, { wpm: 65, finishedAt: at(6), rank: null }),
       ];
-      for (const one of races) await createGameOf(sql, one);
-      const { statements, counting } = counted();
-      const store = raceStore(db, counting);
+      for (const one of races) await createGameOf(db, one);
+      const { transactions, counting } = counted();
+      const store = raceStore(counting);
 
       const answers = await Promise.all(races.map((one) => store.recordResult(resultOf(one))));
-      assert.equal(statements.count, 1);
+      assert.equal(transactions.count, 1);
       assert.deepEqual(
         answers.map((answer) => answer.isPersonalBest),
         [true, true, false, false, true, false],
@@ -214,31 +254,50 @@ describe("race results (src/db/races.ts)", () => {
         assert.equal(await storedFlag(one), answers[i]!.isPersonalBest, "stored as answered");
       }
       assert.deepEqual(await allTimeBest(ida.id, 25), { gameId: races[4]!.gameId, wpm: 55 });
-      const stats = await db.userStats.findUniqueOrThrow({ where: { userId: ida.id } });
+      const stats = await db.prisma.userStats.findUniqueOrThrow({ where: { userId: ida.id } });
       assert.equal(stats.races, 3);
 
       // Written again (the outbox replays): nothing changes, each answered as the first time.
       const again = await Promise.all(races.map((one) => store.recordResult(resultOf(one))));
       assert.deepEqual(again, answers);
-      assert.equal(await db.gameResult.count({ where: { userId: ida.id } }), 3);
+      assert.equal(await db.prisma.gameResult.count({ where: { userId: ida.id } }), 3);
+    });
+
+    it("answer a result given twice in one moment once, as the first time", async () => {
+      const nia = await newPlayer(db, "Nia", false);
+      // Two copies (the outbox replaying a write that was also made directly), then a slower race.
+      const fast = race(nia.id, { wpm: 80 });
+      const races = [fast, fast, race(nia.id, { wpm: 75 })];
+      for (const one of races) await createGameOf(db, one);
+      const { transactions, counting } = counted();
+      const store = raceStore(counting);
+
+      const answers = await Promise.all(races.map((one) => store.recordResult(resultOf(one))));
+      assert.deepEqual(
+        answers.map((answer) => answer.isPersonalBest),
+        [true, true, false],
+      );
+      assert.equal(transactions.count, 1);
+      const stats = await db.prisma.userStats.findUniqueOrThrow({ where: { userId: nia.id } });
+      assert.equal(stats.races, 2, "counted once");
     });
 
     it("are written around one that PostgreSQL refuses, which fails alone", async () => {
       const [lea, max] = await Promise.all([newPlayer(db, "Lea", true), newPlayer(db, "Max", false)]);
       const ghost = race("00000000-0000-4000-8000-000000000001");
       const races = [race(lea.id, { wpm: 61 }), ghost, race(max.id, { wpm: 72 })];
-      for (const one of races) await createGameOf(sql, one);
-      const { statements, counting } = counted();
-      const store = raceStore(db, counting);
+      for (const one of races) await createGameOf(db, one);
+      const { transactions, counting } = counted();
+      const store = raceStore(counting);
 
       const outcomes = await Promise.allSettled(races.map((one) => store.recordResult(resultOf(one))));
       assert.deepEqual(
         outcomes.map((outcome) => outcome.status),
         ["fulfilled", "rejected", "fulfilled"],
       );
-      assert.equal(statements.count, 4, "together, then each alone");
+      assert.equal(transactions.count, 4, "together, then each alone");
       assert.equal(
-        await db.gameResult.count({ where: { gameId: { in: races.map((one) => one.gameId) } } }),
+        await db.prisma.gameResult.count({ where: { gameId: { in: races.map((one) => one.gameId) } } }),
         2,
       );
       assert.equal(await storedFlag(races[0]!), true);
@@ -252,15 +311,15 @@ describe("race results (src/db/races.ts)", () => {
       for (let round = 0; round < 5; round++) {
         const mine = players.map((player) => race(player.id, { wpm: 40 + round }));
         const theirs = players.map((player) => race(player.id, { wpm: 60 + round })).reverse();
-        for (const one of [...mine, ...theirs]) await createGameOf(sql, one);
+        for (const one of [...mine, ...theirs]) await createGameOf(db, one);
         // Two stores: two server processes, each with its own statement in flight.
-        const [first, second] = [raceStore(db, sql), raceStore(db, sql)];
+        const [first, second] = [raceStore(db), raceStore(db)];
         await Promise.all([
           ...mine.map((one) => first.recordResult(resultOf(one))),
           ...theirs.map((one) => second.recordResult(resultOf(one))),
         ]);
       }
-      const stats = await db.userStats.findMany({
+      const stats = await db.prisma.userStats.findMany({
         where: { userId: { in: players.map((player) => player.id) } },
         select: { races: true },
       });
@@ -285,7 +344,7 @@ describe("race results (src/db/races.ts)", () => {
         race(a.id, { wpm: 70, wordCount: 50 }),
         race(b.id, { wpm: 45.5 }),
       ]) {
-        await record(sql, one);
+        await record(db, one);
       }
       const bests = await bestWpmByUser(db, [a.id, b.id, c.id], 25);
       assert.deepEqual(Object.fromEntries(bests), { [a.id]: 61, [b.id]: 45.5 });

@@ -5,7 +5,7 @@
  * here shares code with src/db/bests.ts, profiles.ts or leaderboards.ts.
  */
 import { randomUUID } from "node:crypto";
-import type { Database, Queries } from "../../src/db/prisma.ts";
+import type { Database } from "../../src/db/database.ts";
 import { createGame, type RaceResult, recordResult } from "../../src/db/races.ts";
 
 /** A race as the stories write it: a result, and how many raced in that game. */
@@ -19,7 +19,7 @@ export interface Player {
 
 /** A player, registered or guest, straight into the users table. */
 export async function newPlayer(db: Database, name: string, guest: boolean): Promise<Player> {
-  return db.user.create({ data: { name, guest }, select: { id: true, name: true, guest: true } });
+  return db.prisma.user.create({ data: { name, guest }, select: { id: true, name: true, guest: true } });
 }
 
 const twoDecimals = (value: number) => Math.round(value * 100) / 100;
@@ -46,13 +46,13 @@ export function race(userId: string, overrides: Partial<Race> = {}): Race {
 }
 
 /** Writes the race's game and the result as the race room does; answers recordResult's answer. */
-export async function record(db: Queries, one: Race): Promise<{ isPersonalBest: boolean }> {
+export async function record(db: Database, one: Race): Promise<{ isPersonalBest: boolean }> {
   await createGameOf(db, one);
   return recordResult(db, resultOf(one));
 }
 
 /** Writes the race's game, as the lobby does when it starts the race. */
-export function createGameOf(db: Queries, one: Race): Promise<void> {
+export function createGameOf(db: Database, one: Race): Promise<void> {
   return createGame(db, {
     id: one.gameId,
     words: Array.from({ length: one.wordCount }, () => "word"),
@@ -286,8 +286,8 @@ export function expectedAggregates(races: readonly Race[], players: readonly Pla
 }
 
 export async function storedAggregates(db: Database, userIds: string[]) {
-  const bests = await db.bestResult.findMany({ where: { userId: { in: userIds } } });
-  const stats = await db.userStats.findMany({ where: { userId: { in: userIds } } });
+  const bests = await db.prisma.bestResult.findMany({ where: { userId: { in: userIds } } });
+  const stats = await db.prisma.userStats.findMany({ where: { userId: { in: userIds } } });
   return {
     bests: bests
       .map((row) =>

@@ -1,10 +1,10 @@
 /** Race results written straight to PostgreSQL, as the race room leaves them, for stories about accounts. */
 import { randomUUID } from "node:crypto";
-import type { Database } from "../../src/db/prisma.ts";
+import type { Database } from "../../src/db/database.ts";
 
 /** A finished race of one player, written as the race room writes it. */
 export async function playedRace(db: Database, userId: string, wpm: number, gameId = randomUUID()) {
-  await db.game.upsert({
+  await db.prisma.game.upsert({
     where: { id: gameId },
     create: {
       id: gameId,
@@ -16,7 +16,7 @@ export async function playedRace(db: Database, userId: string, wpm: number, game
     },
     update: {},
   });
-  await db.gameResult.create({
+  await db.prisma.gameResult.create({
     data: {
       gameId,
       userId,

@@ -19,15 +19,16 @@
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import { friendlyGuestName } from "../auth/guestNames.ts";
-import { ConfigError, parseSettings, type Settings } from "../config.ts";
-import { seededRandom } from "../game/seededRandom.ts";
-import { pickWords } from "../game/text.ts";
-import { createLogger } from "../log.ts";
-import { rebuildAggregates } from "./bests.ts";
-import { provideDatabaseServer } from "./databaseServer.ts";
-import { applyMigrations } from "./migrations.ts";
-import { pgQueries } from "./pgQueries.ts";
+import { friendlyGuestName } from "../../src/auth/guestNames.ts";
+import { ConfigError, parseSettings, type Settings } from "../../src/config.ts";
+import { rebuildAggregates } from "../../src/db/bests.ts";
+import { sqlOver } from "../../src/db/database.ts";
+import { provideDatabaseServer } from "../../src/db/databaseServer.ts";
+import { applyMigrations } from "../../src/db/migrations.ts";
+import { isNewPersonalBest } from "../../src/game/personalBest.ts";
+import { seededRandom } from "../../src/game/seededRandom.ts";
+import { pickWords } from "../../src/game/text.ts";
+import { createLogger } from "../../src/log.ts";
 
 export interface SeedOptions {
   users: number;
@@ -125,7 +126,7 @@ export async function seedDatabase(
     // Sorts of a million rows, in memory.
     await client.query("SET LOCAL work_mem = '256MB'");
     await client.query("SET LOCAL maintenance_work_mem = '512MB'");
-    await rebuildAggregates(pgQueries(client));
+    await rebuildAggregates(sqlOver(client));
     for (const definition of indexes) await client.query(definition);
     await client.query("COMMIT");
     progress(`seed: statistics, personal bests and leaderboards rebuilt (${elapsed()})`);
@@ -199,7 +200,7 @@ function simulation(options: SeedOptions) {
     const meanPlayers = PLAYER_COUNTS.reduce((sum, weight, i) => sum + weight * (i + 1), 0);
     const span = options.days * 86_400_000;
     const gap = span / Math.max(1, options.results / meanPlayers);
-    const fastest = new Map<string, number>();
+    const fastest = new Map<string, { wpm: number }>();
     const lastStart = options.now.getTime() - TIME_LIMIT_MS;
     let startsAt = lastStart + TIME_LIMIT_MS - span;
     let left = options.results;
@@ -235,14 +236,18 @@ function simulation(options: SeedOptions) {
           const rank = one.finished ? finishers.indexOf(one) + 1 : null;
           // A player's races never overlap, so their order here is the order they finished in.
           const key = `${one.player.id}/${wordCount}`;
-          const isPersonalBest = rank !== null && !one.flagged && one.wpm > (fastest.get(key) ?? -1);
-          if (isPersonalBest) fastest.set(key, one.wpm);
-          return {
-            outcome: one,
-            rank,
-            finishedAt: rank === null ? null : startsAt + one.durationMs,
-            isPersonalBest,
-          };
+          const finishedAt = rank === null ? null : startsAt + one.durationMs;
+          const isPersonalBest = isNewPersonalBest(
+            {
+              rank,
+              finishedAt: finishedAt === null ? null : new Date(finishedAt),
+              flagged: one.flagged,
+              wpm: one.wpm,
+            },
+            fastest.get(key),
+          );
+          if (isPersonalBest) fastest.set(key, { wpm: one.wpm });
+          return { outcome: one, rank, finishedAt, isPersonalBest };
         }),
       };
     }

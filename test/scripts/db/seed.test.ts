@@ -1,11 +1,16 @@
 import assert from "node:assert/strict";
-import { createDatabase, type Database } from "../../src/db/prisma.ts";
-import { seedDatabase } from "../../src/db/seed.ts";
-import { replayKeystrokes } from "../../src/game/replay.ts";
-import { expectedAggregates, personalBestFlags, type Race, storedAggregates } from "../support/profiles.ts";
-import { createScratchDatabase } from "../support/services.ts";
+import { seedDatabase } from "../../../scripts/db/seed.ts";
+import { createDatabase, type Database } from "../../../src/db/database.ts";
+import { replayKeystrokes } from "../../../src/game/replay.ts";
+import {
+  expectedAggregates,
+  personalBestFlags,
+  type Race,
+  storedAggregates,
+} from "../../support/profiles.ts";
+import { createScratchDatabase } from "../../support/services.ts";
 
-describe("the seed (src/db/seed.ts)", () => {
+describe("the seed (scripts/db/seed.ts)", () => {
   let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
   let db: Database;
   const now = new Date("2025-03-20T12:00:00.000Z");
@@ -21,12 +26,14 @@ describe("the seed (src/db/seed.ts)", () => {
     db = createDatabase(scratch.url);
   });
   after(async () => {
-    await db?.$disconnect();
+    await db?.close();
     await scratch?.drop();
   });
 
   const races = async (): Promise<Race[]> => {
-    const rows = await db.gameResult.findMany({ include: { game: { select: { playerCount: true } } } });
+    const rows = await db.prisma.gameResult.findMany({
+      include: { game: { select: { playerCount: true } } },
+    });
     return rows.map(({ game, keystrokes: _, isPersonalBest: __, ...row }) => ({
       ...row,
       playerCount: game.playerCount,
@@ -34,9 +41,9 @@ describe("the seed (src/db/seed.ts)", () => {
   };
 
   it("writes the players and results asked for, showing its progress", async () => {
-    assert.deepEqual(summary, { users: 40, games: await db.game.count(), results: 3000 });
-    assert.equal(await db.user.count(), 40);
-    assert.equal(await db.gameResult.count(), 3000);
+    assert.deepEqual(summary, { users: 40, games: await db.prisma.game.count(), results: 3000 });
+    assert.equal(await db.prisma.user.count(), 40);
+    assert.equal(await db.prisma.gameResult.count(), 3000);
     assert.ok(lines.some((line) => /3000 \/ 3000 results/.test(line)));
     assert.ok(lines.at(-1)!.includes("vacuumed"));
   });
@@ -44,7 +51,7 @@ describe("the seed (src/db/seed.ts)", () => {
   it("makes realistic races: mostly guests and 25 words, several players, some flagged or unfinished", async () => {
     const all = await races();
     const share = (count: number) => count / all.length;
-    const guests = await db.user.count({ where: { guest: true } });
+    const guests = await db.prisma.user.count({ where: { guest: true } });
     assert.ok(guests > 20 && guests < 40, `mostly guests, some registered (${guests})`);
     assert.ok(share(all.filter((one) => one.wordCount === 25).length) > 0.6);
     assert.deepEqual(new Set(all.map((one) => one.wordCount)), new Set([10, 25, 50, 100]));
@@ -62,7 +69,7 @@ describe("the seed (src/db/seed.ts)", () => {
   });
 
   it("ranks each race's finishers 1, 2, 3… by time, and fills each game with its players", async () => {
-    const games = await db.game.findMany({
+    const games = await db.prisma.game.findMany({
       include: { results: { select: { rank: true, finishedAt: true, durationMs: true } } },
     });
     assert.ok(games.some((game) => game.playerCount >= 3));
@@ -83,7 +90,7 @@ describe("the seed (src/db/seed.ts)", () => {
   });
 
   it("stores keystroke logs that replay to the end of the text for those who finished", async () => {
-    const sample = await db.gameResult.findMany({
+    const sample = await db.prisma.gameResult.findMany({
       take: 200,
       include: { game: { select: { words: true } } },
     });
@@ -94,7 +101,7 @@ describe("the seed (src/db/seed.ts)", () => {
   });
 
   it("never puts a player in two races at once", async () => {
-    const results = await db.gameResult.findMany({
+    const results = await db.prisma.gameResult.findMany({
       select: { userId: true, durationMs: true, game: { select: { startsAt: true } } },
       orderBy: { game: { startsAt: "asc" } },
     });
@@ -115,7 +122,7 @@ describe("the seed (src/db/seed.ts)", () => {
     const expectedFlags = new Map(
       personalBestFlags(inOrder).map((flag, i) => [`${inOrder[i]!.gameId}/${inOrder[i]!.userId}`, flag]),
     );
-    const stored = await db.gameResult.findMany({
+    const stored = await db.prisma.gameResult.findMany({
       select: { gameId: true, userId: true, isPersonalBest: true },
     });
     for (const one of stored) {
@@ -127,7 +134,7 @@ describe("the seed (src/db/seed.ts)", () => {
     }
     assert.ok(stored.some((one) => one.isPersonalBest));
 
-    const players = await db.user.findMany({ select: { id: true, name: true, guest: true } });
+    const players = await db.prisma.user.findMany({ select: { id: true, name: true, guest: true } });
     assert.deepEqual(
       await storedAggregates(
         db,

@@ -2,7 +2,7 @@
  * Development tooling over Prisma's schema engine, driven through its WASM build
  * (`@prisma/schema-engine-wasm`, pinned to the exact version `prisma` pins) because every Prisma 7
  * CLI command first downloads a native engine, which this machine cannot. The WASM API is not
- * documented; test/db/migrations.test.ts exercises every call used here.
+ * documented; test/scripts/db/schemaEngine.test.ts exercises every call used here.
  *
  * - `createMigration` is `prisma migrate dev --name` (writes prisma/migrations/<ts>_<name>/).
  * - `schemaDrift` is `prisma migrate diff --from-migrations --to-schema`: the SQL that would bring
@@ -16,7 +16,7 @@ import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-util
 import { SchemaEngine } from "@prisma/schema-engine-wasm";
 import pg from "pg";
 import { parse as parseConnectionString } from "pg-connection-string";
-import { MIGRATIONS_DIR } from "./migrations.ts";
+import { MIGRATIONS_DIR } from "../../src/db/migrations.ts";
 
 export const SCHEMA_FILE = fileURLToPath(new URL("../../prisma/schema.prisma", import.meta.url));
 const LOCKFILE = "migration_lock.toml";

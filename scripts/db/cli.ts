@@ -1,14 +1,14 @@
 /**
- * Database commands, offline (see src/db/schemaEngine.ts):
+ * Database commands, offline (see scripts/db/schemaEngine.ts):
  *   npm run db:migrate          apply pending migrations
  *   npm run db:new -- <name>    write a migration for what changed in prisma/schema.prisma
  *   npm run db:drift            print the SQL that separates the migrations from schema.prisma
  * Without DATABASE_URL they work on the embedded PostgreSQL under DATA_DIR.
  */
-import { ConfigError, parseSettings } from "../config.ts";
-import { createLogger } from "../log.ts";
-import { provideDatabaseServer } from "./databaseServer.ts";
-import { applyMigrations } from "./migrations.ts";
+import { ConfigError, parseSettings } from "../../src/config.ts";
+import { provideDatabaseServer } from "../../src/db/databaseServer.ts";
+import { applyMigrations } from "../../src/db/migrations.ts";
+import { createLogger } from "../../src/log.ts";
 
 const [command, name] = process.argv.slice(2);
 const settings = (() => {
@@ -48,7 +48,7 @@ async function run(databaseUrl: string): Promise<number> {
       return drift ? 1 : 0;
     }
     default:
-      console.error("usage: node src/db/cli.ts migrate | new <name> | drift");
+      console.error("usage: node scripts/db/cli.ts migrate | new <name> | drift");
       return 2;
   }
 }
