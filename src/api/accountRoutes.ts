@@ -26,7 +26,7 @@ import {
 } from "../auth/tokens.ts";
 import type { IdentityProviderSettings } from "../config.ts";
 import { mergeGuestInto, signInAccount } from "../db/accounts.ts";
-import type { Database } from "../db/prisma.ts";
+import type { Database } from "../db/database.ts";
 import {
   type IssuedRefreshToken,
   issueRefreshToken,
@@ -44,7 +44,7 @@ import { accessTokenOf } from "./authenticate.ts";
 import { accessCookie, authRateLimit } from "./authRoutes.ts";
 import type { ProvidersResponse, RefreshResponse, SignOutResponse } from "./contracts/auth.ts";
 import { ApiError } from "./errors.ts";
-import { type RateCounter, rateLimited } from "./rateLimit.ts";
+import type { RateLimits } from "./rateLimit.ts";
 import { sendData } from "./respond.ts";
 
 /** Holds one sign-in's state, nonce and PKCE verifier between login and callback (encrypted). */
@@ -66,14 +66,14 @@ export interface AccountSettings {
 export function accountRoutes(deps: {
   db: Database;
   tokens: TokenService;
-  rateCounter: RateCounter;
+  rateLimits: RateLimits;
   auth: AccountSettings;
 }): Router {
   const { db, tokens, auth } = deps;
   const router = Router();
   const providers = identityProviders(auth.providers);
   const flows = signInFlowSealer(auth.secret);
-  const limit = rateLimited(deps.rateCounter, authRateLimit(auth.rateLimitPerMinute));
+  const limit = deps.rateLimits.limiter(authRateLimit(auth.rateLimitPerMinute));
   const callbackUri = (provider: IdentityProvider) => `${auth.publicUrl}/api/v1/auth/${provider.id}/callback`;
   const backToWebApp = (res: Response, error?: SignInErrorCode) => {
     const target = new URL(auth.webAppUrl, `${auth.publicUrl}/`);

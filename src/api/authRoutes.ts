@@ -1,13 +1,13 @@
 import { type CookieOptions, type Request, Router } from "express";
 import { friendlyGuestName } from "../auth/guestNames.ts";
 import { GUEST_ACCESS_TOKEN_TTL_S, type TokenService } from "../auth/tokens.ts";
-import type { Database } from "../db/prisma.ts";
+import type { Database } from "../db/database.ts";
 import { createGuestUser, findUser } from "../db/users.ts";
 import { ACCESS_TOKEN_COOKIE, ApiErrorCode } from "../protocol.ts";
 import { requireUser, signedInUser } from "./authenticate.ts";
 import { guestSignInBody, type MeResponse, type SignInResponse } from "./contracts/auth.ts";
 import { ApiError } from "./errors.ts";
-import { type RateCounter, type RateLimit, rateLimited } from "./rateLimit.ts";
+import type { RateLimit, RateLimits } from "./rateLimit.ts";
 import { sendData } from "./respond.ts";
 import { parseInput } from "./validate.ts";
 
@@ -21,11 +21,11 @@ export const authRateLimit = (perMinute: number): RateLimit => ({
 export function authRoutes(deps: {
   db: Database;
   tokens: TokenService;
-  rateCounter: RateCounter;
+  rateLimits: RateLimits;
   auth: { rateLimitPerMinute: number };
 }): Router {
   const router = Router();
-  const signInLimit = rateLimited(deps.rateCounter, authRateLimit(deps.auth.rateLimitPerMinute));
+  const signInLimit = deps.rateLimits.limiter(authRateLimit(deps.auth.rateLimitPerMinute));
 
   router.post("/guest", signInLimit, async (req, res) => {
     const body = parseInput(guestSignInBody, req.body ?? {}, "body");

@@ -1,10 +1,10 @@
 /** The daily, weekly and all-time leaderboards (src/db/leaderboards.ts). */
 import { Router } from "express";
 import type { TokenService } from "../auth/tokens.ts";
+import type { Database } from "../db/database.ts";
 import { type BoardRequest, boardPlace, boardTop, type LeaderboardEntry } from "../db/leaderboards.ts";
-import type { Queries } from "../db/prisma.ts";
 import { callerOf, optionalUser } from "./authenticate.ts";
-import { BoardCache } from "./boardCache.ts";
+import { boardCache } from "./boardCache.ts";
 import { type LeaderboardResponse, leaderboardQuery } from "./contracts/profile.ts";
 import { type PreparedBody, preparedData, sendPrepared, withIsoTime } from "./respond.ts";
 import { parseInput } from "./validate.ts";
@@ -18,9 +18,9 @@ interface KeptTop {
   anonymous: PreparedBody;
 }
 
-export function leaderboardRoutes(deps: { sql: Queries; tokens: TokenService; raceWords: number }): Router {
+export function leaderboardRoutes(deps: { db: Database; tokens: TokenService; raceWords: number }): Router {
   const router = Router();
-  const tops = new BoardCache<KeptTop>();
+  const tops = boardCache<KeptTop>();
 
   router.get("/", optionalUser(deps.tokens), async (req, res) => {
     const query = parseInput(leaderboardQuery, req.query, "query");
@@ -32,14 +32,16 @@ export function leaderboardRoutes(deps: { sql: Queries; tokens: TokenService; ra
     };
     const key = `${board.period}:${board.words}:${board.limit}:${board.at.toISOString().slice(0, 10)}`;
     const readTop = async () => {
-      const { periodStart, entries } = await boardTop(deps.sql, board);
+      const { periodStart, entries } = await boardTop(deps.db.sql, board);
       const top = { periodStart, entries: entries.map(withIsoTime) };
-      return tops.set(key, { ...top, anonymous: answer(board, top, null) });
+      const kept = { ...top, anonymous: answer(board, top, null) };
+      tops.set(key, kept);
+      return kept;
     };
     const callerId = callerOf(res)?.id;
     const [kept, me] = await Promise.all([
       tops.get(key) ?? readTop(),
-      callerId === undefined ? null : boardPlace(deps.sql, { ...board, userId: callerId }),
+      callerId === undefined ? null : boardPlace(deps.db.sql, { ...board, userId: callerId }),
     ]);
     if (callerId === undefined) {
       sendPrepared(res, 200, kept.anonymous);

@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import type { PreparedBody } from "./respond.ts";
 
 /**
@@ -7,48 +8,33 @@ import type { PreparedBody } from "./respond.ts";
  * statement that records it). Reading and serializing the last 1000 races cost the server ~4.7 ms
  * of CPU per request, a history page of 50 ~0.8 ms (bench/README.md); checking the count is one
  * index lookup. Each process keeps its own; the least recently used go first once the bodies pass
- * `maxBytes`.
+ * `maxBytes` (lru-cache), and a body larger than that is not kept.
  */
 export const PROFILE_CACHE_BYTES = 32 * 1024 * 1024;
 
-interface Entry {
+interface Kept {
   finishedRaces: number;
   body: PreparedBody;
 }
 
 export class ProfileCache {
-  readonly #entries = new Map<string, Entry>();
-  readonly #maxBytes: number;
-  #bytes = 0;
+  readonly #entries: LRUCache<string, Kept>;
 
   constructor(maxBytes = PROFILE_CACHE_BYTES) {
-    this.#maxBytes = maxBytes;
+    this.#entries = new LRUCache<string, Kept>({
+      maxSize: maxBytes,
+      // lru-cache sizes are positive; a body is never empty (an envelope), but no size may be 0.
+      sizeCalculation: (kept) => Math.max(1, kept.body.bytes.length),
+    });
   }
 
   /** the body kept under `key` (a player and a request), if it was made at this count of finished races */
   get(key: string, finishedRaces: number): PreparedBody | undefined {
-    const entry = this.#entries.get(key);
-    if (entry?.finishedRaces !== finishedRaces) return undefined;
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
-    return entry.body;
+    const kept = this.#entries.get(key);
+    return kept?.finishedRaces === finishedRaces ? kept.body : undefined;
   }
 
   set(key: string, finishedRaces: number, body: PreparedBody): void {
-    this.#forget(key);
-    if (body.bytes.length > this.#maxBytes) return;
     this.#entries.set(key, { finishedRaces, body });
-    this.#bytes += body.bytes.length;
-    for (const oldest of this.#entries.keys()) {
-      if (this.#bytes <= this.#maxBytes) break;
-      this.#forget(oldest);
-    }
-  }
-
-  #forget(key: string) {
-    const entry = this.#entries.get(key);
-    if (!entry) return;
-    this.#entries.delete(key);
-    this.#bytes -= entry.body.bytes.length;
   }
 }

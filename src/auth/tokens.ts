@@ -1,10 +1,11 @@
 /**
  * Access tokens: HS256 JWTs (the algorithm is pinned on both ends) carrying the user id (`sub`),
  * display name, guest flag and a token type claim, so no other kind of token can pass for one.
- * The HTTP API and the rooms' onAuth verify with the same function.
+ * The HTTP API and the rooms' onAuth verify with the same function. Signed and verified by
+ * fast-jwt, synchronously (node:crypto), each token's claims checked once while fast-jwt's cache
+ * keeps it.
  */
-import { createHmac, createSecretKey, timingSafeEqual } from "node:crypto";
-import { decodeJwt, decodeProtectedHeader, SignJWT } from "jose";
+import { createSigner, createVerifier, TokenError as JwtError } from "fast-jwt";
 
 const ALGORITHM = "HS256";
 const ISSUER = "typephoon";
@@ -42,8 +43,34 @@ export interface TokenService {
 }
 
 const MERGED_GUEST_CHECK_TIMEOUT_MS = 1000;
-/** Verified tokens remembered per process; the oldest are forgotten first. */
+/**
+ * Verified tokens remembered per process (fast-jwt's LRU cache): a player's token is checked at
+ * the lobby and again at the race, often within a second, and the signature is the costliest step
+ * of a join.
+ */
 const VERIFIED_TOKENS_KEPT = 10_000;
+/**
+ * How far ahead of this process's clock another process's may run: a token's `iat` is the issuing
+ * process's time. Later than that, the token was not issued by a process of ours.
+ */
+const CLOCK_SKEW_TOLERANCE_MS = 5_000;
+/** A user id as PostgreSQL writes a uuid: anything else would fail in the first query that used it. */
+const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/**
+ * fast-jwt compares a signature's decoded bytes, so the four spellings of an HS256 signature's last
+ * character (its two lowest bits carry nothing) would all pass, each a token of its own to every
+ * key made of a token (the per-session rate limit): only the canonical spelling does.
+ */
+const CANONICAL_HS256_SIGNATURE = /\.[\w-]{42}[AEIMQUYcgkosw048]$/;
+
+interface AccessClaims {
+  sub: string;
+  exp: number;
+  iat?: unknown;
+  token_use?: unknown;
+  name?: unknown;
+  guest?: unknown;
+}
 
 export interface TokenServiceOptions {
   /**
@@ -54,9 +81,15 @@ export interface TokenServiceOptions {
 }
 
 export function createTokenService(secret: string, options: TokenServiceOptions = {}): TokenService {
-  const secretBytes = new TextEncoder().encode(secret);
-  // Imported once: given raw bytes, jose imports the key again for every signature (2× the cost).
-  const key = crypto.subtle.importKey("raw", secretBytes, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const sign = createSigner({ key: secret, algorithm: ALGORITHM, iss: ISSUER });
+  const verify = createVerifier({
+    key: secret,
+    algorithms: [ALGORITHM],
+    allowedIss: ISSUER,
+    allowedSub: USER_ID,
+    requiredClaims: ["iss", "sub", "iat", "exp"],
+    cache: VERIFIED_TOKENS_KEPT,
+  });
   // A database outage (or stall) must not sign every guest out of the rooms: a merged guest's
   // token only ever speaks for that guest, so letting it through meanwhile harms nobody else.
   const isMergedGuest = async (userId: string) => {
@@ -73,63 +106,35 @@ export function createTokenService(secret: string, options: TokenServiceOptions 
       clearTimeout(timer);
     }
   };
-  // The signature is checked with node:crypto, synchronously: jose checks through WebCrypto, which
-  // queues every check on the thread pool and cost 0.26 ms of server CPU per room join in the
-  // join-burst bench, against ~0.02 ms here (bench/README.md). Given raw bytes, createHmac makes a
-  // key object of them on every call: 24 µs a check, against 3.6 µs with this one made once.
-  const hmacKey = createSecretKey(secretBytes);
-  const hasValidSignature = (token: string): boolean => {
-    const signatureAt = token.lastIndexOf(".");
-    // Compared as text: only the one canonical spelling of the signature passes.
-    const given = Buffer.from(token.slice(signatureAt + 1));
-    const expected = Buffer.from(
-      createHmac("sha256", hmacKey).update(token.slice(0, signatureAt)).digest("base64url"),
-    );
-    return given.length === expected.length && timingSafeEqual(given, expected);
-  };
-  // A player's token is checked at the lobby and again at the race, often within a second, and a
-  // signature check is the costliest step of a join: each token's claims are checked once while
-  // it is valid (its expiry still applies; the merged-guest check still runs every time).
-  const verified = new Map<string, { user: TokenUser; expiresAtMs: number }>();
+  // Signature, algorithm, issuer, subject, nbf and expiry are fast-jwt's (whose cache answers for
+  // them while it keeps a token); these checks are ours, and run on every call.
   const verifiedClaims = (token: string): TokenUser => {
-    const known = verified.get(token);
-    if (known && Date.now() < known.expiresAtMs) return known.user;
-    verified.delete(token);
-    // The signature covers everything before the last "."; decodeJwt then rejects anything but
-    // three well-formed parts.
-    if (decodeProtectedHeader(token).alg !== ALGORITHM || !hasValidSignature(token)) {
+    if (!CANONICAL_HS256_SIGNATURE.test(token)) throw new TokenError("UNAUTHORIZED", "invalid access token");
+    const claims = verify(token) as AccessClaims;
+    const now = Date.now();
+    // fast-jwt still accepts a token in the very millisecond its expiry names.
+    if (claims.exp * 1000 <= now) throw new TokenError("TOKEN_EXPIRED", "access token expired");
+    if (typeof claims.iat !== "number" || claims.iat * 1000 > now + CLOCK_SKEW_TOLERANCE_MS) {
       throw new TokenError("UNAUTHORIZED", "invalid access token");
     }
-    const payload = decodeJwt(token);
-    if (
-      payload.iss !== ISSUER ||
-      typeof payload.sub !== "string" ||
-      typeof payload.iat !== "number" ||
-      typeof payload.exp !== "number"
-    ) {
-      throw new TokenError("UNAUTHORIZED", "invalid access token");
-    }
-    if (payload.exp * 1000 <= Date.now()) throw new TokenError("TOKEN_EXPIRED", "access token expired");
-    if (payload.token_use !== ACCESS_TOKEN_TYPE) throw new TokenError("UNAUTHORIZED", "not an access token");
-    if (typeof payload.name !== "string" || typeof payload.guest !== "boolean") {
+    if (claims.token_use !== ACCESS_TOKEN_TYPE) throw new TokenError("UNAUTHORIZED", "not an access token");
+    if (typeof claims.name !== "string" || typeof claims.guest !== "boolean") {
       throw new TokenError("UNAUTHORIZED", "malformed access token");
     }
-    const user = { id: payload.sub, name: payload.name, guest: payload.guest };
-    if (verified.size >= VERIFIED_TOKENS_KEPT) verified.delete(verified.keys().next().value!);
-    verified.set(token, { user, expiresAtMs: payload.exp * 1000 });
-    return user;
+    return { id: claims.sub, name: claims.name, guest: claims.guest };
   };
   return {
     async issueAccessToken(user, ttlSeconds, now = new Date()) {
       const issuedAt = Math.floor(now.getTime() / 1000);
       const expiresAt = new Date((issuedAt + ttlSeconds) * 1000);
-      const token = await new SignJWT({ name: user.name, guest: user.guest, token_use: ACCESS_TOKEN_TYPE })
-        .setProtectedHeader({ alg: ALGORITHM, typ: "JWT" })
-        .setSubject(user.id)
-        .setIssuer(ISSUER)
-        .setIssuedAt(issuedAt)
-        .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
-        .sign(await key);
+      const token = sign({
+        sub: user.id,
+        name: user.name,
+        guest: user.guest,
+        token_use: ACCESS_TOKEN_TYPE,
+        iat: issuedAt,
+        exp: issuedAt + ttlSeconds,
+      });
       return { token, expiresAt };
     },
 
@@ -142,6 +147,9 @@ export function createTokenService(secret: string, options: TokenServiceOptions 
         return user;
       } catch (error) {
         if (error instanceof TokenError) throw error;
+        if (error instanceof JwtError && error.code === JwtError.codes.expired) {
+          throw new TokenError("TOKEN_EXPIRED", "access token expired");
+        }
         throw new TokenError("UNAUTHORIZED", "invalid access token");
       }
     },

@@ -34,14 +34,19 @@ describe("guest sign-in and the access token", () => {
       assert.doesNotMatch(cookie, /; Secure/);
     });
 
-    it("marks the cookie Secure when the request came over https through a local proxy", async () => {
-      const answer = await call(server.url, "/api/v1/auth/guest", {
-        method: "POST",
-        json: {},
-        headers: { "x-forwarded-proto": "https" },
-      });
-      assert.equal(answer.status, 201);
-      assert.match(answer.headers.get("set-cookie") ?? "", /; Secure/);
+    it("marks the cookie Secure when the request came over https through a trusted local proxy", async () => {
+      const proxied = await startTestServer({ TRUST_PROXY: "loopback" });
+      try {
+        const answer = await call(proxied.url, "/api/v1/auth/guest", {
+          method: "POST",
+          json: {},
+          headers: { "x-forwarded-proto": "https" },
+        });
+        assert.equal(answer.status, 201);
+        assert.match(answer.headers.get("set-cookie") ?? "", /; Secure/);
+      } finally {
+        await proxied.stop();
+      }
     });
 
     it("gives a friendly generated name when none is asked for, with or without a body", async () => {
@@ -61,6 +66,8 @@ describe("guest sign-in and the access token", () => {
       ["a blank name", { name: "   " }, "body.name"],
       ["a 25-character name", { name: "x".repeat(25) }, "body.name"],
       ["a name with a control character", { name: "bad\u0007name" }, "body.name"],
+      ["a name of invisible fillers", { name: "\u3164\u3164\u3164" }, "body.name"],
+      ["a name of stacked marks (Zalgo)", { name: "Z\u0301\u0302\u0303algo" }, "body.name"],
       ["a name that is not a string", { name: 42 }, "body.name"],
       ["an unknown field", { name: "ok", admin: true }, "body"],
       ["a body that is not an object", [1, 2], "body"],
@@ -160,6 +167,34 @@ describe("guest sign-in and the access token", () => {
         headers: { authorization: "Basic abc" },
       });
       assert.equal(errorOf(malformedHeader).code, "UNAUTHORIZED");
+    });
+
+    it("refuses tokens not valid yet, issued in the future, or naming no user id with 401 UNAUTHORIZED", async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const sign = (subject: string, times: { iat?: number; nbf?: number } = {}) =>
+        new SignJWT({
+          name: "Eve",
+          guest: true,
+          token_use: "access",
+          ...(times.nbf ? { nbf: times.nbf } : {}),
+        })
+          .setProtectedHeader({ alg: "HS256" })
+          .setSubject(subject)
+          .setIssuer("typephoon")
+          .setIssuedAt(times.iat ?? now)
+          .setExpirationTime(now + 600)
+          .sign(new TextEncoder().encode(TEST_JWT_SECRET));
+      const guest = await signInGuest(server.url);
+      const refused = [
+        await sign(guest.user.id, { nbf: now + 300 }),
+        await sign(guest.user.id, { iat: now + 300 }),
+        await sign("not-a-user-id"),
+      ];
+      for (const token of refused) {
+        const answer = await call(server.url, "/api/v1/auth/me", { token });
+        assert.equal(answer.status, 401, token);
+        assert.equal(errorOf(answer).code, "UNAUTHORIZED", token);
+      }
     });
   });
 });

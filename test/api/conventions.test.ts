@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { connect } from "node:net";
 import { Writable } from "node:stream";
-import { SignJWT } from "jose";
+import pg from "pg";
 import { createLogger } from "../../src/log.ts";
+import { testDatabaseUrl } from "../hooks.ts";
 import { call, errorOf, signInGuest } from "../support/http.ts";
 import { eventually, Player } from "../support/players.ts";
-import { startTestServer, TEST_JWT_SECRET, type TestServer } from "../support/server.ts";
+import { startTestServer, type TestServer } from "../support/server.ts";
 
 /** Log lines of the server, parsed, as a test can read them. */
 function memoryLog() {
@@ -126,19 +127,21 @@ describe("API conventions", () => {
   });
 
   it("answers an unexpected failure with 500 INTERNAL carrying the request id, without internals", async () => {
-    // A correctly signed token whose subject is not a uuid makes the database query itself fail.
-    const now = Math.floor(Date.now() / 1000);
-    const token = await new SignJWT({ name: "X", guest: true, token_use: "access" })
-      .setProtectedHeader({ alg: "HS256" })
-      .setSubject("not-a-uuid")
-      .setIssuer("typephoon")
-      .setIssuedAt(now)
-      .setExpirationTime(now + 60)
-      .sign(new TextEncoder().encode(TEST_JWT_SECRET));
-    const answer = await call(server.url, "/api/v1/auth/me", {
-      token,
-      headers: { "x-request-id": "boom-1" },
-    });
+    // A query fails while PostgreSQL is up: the column it reads is away for this one request.
+    const { accessToken } = await signInGuest(server.url);
+    const database = new pg.Client({ connectionString: testDatabaseUrl() });
+    await database.connect();
+    let answer: Awaited<ReturnType<typeof call>>;
+    try {
+      await database.query("ALTER TABLE users RENAME COLUMN name TO name_away");
+      answer = await call(server.url, "/api/v1/auth/me", {
+        token: accessToken,
+        headers: { "x-request-id": "boom-1" },
+      });
+    } finally {
+      await database.query("ALTER TABLE users RENAME COLUMN name_away TO name");
+      await database.end();
+    }
     assert.equal(answer.status, 500);
     const error = errorOf(answer);
     assert.deepEqual(error, {

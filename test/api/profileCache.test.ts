@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { ProfileCache } from "../../src/api/profileCache.ts";
 import { preparedData } from "../../src/api/respond.ts";
 
-describe("ProfileCache (src/api/profileCache.ts)", () => {
+describe("ProfileCache (src/api/profileCache.ts, on lru-cache)", () => {
   /** a body of exactly `text.length` bytes */
   const body = (text: string) => ({ bytes: Buffer.from(text), etag: `"${text}"` });
   const text = (kept: ProfileCache, key: string, finishedRaces: number) =>

@@ -125,6 +125,26 @@ describe("access token checks (src/auth/tokens.ts)", () => {
       await assert.rejects(tokens.verifyAccessToken(token), { code: "UNAUTHORIZED" });
   });
 
+  it("refuses a token not valid yet, or issued later than the clocks' skew explains", async () => {
+    const refused = [
+      signed({ alg: "HS256" }, { ...claims(), nbf: now() + 60 }),
+      signed({ alg: "HS256" }, { ...claims(), iat: now() + 60 }),
+      signed({ alg: "HS256" }, { ...claims(), iat: now() + 60, exp: now() + 120 }),
+    ];
+    for (const token of refused)
+      await assert.rejects(tokens.verifyAccessToken(token), { code: "UNAUTHORIZED" }, token);
+    // Issued by another process whose clock runs a little ahead of this one's.
+    const aheadByASecond = signed({ alg: "HS256" }, { ...claims(), iat: now() + 1 });
+    assert.deepEqual(await tokens.verifyAccessToken(aheadByASecond), user);
+  });
+
+  it("refuses a subject that is not a user id", async () => {
+    for (const sub of ["admin", `${user.id}0`, user.id.replaceAll("-", ""), "", 42]) {
+      const token = signed({ alg: "HS256" }, { ...claims(), sub });
+      await assert.rejects(tokens.verifyAccessToken(token), { code: "UNAUTHORIZED" }, String(sub));
+    }
+  });
+
   it("calls a token expired from the second its expiry names", async () => {
     const expired = signed({ alg: "HS256" }, { ...claims(), exp: now() });
     await assert.rejects(tokens.verifyAccessToken(expired), { code: "TOKEN_EXPIRED" });

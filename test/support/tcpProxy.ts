@@ -4,31 +4,58 @@ export interface TcpProxy {
   port: number;
   /** Like a network failure: drops every open connection and refuses new ones. */
   cut(): void;
+  /**
+   * Like a partition (packets dropped, no reset): every connection stays open and new ones are
+   * accepted, but nothing is forwarded either way until `restore()`, when what was sent meanwhile
+   * arrives, as TCP's retransmissions would deliver it once the network heals.
+   */
+  drop(): void;
   restore(): void;
   close(): Promise<void>;
 }
 
-/** A TCP proxy on 127.0.0.1 that a test can cut and restore, to take a service away and back. */
+interface Link {
+  client: Socket;
+  upstream: Socket;
+}
+
+/** A TCP proxy on 127.0.0.1 that a test can cut, partition and restore, to take a service away and back. */
 export async function startTcpProxy(targetPort: number, targetHost = "127.0.0.1"): Promise<TcpProxy> {
   const open = new Set<Socket>();
+  const links = new Set<Link>();
   let isCut = false;
+  let isDropping = false;
+  const forward = ({ client, upstream }: Link) => {
+    client.pipe(upstream);
+    upstream.pipe(client);
+  };
+  const hold = ({ client, upstream }: Link) => {
+    client.unpipe(upstream);
+    upstream.unpipe(client);
+    client.pause();
+    upstream.pause();
+  };
   const server = createServer((client) => {
     if (isCut) {
       client.destroy();
       return;
     }
     const upstream = connect(targetPort, targetHost);
+    const link = { client, upstream };
     open.add(client);
     open.add(upstream);
+    links.add(link);
     const drop = () => {
       client.destroy();
       upstream.destroy();
       open.delete(client);
       open.delete(upstream);
+      links.delete(link);
     };
     client.on("error", drop).on("close", drop);
     upstream.on("error", drop).on("close", drop);
-    client.pipe(upstream).pipe(client);
+    if (isDropping) hold(link);
+    else forward(link);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
@@ -37,9 +64,18 @@ export async function startTcpProxy(targetPort: number, targetHost = "127.0.0.1"
       isCut = true;
       for (const socket of open) socket.destroy();
       open.clear();
+      links.clear();
+    },
+    drop() {
+      if (isDropping) return;
+      isDropping = true;
+      for (const link of links) hold(link);
     },
     restore() {
       isCut = false;
+      if (!isDropping) return;
+      isDropping = false;
+      for (const link of links) forward(link);
     },
     close: () =>
       new Promise<void>((resolve) => {
