@@ -1,6 +1,7 @@
 import { Router } from "express";
 import { ApiErrorCode } from "../protocol.ts";
-import type { Readiness } from "./contracts/health.ts";
+import type { Liveness, Readiness } from "./contracts/health.ts";
+import { sendData } from "./respond.ts";
 
 /** A dependency the process needs to serve players; rejects (or times out) when it is unreachable. */
 export type ReadinessCheck = () => Promise<void>;
@@ -18,7 +19,7 @@ export function healthRoutes({ checks, degraded }: ReadinessSources): Router {
   const router = Router();
 
   router.get("/healthz", (_req, res) => {
-    res.json({ ok: true, data: { alive: true } });
+    sendData<Liveness>(res, 200, { alive: true });
   });
 
   router.get("/readyz", async (_req, res) => {

@@ -3,7 +3,7 @@ import type { TokenService } from "../auth/tokens.ts";
 import { ApiErrorCode } from "../protocol.ts";
 import { describeLobby, leaveLobby } from "../rooms/liveRooms.ts";
 import { requireUser, signedInUser } from "./authenticate.ts";
-import { type LobbyResponse, lobbyParams } from "./contracts/games.ts";
+import { type LeaveLobbyResponse, type LobbyResponse, lobbyParams } from "./contracts/games.ts";
 import { ApiError } from "./errors.ts";
 import { sendData } from "./respond.ts";
 import { parseInput } from "./validate.ts";
@@ -27,7 +27,7 @@ export function lobbyRoutes(deps: { tokens: TokenService }): Router {
     if (outcome === "no-lobby") throw lobbyNotFound();
     if (outcome === "not-in-lobby")
       throw new ApiError(404, ApiErrorCode.NOT_IN_LOBBY, "you are not in this lobby");
-    sendData(res, 200, { left: true });
+    sendData<LeaveLobbyResponse>(res, 200, { left: true });
   });
 
   return router;

@@ -14,7 +14,12 @@ export interface PreparedBody {
 
 /** What sendData would send, prepared for sendPrepared. */
 export function preparedData<T>(data: T): PreparedBody {
-  const bytes = Buffer.from(JSON.stringify(envelope(data)));
+  return preparedJson(envelope(data));
+}
+
+/** Any JSON value, prepared for sendPrepared: the API's OpenAPI document is not in the envelope. */
+export function preparedJson(value: unknown): PreparedBody {
+  const bytes = Buffer.from(JSON.stringify(value));
   return { bytes, etag: `"${createHash("sha1").update(bytes).digest("base64url")}"` };
 }
 

@@ -1,11 +1,7 @@
 import type { z } from "zod";
 import { ApiErrorCode } from "../protocol.ts";
+import type { FieldIssue } from "./contracts/common.ts";
 import { ApiError } from "./errors.ts";
-
-export interface FieldIssue {
-  path: string;
-  message: string;
-}
 
 /** Parses a request part with its contract; a mismatch is a 422 listing every bad field. */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, part: string): z.infer<S> {

@@ -1,8 +1,10 @@
 /**
  * Just enough of a browser for sign-in stories: a cookie jar (host-wide like a real one, ports
  * ignored; Path, Max-Age and Expires honoured) and redirects followed one by one over real HTTP,
- * so a test can stop at any hop — at the provider's redirect back, say — and tamper with it.
+ * so a test can stop at any hop — at the provider's redirect back, say — and tamper with it. Each
+ * answer of the API is checked against its OpenAPI document, as `call()` checks them.
  */
+import { assertDescribed } from "./openapi.ts";
 
 interface StoredCookie {
   host: string;
@@ -18,6 +20,13 @@ export interface Hop {
   /** the URL that answered with it */
   from: URL;
   response: Response;
+}
+
+/** A JSON answer's body, read from a copy (the test reads the answer itself); else undefined. */
+async function jsonBodyOf(response: Response): Promise<unknown> {
+  if (!/^application\/json/.test(response.headers.get("content-type") ?? "")) return undefined;
+  const text = await response.clone().text();
+  return text ? JSON.parse(text) : undefined;
 }
 
 export class Browser {
@@ -43,6 +52,13 @@ export class Browser {
     if (cookies.length) headers.set("cookie", cookies.map((c) => `${c.name}=${c.value}`).join("; "));
     const response = await fetch(target, { ...init, headers, redirect: "manual" });
     for (const line of response.headers.getSetCookie()) this.#store(target, line);
+    assertDescribed({
+      method: init.method ?? "GET",
+      url: target,
+      status: response.status,
+      headers: response.headers,
+      body: await jsonBodyOf(response),
+    });
     return response;
   }
 

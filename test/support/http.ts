@@ -1,4 +1,5 @@
 import type { ApiEnvelope } from "../../src/protocol.ts";
+import { assertDescribed } from "./openapi.ts";
 
 export interface HttpAnswer<T = unknown> {
   status: number;
@@ -6,7 +7,10 @@ export interface HttpAnswer<T = unknown> {
   body: ApiEnvelope<T>;
 }
 
-/** fetch + JSON, for reading the API's envelope in assertions. */
+/**
+ * fetch + JSON, for reading the API's envelope in assertions. Every answer is checked against the
+ * API's OpenAPI document first (./openapi.ts): one it does not describe fails the test.
+ */
 export async function call<T = unknown>(
   base: string,
   path: string,
@@ -21,7 +25,16 @@ export async function call<T = unknown>(
     body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+  const body = text ? JSON.parse(text) : undefined;
+  assertDescribed({
+    // A followed redirect ends in a GET (302) of where it pointed.
+    method: response.redirected ? "GET" : (init.method ?? "GET"),
+    url: new URL(response.url),
+    status: response.status,
+    headers: response.headers,
+    body,
+  });
+  return { status: response.status, headers: response.headers, body };
 }
 
 /** Narrows an envelope to its data, failing the test with the error when it is not ok. */

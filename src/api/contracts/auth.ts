@@ -4,23 +4,35 @@ import { displayName, publicUser } from "./common.ts";
 export const guestSignInBody = z.object({ name: displayName.optional() }).strict();
 export type GuestSignInBody = z.infer<typeof guestSignInBody>;
 
-export const signInResponse = z.object({
-  user: publicUser,
-  accessToken: z.string(),
-  expiresAt: z.iso.datetime(),
-});
+export const signInResponse = z
+  .object({
+    user: publicUser,
+    accessToken: z.string(),
+    expiresAt: z.iso.datetime(),
+  })
+  .meta({ id: "SignIn" });
 export type SignInResponse = z.infer<typeof signInResponse>;
 
 export const meResponse = z.object({ user: publicUser });
 export type MeResponse = z.infer<typeof meResponse>;
 
 /** A sign-in provider, for the web client's "Sign in with …" buttons. */
-export const providerResponse = z.object({ id: z.string(), name: z.string() });
+export const providerResponse = z.object({ id: z.string(), name: z.string() }).meta({ id: "Provider" });
 export const providersResponse = z.array(providerResponse);
 export type ProvidersResponse = z.infer<typeof providersResponse>;
 
 export const providerParams = z.object({
   provider: z.string().regex(/^[a-z][a-z0-9]{0,31}$/, { error: "must be a provider id" }),
+});
+
+/**
+ * What a provider sends the browser back with (OAuth 2). The callback hands the whole query to the
+ * sign-in library, which checks it; this describes it for the API document.
+ */
+export const providerCallbackQuery = z.object({
+  state: z.string().describe("the sign-in attempt's state, checked against the TP_SIGNIN cookie"),
+  code: z.string().optional().describe("the authorization code, on success"),
+  error: z.string().optional().describe("the provider's error, e.g. access_denied"),
 });
 
 /** POST /refresh answers like a sign-in: the account and a fresh access token. */

@@ -5,56 +5,67 @@ export const lobbyParams = z.object({
 });
 export const gameParams = z.object({ gameId: z.uuid({ error: "must be a game id (a uuid)" }) });
 
-export const lobbyResponse = z.object({
-  players: z.array(z.object({ id: z.string(), name: z.string() })),
-  maxPlayers: z.number().int(),
-  secondsLeft: z.number().int(),
-});
+export const lobbyResponse = z
+  .object({
+    players: z.array(z.object({ id: z.string(), name: z.string() })),
+    maxPlayers: z.number().int(),
+    secondsLeft: z.number().int(),
+  })
+  .meta({ id: "Lobby" });
 export type LobbyResponse = z.infer<typeof lobbyResponse>;
+
+export const leaveLobbyResponse = z.object({ left: z.literal(true) });
+export type LeaveLobbyResponse = z.infer<typeof leaveLobbyResponse>;
 
 export const raceStatus = z.enum(["countdown", "racing", "finished"]);
 
-export const gameResponse = z.object({
-  gameId: z.uuid(),
-  status: raceStatus,
-  words: z.array(z.string()),
-  startsAt: z.iso.datetime(),
-  /** seconds until typing opens (countdown), until the time limit (racing), 0 when finished */
-  secondsLeft: z.number().int(),
-  players: z.array(
-    z.object({
-      id: z.string(),
-      name: z.string(),
-      wordIndex: z.number().int(),
-      charIndex: z.number().int(),
-      finished: z.boolean(),
-      rank: z.number().int(),
-    }),
-  ),
-});
+export const gameResponse = z
+  .object({
+    gameId: z.uuid(),
+    status: raceStatus,
+    words: z.array(z.string()),
+    startsAt: z.iso.datetime(),
+    /** seconds until typing opens (countdown), until the time limit (racing), 0 when finished */
+    secondsLeft: z.number().int(),
+    players: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        wordIndex: z.number().int(),
+        charIndex: z.number().int(),
+        finished: z.boolean(),
+        rank: z.number().int(),
+      }),
+    ),
+  })
+  .meta({ id: "Game" });
 export type GameResponse = z.infer<typeof gameResponse>;
 
 export const countdownResponse = z.object({ startsAt: z.iso.datetime(), secondsLeft: z.number().int() });
 export type CountdownResponse = z.infer<typeof countdownResponse>;
 
-export const rankingEntry = z.object({
-  userId: z.string(),
-  name: z.string(),
-  rank: z.number().int().nullable(),
-  wpm: z.number(),
-  wpmRaw: z.number(),
-  acc: z.number(),
-  accRaw: z.number(),
-  finishedAt: z.iso.datetime().nullable(),
-  /** the best of this player's finished races of this length, at the time it was run */
-  isPersonalBest: z.boolean(),
-});
-export const resultResponse = z.object({
-  gameId: z.uuid(),
-  status: raceStatus,
-  words: z.array(z.string()),
-  startsAt: z.iso.datetime(),
-  endedAt: z.iso.datetime().nullable(),
-  ranking: z.array(rankingEntry),
-});
+export const rankingEntry = z
+  .object({
+    userId: z.string(),
+    name: z.string(),
+    rank: z.number().int().nullable(),
+    wpm: z.number(),
+    wpmRaw: z.number(),
+    acc: z.number(),
+    accRaw: z.number(),
+    finishedAt: z.iso.datetime().nullable(),
+    /** the best of this player's finished races of this length, at the time it was run */
+    isPersonalBest: z.boolean(),
+  })
+  .meta({ id: "RankingEntry" });
+export const resultResponse = z
+  .object({
+    gameId: z.uuid(),
+    status: raceStatus,
+    words: z.array(z.string()),
+    startsAt: z.iso.datetime(),
+    endedAt: z.iso.datetime().nullable(),
+    ranking: z.array(rankingEntry),
+  })
+  .meta({ id: "GameResult" });
 export type ResultResponse = z.infer<typeof resultResponse>;

@@ -18,19 +18,30 @@ const queryInteger = (min: number, max: number, fallback: number) => wholeNumber
 
 export const userParams = z.object({ userId: z.uuid({ error: "must be a user id (a uuid)" }) });
 
-export const graphQuery = z.object({ last: queryInteger(1, 1000, 10) }).strict();
+export const graphQuery = z
+  .object({
+    last: queryInteger(1, 1000, 10).describe("how many of the last finished races: 1–1000, default 10"),
+  })
+  .strict();
 export const historyQuery = z
-  .object({ page: queryInteger(1, 1_000_000, 1), size: queryInteger(1, 50, 50) })
+  .object({
+    page: queryInteger(1, 1_000_000, 1).describe("the page, from 1 (at most 1 000 000); default 1"),
+    size: queryInteger(1, 50, 50).describe("races per page: 1–50, default 50"),
+  })
   .strict();
 
 export const leaderboardQuery = z
   .object({
-    period: z.enum(["daily", "weekly", "all"], { error: "must be daily, weekly or all" }).default("daily"),
-    /** the race length; default: this server's (RACE_WORDS) */
-    words: wholeNumber(1, 500).optional(),
-    limit: queryInteger(1, 100, 50),
-    /** which UTC day (daily) or the ISO week holding it (weekly); default today */
-    date: z.iso.date({ error: "must be a date: YYYY-MM-DD" }).optional(),
+    period: z
+      .enum(["daily", "weekly", "all"], { error: "must be daily, weekly or all" })
+      .default("daily")
+      .describe("a UTC day, an ISO week (Monday to Sunday, UTC) or all time"),
+    words: wholeNumber(1, 500).optional().describe("the race length in words, 1–500; default this server's"),
+    limit: queryInteger(1, 100, 50).describe("how many entries: 1–100, default 50"),
+    date: z.iso
+      .date({ error: "must be a date: YYYY-MM-DD" })
+      .optional()
+      .describe("which UTC day (daily), or the ISO week holding it (weekly); default today"),
   })
   .strict()
   .refine((query) => query.period !== "all" || query.date === undefined, {
@@ -41,79 +52,91 @@ export const leaderboardQuery = z
 export const publicUserResponse = z.object({ user: publicUser });
 export type PublicUserResponse = z.infer<typeof publicUserResponse>;
 
-export const statisticsResponse = z.object({
-  totalGames: z.number().int(),
-  wpmBest: z.number(),
-  accOfBest: z.number(),
-  bestGameId: z.uuid().nullable(),
-  wpmAvg10: z.number(),
-  accAvg10: z.number(),
-  wpmAvgAll: z.number(),
-  accAvgAll: z.number(),
-  racesWon: z.number().int(),
-  timeTypingSeconds: z.number(),
-});
+export const statisticsResponse = z
+  .object({
+    totalGames: z.number().int(),
+    wpmBest: z.number(),
+    accOfBest: z.number(),
+    bestGameId: z.uuid().nullable(),
+    wpmAvg10: z.number(),
+    accAvg10: z.number(),
+    wpmAvgAll: z.number(),
+    accAvgAll: z.number(),
+    racesWon: z.number().int(),
+    timeTypingSeconds: z.number(),
+  })
+  .meta({ id: "Statistics" });
 export type StatisticsResponse = z.infer<typeof statisticsResponse>;
 
-export const raceFigures = z.object({
-  gameId: z.uuid(),
-  wpm: z.number(),
-  wpmRaw: z.number(),
-  acc: z.number(),
-  accRaw: z.number(),
-  rank: z.number().int(),
-  finishedAt: z.iso.datetime(),
-});
+export const raceFigures = z
+  .object({
+    gameId: z.uuid(),
+    wpm: z.number(),
+    wpmRaw: z.number(),
+    acc: z.number(),
+    accRaw: z.number(),
+    rank: z.number().int(),
+    finishedAt: z.iso.datetime(),
+  })
+  .meta({ id: "RaceFigures" });
 export type RaceFigures = z.infer<typeof raceFigures>;
 
 /** Oldest first. */
 export const graphResponse = z.array(raceFigures);
 export type GraphResponse = z.infer<typeof graphResponse>;
 
-export const historyResponse = z.object({
-  total: z.number().int(),
-  page: z.number().int(),
-  size: z.number().int(),
-  hasPrev: z.boolean(),
-  hasNext: z.boolean(),
-  /** newest first */
-  data: z.array(raceFigures.extend({ playerCount: z.number().int() })),
-});
+export const historyResponse = z
+  .object({
+    total: z.number().int(),
+    page: z.number().int(),
+    size: z.number().int(),
+    hasPrev: z.boolean(),
+    hasNext: z.boolean(),
+    /** newest first */
+    data: z.array(raceFigures.extend({ playerCount: z.number().int() })),
+  })
+  .meta({ id: "History" });
 export type HistoryResponse = z.infer<typeof historyResponse>;
 
-export const personalBest = raceFigures.omit({ rank: true });
-export const personalBestsResponse = z.object({
-  /** by words per race; null where the player has no finished, unflagged race of that length */
-  words: z.object({
-    "10": personalBest.nullable(),
-    "25": personalBest.nullable(),
-    "50": personalBest.nullable(),
-    "100": personalBest.nullable(),
-  }),
-});
+export const personalBest = raceFigures.omit({ rank: true }).meta({ id: "PersonalBest" });
+export const personalBestsResponse = z
+  .object({
+    /** by words per race; null where the player has no finished, unflagged race of that length */
+    words: z.object({
+      "10": personalBest.nullable(),
+      "25": personalBest.nullable(),
+      "50": personalBest.nullable(),
+      "100": personalBest.nullable(),
+    }),
+  })
+  .meta({ id: "PersonalBests" });
 export type PersonalBestsResponse = z.infer<typeof personalBestsResponse>;
 
-export const leaderboardEntry = z.object({
-  rank: z.number().int(),
-  userId: z.uuid(),
-  name: z.string(),
-  guest: z.boolean(),
-  gameId: z.uuid(),
-  wpm: z.number(),
-  wpmRaw: z.number(),
-  acc: z.number(),
-  accRaw: z.number(),
-  finishedAt: z.iso.datetime(),
-});
+export const leaderboardEntry = z
+  .object({
+    rank: z.number().int(),
+    userId: z.uuid(),
+    name: z.string(),
+    guest: z.boolean(),
+    gameId: z.uuid(),
+    wpm: z.number(),
+    wpmRaw: z.number(),
+    acc: z.number(),
+    accRaw: z.number(),
+    finishedAt: z.iso.datetime(),
+  })
+  .meta({ id: "LeaderboardEntry" });
 export type LeaderboardEntry = z.infer<typeof leaderboardEntry>;
 
-export const leaderboardResponse = z.object({
-  period: z.enum(["daily", "weekly", "all"]),
-  words: z.number().int(),
-  /** the UTC day, or the Monday of the ISO week (YYYY-MM-DD); null for all time */
-  periodStart: z.iso.date().nullable(),
-  entries: z.array(leaderboardEntry),
-  /** the signed-in caller's own place, even outside the top `limit`; null when not on the board */
-  me: leaderboardEntry.nullable(),
-});
+export const leaderboardResponse = z
+  .object({
+    period: z.enum(["daily", "weekly", "all"]),
+    words: z.number().int(),
+    /** the UTC day, or the Monday of the ISO week (YYYY-MM-DD); null for all time */
+    periodStart: z.iso.date().nullable(),
+    entries: z.array(leaderboardEntry),
+    /** the signed-in caller's own place, even outside the top `limit`; null when not on the board */
+    me: leaderboardEntry.nullable(),
+  })
+  .meta({ id: "Leaderboard" });
 export type LeaderboardResponse = z.infer<typeof leaderboardResponse>;
