@@ -8,8 +8,8 @@ import { parseArgs } from "node:util";
 import { initializeRoomCache, type MatchMakerDriver } from "@colyseus/core";
 import { RedisDriver } from "@colyseus/redis-driver";
 import { Redis } from "ioredis";
+import { RoomNameIndexedDriver } from "../src/colyseus/roomNameIndexedDriver.ts";
 import { RoomName } from "../src/protocol.ts";
-import { RoomNameIndexedDriver } from "../src/rooms/roomNameIndexedDriver.ts";
 
 const { values: flags } = parseArgs({
   options: {

@@ -1,14 +1,20 @@
 /**
- * The whole game server in one place: its rooms, transport, matchmaking backend and HTTP app.
+ * The whole game server in one place: its rooms, transport, matchmaking backend and HTTP app, and
+ * the adaptations of Colyseus (src/colyseus/) it runs with.
  */
+import type { AuthContext } from "@colyseus/core";
 import { defineRoom, defineServer, type MatchMakerDriver, type Presence } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
+import type express from "express";
 import { type ApiDependencies, mountApi } from "./api/app.ts";
-import { colyseusLogger } from "./colyseusLogger.ts";
+import { applyCorsAllowList } from "./colyseus/cors.ts";
+import { routeMatchmakingThroughExpress } from "./colyseus/httpFront.ts";
+import { colyseusLogger } from "./colyseus/logger.ts";
+import { seatOwnersOnly } from "./colyseus/seatOwners.ts";
+import { createHttpServer } from "./httpServer.ts";
 import type { Logger } from "./log.ts";
 import { RoomName } from "./protocol.ts";
 import { LobbyRoom } from "./rooms/LobbyRoom.ts";
-import { restrictClientMatchmaking } from "./rooms/matchmakingPolicy.ts";
 import type { RoomServices } from "./rooms/services.ts";
 import { TypingRoom } from "./rooms/TypingRoom.ts";
 
@@ -16,31 +22,46 @@ import { TypingRoom } from "./rooms/TypingRoom.ts";
 export const MAX_WEBSOCKET_PAYLOAD_BYTES = 2048;
 
 export interface GameServerOptions {
-  api: ApiDependencies;
+  api: Omit<ApiDependencies, "sharedMatchmaker">;
   rooms: RoomServices;
   log: Logger;
   presence?: Presence;
   driver?: MatchMakerDriver;
   publicAddress?: string;
+  /** 0: no cap (and none behind a trusted proxy, which sees to it) */
+  maxConnectionsPerIp: number;
 }
 
 export function createGameServer(options: GameServerOptions) {
-  restrictClientMatchmaking({ searchInTurn: options.driver !== undefined });
   const services = options.rooms;
+  applyCorsAllowList(options.api.auth.corsOrigins);
+  const userOf = (token: string) =>
+    services.tokens.verifyAccessToken(token).then(
+      (user) => user.id,
+      () => undefined,
+    );
   return defineServer({
     rooms: {
       [RoomName.LOBBY]: defineRoom(
         class extends LobbyRoom {
           override services = services;
+          static override onAuth = (token: string, options: unknown) =>
+            LobbyRoom.admit(services, token, options);
         },
       ),
       [RoomName.RACE]: defineRoom(
         class extends TypingRoom {
           override services = services;
+          static override onAuth = (token: string, options: unknown, context: AuthContext) =>
+            TypingRoom.admit(services, token, options, context);
         },
       ),
     },
-    transport: new WebSocketTransport({ maxPayload: MAX_WEBSOCKET_PAYLOAD_BYTES }),
+    transport: new WebSocketTransport({
+      server: createHttpServer({ maxConnectionsPerIp: options.maxConnectionsPerIp }),
+      maxPayload: MAX_WEBSOCKET_PAYLOAD_BYTES,
+      beforeUpgrade: seatOwnersOnly(userOf),
+    }),
     presence: options.presence,
     driver: options.driver,
     publicAddress: options.publicAddress,
@@ -48,6 +69,29 @@ export function createGameServer(options: GameServerOptions) {
     // Shutdown is orchestrated by src/server.ts (database and Redis close after the rooms).
     gracefullyShutdown: false,
     greet: false,
-    express: (app) => mountApi(app, options.api),
+    express: (app) => mountApi(app, { ...options.api, sharedMatchmaker: options.driver !== undefined }),
   });
+}
+
+export type GameServer = ReturnType<typeof createGameServer>;
+
+/**
+ * Listens, then routes matchmaking through Typephoon's own route (src/colyseus/httpFront.ts).
+ * Upstream: Colyseus only logs a listening error (a port in use) and never settles `listen`, which
+ * would leave a process running that serves nothing; here it rejects.
+ */
+export async function listen(server: GameServer, port: number, host: string, backlog: number): Promise<void> {
+  const transport = server.transport as WebSocketTransport;
+  const http = transport.server!;
+  let onError!: (error: Error) => void;
+  const failed = new Promise<never>((_, reject) => {
+    onError = reject;
+    http.once("error", onError);
+  });
+  try {
+    await Promise.race([server.listen(port, host, backlog), failed]);
+  } finally {
+    http.off("error", onError);
+  }
+  routeMatchmakingThroughExpress(http, transport.getExpressApp() as express.Application);
 }

@@ -10,7 +10,10 @@ export const ApiErrorCode = {
   VALIDATION_ERROR: "VALIDATION_ERROR",
   BAD_JSON: "BAD_JSON",
   BAD_REQUEST: "BAD_REQUEST",
+  /** 413: a body over 16 KB, refused before it is read (every route of the server) */
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  /** 411: a body of unknown length (chunked); send a Content-Length */
+  LENGTH_REQUIRED: "LENGTH_REQUIRED",
   NOT_FOUND: "NOT_FOUND",
   UNAUTHORIZED: "UNAUTHORIZED",
   TOKEN_EXPIRED: "TOKEN_EXPIRED",
@@ -25,8 +28,20 @@ export const ApiErrorCode = {
   USER_NOT_FOUND: "USER_NOT_FOUND",
   /** 429, with a Retry-After header in seconds */
   RATE_LIMITED: "RATE_LIMITED",
+  /** matchmaking (400): the join's options are not what the room takes */
+  BAD_OPTIONS: "BAD_OPTIONS",
   /** 403: a state-changing request from a page whose Origin is neither this server nor CORS_ORIGINS */
   ORIGIN_NOT_ALLOWED: "ORIGIN_NOT_ALLOWED",
+  /** 503, with Retry-After: this process is shutting down; ask again (another process, or this one restarted) */
+  SHUTTING_DOWN: "SHUTTING_DOWN",
+  /** 503, with Retry-After: matchmaking cannot reach what it needs (Redis); ask again shortly */
+  MATCHMAKING_UNAVAILABLE: "MATCHMAKING_UNAVAILABLE",
+  /** matchmaking: no open room with this id (it ended, or never existed) */
+  ROOM_NOT_FOUND: "ROOM_NOT_FOUND",
+  /** matchmaking: the room has no seat left */
+  ROOM_FULL: "ROOM_FULL",
+  /** matchmaking (403): not on this race's roster */
+  NOT_IN_ROSTER: "NOT_IN_ROSTER",
 } as const;
 export type ApiErrorCode = (typeof ApiErrorCode)[keyof typeof ApiErrorCode];
 
@@ -154,6 +169,8 @@ export interface RoomErrorMessage {
  * and why the server closed a connection.
  */
 export const RoomCloseCode = {
+  /** join refused: the join's options are not what the room takes (message `BAD_OPTIONS: …`) */
+  BAD_OPTIONS: 4400,
   /** join refused: no, invalid or expired access token */
   UNAUTHORIZED: 4401,
   /** join refused: not on this race's roster */
@@ -163,6 +180,16 @@ export const RoomCloseCode = {
   /** closed for flooding the room with messages */
   FLOODING: 4429,
 } as const;
+
+/**
+ * Joins are refused during the matchmaking request when they can be (token, roster, room full),
+ * at the WebSocket otherwise. Over HTTP the status is the close code − 4000 (4401 → 401), which
+ * @colyseus/sdk reports as the MatchMakeError's `code` (an HTTP status cannot be 4401); the
+ * message starts with the same `CODE:` either way. This gives the close code in both cases.
+ */
+export function joinRefusalCode(code: number | undefined): number | undefined {
+  return code !== undefined && code >= 400 && code < 500 ? code + 4000 : code;
+}
 
 /** Synced state of a lobby room. */
 export interface LobbyPlayerState {

@@ -8,21 +8,21 @@ import path from "node:path";
 import { RedisPresence } from "@colyseus/redis-presence";
 import { Redis } from "ioredis";
 import type { ReadinessSources } from "./api/healthRoutes.ts";
-import { createGameServer } from "./app.config.ts";
+import { createGameServer, type GameServer, listen } from "./app.config.ts";
 import { createTokenService } from "./auth/tokens.ts";
+import { RoomNameIndexedDriver } from "./colyseus/roomNameIndexedDriver.ts";
+import { startStaleProcessSweeper } from "./colyseus/staleProcessSweeper.ts";
 import type { Config } from "./config.ts";
 import { mergedGuestCheck } from "./db/accounts.ts";
+import { createDatabase } from "./db/database.ts";
 import { provideDatabaseServer } from "./db/databaseServer.ts";
 import { durableRaceStore } from "./db/durableRaceStore.ts";
 import { applyMigrations } from "./db/migrations.ts";
 import { fileOutbox, redisOutbox } from "./db/outbox.ts";
-import { createDatabaseWithSql } from "./db/prisma.ts";
 import { raceStore } from "./db/races.ts";
 import type { Logger } from "./log.ts";
 import { createMetrics, serveMetrics, timedRaceStore } from "./metrics.ts";
 import { RoomName } from "./protocol.ts";
-import { RoomNameIndexedDriver } from "./rooms/roomNameIndexedDriver.ts";
-import { startStaleProcessSweeper } from "./rooms/staleProcessSweeper.ts";
 
 /**
  * Connections the kernel queues for this process to accept. A lobby join takes two (the
@@ -37,7 +37,7 @@ export interface RunningServer {
   port: number;
   /** Base URL for HTTP (`http://127.0.0.1:<port>`); the WebSocket endpoint is the same with ws:. */
   url: string;
-  gameServer: ReturnType<typeof createGameServer>;
+  gameServer: GameServer;
   stop(): Promise<void>;
 }
 
@@ -58,8 +58,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const applied = await applyMigrations(databaseServer.url);
     if (applied.length) log.info({ migrations: applied }, "applied database migrations");
 
-    const { db, sql, close } = createDatabaseWithSql(databaseServer.url);
-    cleanups.push(close);
+    const db = createDatabase(databaseServer.url);
+    cleanups.push(db.close);
 
     const checks: ReadinessSources["checks"] = {
       // Shutting down: not ready, so that new players are sent to the other processes.
@@ -67,7 +67,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         if (stopping) throw new Error("shutting down");
       },
       postgres: async () => {
-        await db.$queryRaw`SELECT 1`;
+        await db.sql.$queryRaw`SELECT 1`;
       },
     };
 
@@ -101,7 +101,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
 
     const outbox = redis ? redisOutbox(redis) : await fileOutbox(path.join(config.dataDir, "outbox.jsonl"));
     const races = durableRaceStore({
-      store: timedRaceStore(raceStore(db, sql), metrics),
+      store: timedRaceStore(raceStore(db), metrics),
       onDatabaseError: metrics.databaseError,
       outbox,
       databaseIsUp: () =>
@@ -123,16 +123,16 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     };
 
     const tokens = createTokenService(config.jwtSecret, {
-      isMergedGuest: mergedGuestCheck(sql),
+      isMergedGuest: mergedGuestCheck(db),
     });
     const gameServer = createGameServer({
       ...matchmaking,
       log,
       rooms: { timings: config.game, tokens, races, log, metrics, random: Math.random },
       publicAddress: config.publicAddress,
+      maxConnectionsPerIp: config.trustProxy === false ? config.maxConnectionsPerIp : 0,
       api: {
         db,
-        sql,
         tokens,
         log,
         readiness: { checks, degraded },
@@ -155,7 +155,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     // Rooms are locked and disposed first; the database and Redis close after them.
     cleanups.push(() => gameServer.gracefullyShutdown(false));
 
-    await gameServer.listen(config.port, config.host, LISTEN_BACKLOG);
+    await listen(gameServer, config.port, config.host, LISTEN_BACKLOG);
     if (config.metricsPort !== undefined) {
       const metricsServer = await serveMetrics(metrics.registry, config.metricsPort, config.host);
       cleanups.push(() => new Promise((resolve) => metricsServer.close(resolve)));

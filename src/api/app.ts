@@ -10,29 +10,30 @@ import helmet from "helmet";
 import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
 import type { TokenService } from "../auth/tokens.ts";
-import type { Database, Queries } from "../db/prisma.ts";
+import type { Database } from "../db/database.ts";
 import type { Logger } from "../log.ts";
 import { type ApiEnvelope, ApiErrorCode } from "../protocol.ts";
 import { type AccountSettings, accountRoutes } from "./accountRoutes.ts";
 import { accessTokenOf } from "./authenticate.ts";
 import { authRoutes } from "./authRoutes.ts";
+import { bodyLimit, MAX_BODY_BYTES } from "./bodyLimit.ts";
+import { docsRoutes } from "./docsRoutes.ts";
 import { ApiError, notFound } from "./errors.ts";
 import { gameRoutes } from "./gameRoutes.ts";
 import { healthRoutes, type ReadinessSources } from "./healthRoutes.ts";
 import { leaderboardRoutes } from "./leaderboardRoutes.ts";
 import { lobbyRoutes } from "./lobbyRoutes.ts";
-import { applyCorsAllowList, sameOriginWrites } from "./origins.ts";
+import { matchmakeRoutes } from "./matchmakeRoutes.ts";
+import { sameOriginWrites } from "./origins.ts";
 import { profileRoutes } from "./profileRoutes.ts";
-import { rateCounter, rateLimited } from "./rateLimit.ts";
+import { rateLimits } from "./rateLimit.ts";
 import { requestLogging } from "./requestLog.ts";
 import { mountWebClient } from "./webClient.ts";
 
-export const MAX_JSON_BODY = "16kb";
+const MATCHMAKE_PATH = "/matchmake";
 
 export interface ApiDependencies {
   db: Database;
-  /** the raw SQL of the profile and leaderboard reads: `db`'s connections without Prisma's client */
-  sql: Queries;
   tokens: TokenService;
   /** words per race on this server (RACE_WORDS): the leaderboard's default length */
   raceWords: number;
@@ -44,40 +45,55 @@ export interface ApiDependencies {
   monitorPassword: string | undefined;
   /** Prometheus metrics served at /metrics behind the monitor password; undefined: not here. */
   metrics: Registry | undefined;
-  trustProxy: string;
+  trustProxy: string | false;
   /** requests per minute to /api, per client IP and per access token */
   apiRateLimitPerMinute: { perIp: number; perUser: number };
   /** sign-in providers, sessions, and which web pages may use them */
   auth: AccountSettings & { corsOrigins: readonly string[] };
+  /** several processes share the matchmaker (Redis) */
+  sharedMatchmaker: boolean;
 }
 
 export function mountApi(app: express.Application, deps: ApiDependencies): void {
   app.disable("x-powered-by");
   app.set("trust proxy", deps.trustProxy);
   app.use(requestLogging(app, deps.log));
-  applyCorsAllowList(deps.auth.corsOrigins);
+  app.use(bodyLimit);
   // TLS is the proxy's business: upgrading http requests would break plain-http setups (a LAN).
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(sameOriginWrites({ publicUrl: deps.auth.publicUrl, allowedOrigins: deps.auth.corsOrigins }));
-  app.use(express.json({ limit: MAX_JSON_BODY }));
-  const routeDeps = { ...deps, rateCounter: rateCounter(deps.redis, deps.log) };
+  app.use(express.json({ limit: MAX_BODY_BYTES }));
+  const routeDeps = { ...deps, rateLimits: rateLimits(deps.redis, deps.log) };
+  const { limiter } = routeDeps.rateLimits;
   // Every API route: a budget per client IP, and one per session (its access token, hashed), so
   // that one signed-in client cannot spend its whole IP's budget, nor a forged token another's.
   const minute = 60_000;
-  const perSession = rateLimited(routeDeps.rateCounter, {
-    bucket: "api-session",
-    limit: deps.apiRateLimitPerMinute.perUser,
-    windowMs: minute,
-    key: (req) => createHash("sha256").update(accessTokenOf(req)!).digest("base64url"),
-  });
+  const bySession = {
+    key: (req: express.Request) => createHash("sha256").update(accessTokenOf(req)!).digest("base64url"),
+    skip: (req: express.Request) => !accessTokenOf(req),
+  };
   app.use(
     "/api",
-    rateLimited(routeDeps.rateCounter, {
-      bucket: "api-ip",
-      limit: deps.apiRateLimitPerMinute.perIp,
+    limiter({ bucket: "api-ip", limit: deps.apiRateLimitPerMinute.perIp, windowMs: minute }),
+    limiter({
+      bucket: "api-session",
+      limit: deps.apiRateLimitPerMinute.perUser,
       windowMs: minute,
+      ...bySession,
     }),
-    (req, res, next) => (accessTokenOf(req) ? perSession(req, res, next) : next()),
+  );
+  // Matchmaking has budgets of its own, as large as the API's: a seat is cheap to ask for and
+  // each one holds a place in a room until it expires.
+  app.use(
+    MATCHMAKE_PATH,
+    limiter({ bucket: "matchmake-ip", limit: deps.apiRateLimitPerMinute.perIp, windowMs: minute }),
+    limiter({
+      bucket: "matchmake-session",
+      limit: deps.apiRateLimitPerMinute.perUser,
+      windowMs: minute,
+      ...bySession,
+    }),
+    matchmakeRoutes({ searchInTurn: deps.sharedMatchmaker, log: deps.log }),
   );
 
   app.use(healthRoutes(deps.readiness));
@@ -87,6 +103,7 @@ export function mountApi(app: express.Application, deps: ApiDependencies): void 
   app.use("/api/v1/games", gameRoutes(deps));
   app.use("/api/v1", profileRoutes(deps));
   app.use("/api/v1/leaderboards", leaderboardRoutes(deps));
+  app.use(docsRoutes());
   if (deps.monitorPassword) {
     const admin = basicAuth("admin", deps.monitorPassword);
     app.use("/monitor", admin, monitor());
@@ -118,7 +135,7 @@ const errorResponse =
     else if (known.code === ApiErrorCode.DATABASE_UNAVAILABLE)
       req.log.warn({ err: error }, "database unavailable");
     const failure = known ?? new ApiError(500, ApiErrorCode.INTERNAL, "something went wrong on our side");
-    const body: ApiEnvelope<never> = {
+    const body: ApiEnvelope<never> & { message?: string } = {
       ok: false,
       error: {
         code: failure.code,
@@ -126,6 +143,10 @@ const errorResponse =
         ...(failure.details === undefined ? {} : { details: failure.details }),
         ...(failure.status >= 500 ? { requestId } : {}),
       },
+      // @colyseus/sdk reports a matchmaking refusal by this field (src/api/matchmakeRoutes.ts).
+      ...(req.originalUrl.startsWith(MATCHMAKE_PATH)
+        ? { message: `${failure.code}: ${failure.message}` }
+        : {}),
     };
     if (res.headersSent) return;
     if (failure.code === ApiErrorCode.DATABASE_UNAVAILABLE) res.setHeader("Retry-After", "5");
@@ -149,7 +170,11 @@ function asApiError(error: unknown): ApiError | undefined {
   if (type === "entity.parse.failed")
     return new ApiError(400, ApiErrorCode.BAD_JSON, "the body is not valid JSON");
   if (type === "entity.too.large") {
-    return new ApiError(413, ApiErrorCode.PAYLOAD_TOO_LARGE, `the body is larger than ${MAX_JSON_BODY}`);
+    return new ApiError(
+      413,
+      ApiErrorCode.PAYLOAD_TOO_LARGE,
+      `the body is larger than ${MAX_BODY_BYTES / 1024} KB`,
+    );
   }
   const status = (error as { status?: unknown }).status;
   if (typeof status === "number" && status >= 400 && status < 500) {

@@ -6,22 +6,24 @@
  * reservation in a `game_start` message, and disposes.
  */
 import { randomUUID } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
-import { type AuthContext, type Client, ClientState, CloseCode, matchMaker, Room } from "@colyseus/core";
+import { type Client, ClientState, CloseCode, type Delayed, matchMaker, Room } from "@colyseus/core";
+import { z } from "zod";
 import type { TokenUser } from "../auth/tokens.ts";
+import { logRoomFailure } from "../colyseus/logger.ts";
+import { seatsBeingTaken } from "../colyseus/seats.ts";
 import { pickWords } from "../game/text.ts";
 import type { Logger } from "../log.ts";
 import {
   type GameStartMessage,
   type ReconnectMessage,
-  RoomCloseCode,
   RoomErrorCode,
   RoomName,
   ServerMessage,
 } from "../protocol.ts";
 import { rejectMessage } from "./roomErrors.ts";
 import { LobbyPlayer, LobbyState } from "./schema/LobbyState.ts";
-import { authenticateConnection, mayReconnect, type RoomServices } from "./services.ts";
+import { authenticateJoin, joinOptions, mayReconnect, type RoomServices } from "./services.ts";
+import { OneSessionPerUser } from "./sessions.ts";
 import type { RaceCreateOptions } from "./TypingRoom.ts";
 
 /** What the lobby tells the HTTP API about itself (GET /api/v1/lobbies/:roomId). */
@@ -34,7 +36,9 @@ export interface LobbyDescription {
 type LobbyClient = Client<{ auth: TokenUser }>;
 
 const MAX_MESSAGES_PER_SECOND = 20;
-/** How long a starting lobby waits for seat-holders whose join is not yet acknowledged. */
+/** A lobby takes no options (yet). */
+const lobbyJoinOptions = z.object({}).strict();
+/** How long a started lobby stays for players whose join is not yet acknowledged. */
 const DELIVERY_WAIT_MS = 5_000;
 
 export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> {
@@ -42,9 +46,12 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
   declare services: RoomServices;
 
   override state = new LobbyState();
-  /** userId → the session currently representing that user (a newer tab replaces an older one). */
-  #sessionOf = new Map<string, string>();
+  #sessions = new OneSessionPerUser();
+  /** the countdown is over or the lobby full: no more seats */
   #starting = false;
+  /** waiting for seats handed out before the start to be taken */
+  #awaitingSeats: Delayed | undefined;
+  #raceCreated = false;
   #shuttingDown = false;
   #log!: Logger;
 
@@ -69,22 +76,20 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
     this.#log.info("lobby created");
   }
 
-  override onAuth(_client: Client, _options: unknown, context: AuthContext) {
-    return authenticateConnection(this.services.tokens, context);
+  /** The room type's static onAuth (bound in app.config.ts): checked during the matchmaking request. */
+  static admit(services: RoomServices, token: string | undefined, options: unknown): Promise<TokenUser> {
+    joinOptions(lobbyJoinOptions, options);
+    return authenticateJoin(services.tokens, token);
   }
 
   override onJoin(client: LobbyClient) {
     const user = client.auth!;
-    const previous = this.#sessionOf.get(user.id);
-    this.#sessionOf.set(user.id, client.sessionId);
-    if (previous) {
-      // Second tab: one user is never two players. The older connection goes.
-      this.clients.get(previous)?.leave(RoomCloseCode.REPLACED, "replaced by a newer connection");
-    } else {
+    if (!this.#sessions.take(this, user.id, client)) {
       this.state.players.set(user.id, new LobbyPlayer({ id: user.id, name: user.name }));
     }
     this.#log.info({ userId: user.id, players: this.state.players.size }, "player joined the lobby");
-    if (this.state.players.size >= this.state.maxPlayers) this.startRace();
+    if (this.#awaitingSeats && seatsBeingTaken(this) === 0) this.#createRace();
+    else if (this.state.players.size >= this.state.maxPlayers) this.startRace();
   }
 
   override async onDrop(client: LobbyClient, code?: number) {
@@ -106,8 +111,8 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
   /** A player leaves (the socket closed for good, or the leave API): gone from the state at once. */
   removePlayer(userId: string): boolean {
     if (this.#starting || !this.state.players.has(userId)) return false;
-    const sessionId = this.#sessionOf.get(userId);
-    this.#sessionOf.delete(userId);
+    const sessionId = this.#sessions.sessionOf(userId);
+    this.#sessions.release(userId);
     this.state.players.delete(userId);
     if (sessionId) this.clients.get(sessionId)?.leave(CloseCode.CONSENTED, "left the lobby");
     this.#log.info({ userId, players: this.state.players.size }, "player left the lobby");
@@ -122,12 +127,30 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
     };
   }
 
-  /** Creates the race for everyone seated, hands out the seats, and closes the lobby. */
-  private async startRace() {
+  /**
+   * The countdown is over, or the lobby is full. A seat is handed out over HTTP and taken over the
+   * WebSocket that follows; on a loaded server seconds can pass in between, and starting meanwhile
+   * would leave the seat-holder a closed lobby. So the lobby, locked against new seats, first waits
+   * for those seats to be taken (each join checks), at most until they must have expired.
+   */
+  private startRace() {
     if (this.#starting) return;
     this.#starting = true;
-    await this.lock();
-    await this.#untilSeatHoldersJoined();
+    this.lock();
+    if (seatsBeingTaken(this) === 0 || this.#shuttingDown) {
+      this.#createRace();
+      return;
+    }
+    const seatsExpireS = Math.min(this.services.timings.reconnectGraceS, this.seatReservationTimeout);
+    this.#awaitingSeats = this.clock.setTimeout(() => this.#createRace(), seatsExpireS * 1000);
+  }
+
+  /** Creates the race for everyone seated, hands out the seats, and closes the lobby. */
+  async #createRace() {
+    if (this.#raceCreated) return;
+    this.#raceCreated = true;
+    this.#awaitingSeats?.clear();
+    this.#awaitingSeats = undefined;
     const roster = [...this.clients]
       .filter((client) => this.#represents(client))
       .map((client) => ({ client, user: client.auth! }));
@@ -173,42 +196,14 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
         );
       }
     }
-    await this.#untilDelivered(roster.map(({ client }) => client));
-    await this.disconnect();
-  }
-
-  /**
-   * A seat is handed out over HTTP and taken over the WebSocket that follows; on a loaded server
-   * seconds can pass in between. Starting meanwhile would leave the seat-holder a closed lobby
-   * ("seat reservation expired"), so the lobby, locked against new seats, waits for them: as long
-   * as a dropped player's place is kept, and never past the seat's own expiry.
-   */
-  #untilSeatHoldersJoined() {
-    return waitWhile(
-      () => this.#seatsBeingTaken() > 0 && !this.#shuttingDown,
-      this.services.timings.reconnectGraceS * 1000,
-    );
-  }
-
-  /**
-   * Seats reserved by matchmaking whose player has not finished joining. Colyseus 0.18 has no
-   * public count: its private `_reservedSeats` maps a session to [options, auth, consumed,
-   * reconnection]; the lobby's test of a late seat-holder fails if that changes.
-   */
-  #seatsBeingTaken(): number {
-    const { _reservedSeats: seats } = this as unknown as {
-      _reservedSeats: Record<string, [unknown, unknown, boolean, boolean]>;
-    };
-    return Object.values(seats).filter(([, , , reconnection]) => !reconnection).length;
-  }
-
-  /**
-   * Colyseus queues what it sends to a client until the client acknowledges its join, and drops that
-   * queue when the room disconnects: a player who joined the moment the lobby filled would never see
-   * `game_start`. So the lobby stays open until every seat-holder's queue is flushed (or it is gone).
-   */
-  #untilDelivered(clients: LobbyClient[]) {
-    return waitWhile(() => clients.some((client) => client.state === ClientState.JOINING), DELIVERY_WAIT_MS);
+    // Colyseus queues what it sends a client until the client acknowledges its join, and drops that
+    // queue when the room disconnects: a player who joined as the lobby filled would never see
+    // `game_start`. Such a lobby stays a moment longer.
+    if (roster.some(({ client }) => client.state === ClientState.JOINING)) {
+      this.clock.setTimeout(() => this.disconnect(), DELIVERY_WAIT_MS);
+    } else {
+      await this.disconnect();
+    }
   }
 
   /** This process is shutting down: its players queue again, and land in a lobby of another process. */
@@ -221,7 +216,7 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
   }
 
   override onUncaughtException(error: Error, methodName: string) {
-    this.#log.error({ err: error, methodName }, "uncaught error in the lobby");
+    logRoomFailure(this.#log, error, methodName);
   }
 
   override onDispose() {
@@ -230,12 +225,6 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
   }
 
   #represents(client: LobbyClient): boolean {
-    return client.auth !== undefined && this.#sessionOf.get(client.auth!.id) === client.sessionId;
+    return this.#sessions.represents(client.auth?.id, client);
   }
-}
-
-/** Polls `busy` until it is false or `limitMs` has passed. */
-async function waitWhile(busy: () => boolean, limitMs: number): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  while (busy() && Date.now() < deadline) await sleep(10);
 }

@@ -1,5 +1,6 @@
 import type { AuthContext } from "@colyseus/core";
 import { CloseCode, ServerError } from "@colyseus/core";
+import type { z } from "zod";
 import { TokenError, type TokenService, type TokenUser } from "../auth/tokens.ts";
 import type { GameTimings } from "../config.ts";
 import type { RaceStore } from "../db/races.ts";
@@ -32,14 +33,35 @@ const RECONNECTABLE = new Set<number | undefined>([
 ]);
 export const mayReconnect = (code: number | undefined) => RECONNECTABLE.has(code);
 
-/** The user behind a connection's access token, or a refused join the SDK reports clearly. */
-export async function authenticateConnection(tokens: TokenService, context: AuthContext): Promise<TokenUser> {
-  if (!context.token)
+/**
+ * The user behind a join's access token, or a refusal the SDK reports clearly. Rooms check it in
+ * their static onAuth, which Colyseus runs during the matchmaking request, before any seat exists.
+ */
+export async function authenticateJoin(tokens: TokenService, token: string | undefined): Promise<TokenUser> {
+  if (!token)
     throw new ServerError(RoomCloseCode.UNAUTHORIZED, "UNAUTHORIZED: sign in first (no access token)");
   try {
-    return await tokens.verifyAccessToken(context.token);
+    return await tokens.verifyAccessToken(token);
   } catch (error) {
     if (!(error instanceof TokenError)) throw error;
     throw new ServerError(RoomCloseCode.UNAUTHORIZED, `${error.code}: ${error.message}`);
   }
+}
+
+/** A join's options as `schema` wants them, or a BAD_OPTIONS refusal naming the first problem. */
+export function joinOptions<S extends z.ZodType>(schema: S, options: unknown): z.infer<S> {
+  const parsed = schema.safeParse(options ?? {});
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const where = issue.path.length ? `${issue.path.join(".")}: ` : "";
+  throw new ServerError(RoomCloseCode.BAD_OPTIONS, `BAD_OPTIONS: ${where}${issue.message}`);
+}
+
+/**
+ * The room id a `joinById` asked for: the matchmaking route (src/api/matchmakeRoutes.ts) passes
+ * its request as the auth context's `req`, whose `:roomName` is the id.
+ */
+export function requestedRoomId(context: AuthContext): string | undefined {
+  const params = (context.req as { params?: { roomName?: unknown } } | undefined)?.params;
+  return typeof params?.roomName === "string" ? params.roomName : undefined;
 }

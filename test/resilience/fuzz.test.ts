@@ -63,6 +63,12 @@ const ROUTES: Array<[method: string, path: (random: Random) => string]> = [
   ["GET", (r) => `/api/v1/leaderboards${query(r)}`],
   ["GET", (r) => `/api/v1/${segment(r)}`],
   ["DELETE", (r) => `/api/v1/games/${segment(r)}`],
+  // Matchmaking: prototype names, other methods, unknown rooms, bodies and missing tokens.
+  [
+    "POST",
+    (r) =>
+      `/matchmake/${pick(r, ["joinOrCreate", "join", "joinById", "reconnect", "create", "__proto__", "__defineGetter__", "constructor", "toString", segment(r)])}/${pick(r, ["lobby", "race", "__proto__", "hasOwnProperty", segment(r)])}`,
+  ],
 ];
 
 function segment(random: Random): string {
@@ -306,7 +312,7 @@ async function fuzzHttp(base: string, random: Random, count: number, token: stri
       } else if (response.status >= 300 && response.status < 400) {
         if (!response.headers.get("location"))
           problems.push(`${method} ${url}: ${response.status} without Location`);
-      } else if (method !== "HEAD" && method !== "OPTIONS" && !inEnvelope(text, response.status)) {
+      } else if (method !== "HEAD" && method !== "OPTIONS" && !inEnvelope(text, response.status, url)) {
         problems.push(`${method} ${url}: ${response.status} not in the envelope: ${text.slice(0, 200)}`);
       }
     }
@@ -315,10 +321,16 @@ async function fuzzHttp(base: string, random: Random, count: number, token: stri
   return { sent, problems: problems.slice(0, 20) };
 }
 
-function inEnvelope(text: string, status: number): boolean {
+/** The API's envelope; a seat from matchmaking is Colyseus's seat reservation, which the SDK consumes. */
+function inEnvelope(text: string, status: number, url: string): boolean {
   try {
-    const body = JSON.parse(text) as { ok?: unknown; error?: { code?: unknown; message?: unknown } };
-    if (status < 300) return body.ok === true;
+    const body = JSON.parse(text) as {
+      ok?: unknown;
+      sessionId?: unknown;
+      error?: { code?: unknown; message?: unknown };
+    };
+    if (status < 300)
+      return body.ok === true || (url.includes("/matchmake/") && typeof body.sessionId === "string");
     return (
       body.ok === false && typeof body.error?.code === "string" && typeof body.error.message === "string"
     );

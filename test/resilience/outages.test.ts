@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import pg from "pg";
-import { LOBBY_SEARCH_HOLD_MS } from "../../src/rooms/matchmakingPolicy.ts";
+import { LOBBY_SEARCH_HOLD_MS } from "../../src/colyseus/matchmaking.ts";
 import { testDatabaseUrl } from "../hooks.ts";
 import { call } from "../support/http.ts";
 import { eventually, Player } from "../support/players.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Client } from "@colyseus/sdk";
-import { RoomCloseCode, RoomName } from "../../src/protocol.ts";
+import { joinRefusalCode, RoomCloseCode, RoomName } from "../../src/protocol.ts";
 import { call, dataOf } from "../support/http.ts";
 import { eventually, Player } from "../support/players.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
@@ -69,7 +69,7 @@ describe("rooms over Redis presence and driver (REDIS_URL set)", function () {
     ]);
     for (const outcome of refused) {
       assert.equal(outcome.status, "rejected");
-      assert.equal((outcome.reason as { code: number }).code, RoomCloseCode.UNAUTHORIZED);
+      assert.equal(joinRefusalCode((outcome.reason as { code: number }).code), RoomCloseCode.UNAUTHORIZED);
     }
     assert.equal(new Set(seated.map((lobby) => lobby.roomId)).size, 1, "all five in one lobby");
   });

@@ -6,7 +6,9 @@
  */
 import { Client, MatchMakeError, type Room } from "@colyseus/sdk";
 import {
+  ApiErrorCode,
   type GameStartMessage,
+  joinRefusalCode,
   type LobbyStateShape,
   type RaceStateShape,
   RoomCloseCode,
@@ -32,9 +34,6 @@ export class JoinFailure extends Error {
     this.kind = kind;
   }
 }
-
-/** Colyseus's matchmaking answer for a room id that no longer exists. */
-const MATCHMAKE_INVALID_ROOM_ID = 522;
 
 export class Rooms {
   readonly #sdk = new Client(location.origin.replace(/^http/, "ws"));
@@ -110,13 +109,16 @@ function tuned<R extends Room>(room: R): R {
   return room;
 }
 
-const codeOf = (error: unknown) => (error instanceof MatchMakeError ? error.code : undefined);
+/** The refusal's close code, whether the matchmaking request or the WebSocket refused the join. */
+const codeOf = (error: unknown) =>
+  error instanceof MatchMakeError ? joinRefusalCode(error.code) : undefined;
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 async function failure(error: unknown): Promise<JoinFailure> {
   const code = codeOf(error);
   const message = messageOf(error);
-  if (code === MATCHMAKE_INVALID_ROOM_ID) return new JoinFailure("gone", "That room is closed.");
+  if (message.startsWith(`${ApiErrorCode.ROOM_NOT_FOUND}:`))
+    return new JoinFailure("gone", "That room is closed.");
   const refusal = code === undefined ? undefined : closeText(code, message);
   if (refusal) return new JoinFailure(code === RoomCloseCode.UNAUTHORIZED ? "session" : "refused", refusal);
   if (!(await serverIsUp())) return new JoinFailure("unreachable", "The server cannot be reached.");

@@ -48,6 +48,8 @@ export function signInErrorText(code: string): string {
 /** Why the server refused a join or closed a room connection, or undefined for an ordinary close. */
 export function closeText(code: number, message?: string): string | undefined {
   switch (code) {
+    case RoomCloseCode.BAD_OPTIONS:
+      return "This page asked the server for something it does not offer: reload the page and try again.";
     case RoomCloseCode.UNAUTHORIZED:
       return message?.startsWith("TOKEN_EXPIRED")
         ? "Your session has expired: please sign in again."

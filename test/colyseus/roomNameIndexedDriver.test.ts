@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { type IRoomCache, initializeRoomCache } from "@colyseus/core";
 import { RedisDriver } from "@colyseus/redis-driver";
 import { Redis } from "ioredis";
-import { RoomNameIndexedDriver } from "../../src/rooms/roomNameIndexedDriver.ts";
+import { RoomNameIndexedDriver } from "../../src/colyseus/roomNameIndexedDriver.ts";
 import { TEST_REDIS_URL } from "../support/services.ts";
 
 describe("RoomNameIndexedDriver: lobby searches read only the lobbies' listings", () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { takingTurns } from "../../src/rooms/matchmakingPolicy.ts";
+import { takingTurns } from "../../src/colyseus/matchmaking.ts";
 
 describe("takingTurns: lobby searches one at a time", () => {
   it("runs tasks one after another, in the order given, each caller getting its own result", async () => {

@@ -1,0 +1,127 @@
+/**
+ * POST /matchmake/:method/:roomName: Typephoon's matchmaking, in place of Colyseus's own route
+ * (src/colyseus/httpFront.ts sends it here), behind the API's body limit, rate limits and error
+ * envelope. Clients may queue into a lobby (`joinOrCreate`, `join`), join a room they know by id
+ * (`joinById`: a reloaded page) and `reconnect`; nobody creates a race but a lobby. Each room
+ * type's static `onAuth` checks the access token during this very request, so no seat is ever
+ * reserved for a caller without a valid one.
+ *
+ * A seat is answered as Colyseus's seat reservation, which @colyseus/sdk consumes as it is. A
+ * refusal is the API's envelope plus a top-level `message` (`CODE: text`): the SDK reports that
+ * message, with the HTTP status as the MatchMakeError's code (see joinRefusalCode in protocol.ts).
+ */
+import { type AuthContext, ErrorCode, matchMaker, ServerError } from "@colyseus/core";
+import { type Request, Router } from "express";
+import { z } from "zod";
+import { inTurn, isSeatTaken, isShuttingDown } from "../colyseus/matchmaking.ts";
+import type { Logger } from "../log.ts";
+import { ApiErrorCode, type ApiErrorCode as ApiErrorCodeType, RoomName } from "../protocol.ts";
+import { accessTokenOf } from "./authenticate.ts";
+import { ApiError } from "./errors.ts";
+import { parseInput } from "./validate.ts";
+
+/** Which rooms each matchmaking method may reach. */
+const POLICY = {
+  joinOrCreate: (roomName: string) => roomName === RoomName.LOBBY,
+  join: (roomName: string) => roomName === RoomName.LOBBY,
+  joinById: () => true,
+  reconnect: () => true,
+} as const;
+type Method = keyof typeof POLICY;
+const isMethod = (method: string): method is Method => Object.hasOwn(POLICY, method);
+
+const matchmakeParams = z.object({
+  method: z.string(),
+  roomName: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "not a room name or id"),
+});
+/** Each room type validates its own options (in its static onAuth); here only their form. */
+const matchmakeOptions = z.record(z.string(), z.unknown());
+
+/** How long a client told SHUTTING_DOWN or MATCHMAKING_UNAVAILABLE should wait before asking again. */
+const RETRY_AFTER_S = 2;
+
+export interface MatchmakeDependencies {
+  /** several processes share the matchmaker (Redis): lobby searches of this process take turns */
+  searchInTurn: boolean;
+  log: Logger;
+}
+
+export function matchmakeRoutes(deps: MatchmakeDependencies): Router {
+  const router = Router();
+  const searchInTurn = deps.searchInTurn ? inTurn() : <T>(search: () => Promise<T>) => search();
+
+  router.post("/:method/:roomName", async (req, res) => {
+    const { method, roomName } = parseInput(matchmakeParams, req.params, "params");
+    if (!isMethod(method) || !POLICY[method](roomName)) {
+      throw new ApiError(404, ApiErrorCode.NOT_FOUND, `clients cannot ${method} "${roomName}"`);
+    }
+    const options = parseInput(matchmakeOptions, req.body ?? {}, "body");
+    if (isShuttingDown()) {
+      res.setHeader("Retry-After", String(RETRY_AFTER_S));
+      throw new ApiError(503, ApiErrorCode.SHUTTING_DOWN, "this server is restarting; ask again");
+    }
+    const context = authContextOf(req);
+    try {
+      const seat =
+        method === "joinOrCreate" || method === "join"
+          ? await searchInTurn(() => matchMaker[method](roomName, options, context))
+          : method === "joinById"
+            ? await matchMaker.joinById(roomName, options, context)
+            : await matchMaker.reconnect(roomName, options);
+      res.json(seat);
+    } catch (error) {
+      throw refusal(error, req, deps.log);
+    }
+  });
+
+  return router;
+}
+
+function authContextOf(req: Request): AuthContext {
+  let headers: Headers | undefined;
+  return {
+    token: accessTokenOf(req),
+    ip: req.ip,
+    req,
+    get headers() {
+      headers ??= new Headers(req.headers as Record<string, string>);
+      return headers;
+    },
+  };
+}
+
+/**
+ * A room's refusal (a ServerError with a 44xx close code and a `CODE: text` message) keeps its
+ * code and text, with the status the close code − 4000; Colyseus's own matchmaking errors become
+ * the API's codes; anything else (Redis gone, say) is logged and answered 503, without internals.
+ */
+function refusal(error: unknown, req: Request, log: Logger): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof ServerError) {
+    const code = error.code;
+    if (code >= 4400 && code < 4500) {
+      const [prefix, ...rest] = error.message.split(": ");
+      const known = Object.hasOwn(ApiErrorCode, prefix ?? "");
+      return new ApiError(
+        code - 4000,
+        known ? (prefix as ApiErrorCodeType) : ApiErrorCode.BAD_REQUEST,
+        known ? rest.join(": ") : error.message,
+      );
+    }
+    if (code === ErrorCode.MATCHMAKE_INVALID_ROOM_ID || code === ErrorCode.MATCHMAKE_INVALID_CRITERIA) {
+      return new ApiError(404, ApiErrorCode.ROOM_NOT_FOUND, "no open room with this id");
+    }
+    if (code === ErrorCode.MATCHMAKE_EXPIRED) {
+      return new ApiError(404, ApiErrorCode.ROOM_NOT_FOUND, "this seat has expired; join again");
+    }
+  }
+  if (isSeatTaken(error)) return new ApiError(409, ApiErrorCode.ROOM_FULL, "this room has no seat left");
+  (req.log ?? log).error({ err: error }, "matchmaking failed");
+  const unavailable = new ApiError(
+    503,
+    ApiErrorCode.MATCHMAKING_UNAVAILABLE,
+    "matchmaking is unavailable right now; ask again shortly",
+  );
+  req.res?.setHeader("Retry-After", String(RETRY_AFTER_S));
+  return unavailable;
+}
