@@ -3,9 +3,10 @@
  * room (Redis when several processes share it) and a remote call reaches the process hosting it.
  */
 import { matchMaker } from "@colyseus/core";
+import type { RaceSnapshot } from "../game/race/race.ts";
 import { RoomName } from "../protocol.ts";
 import type { LobbyDescription, LobbyRoom } from "./LobbyRoom.ts";
-import type { RaceDescription, TypingRoom } from "./TypingRoom.ts";
+import type { TypingRoom } from "./TypingRoom.ts";
 
 async function liveRoomId(roomId: string, roomName: string): Promise<string | undefined> {
   const listing = await matchMaker.getRoomById(roomId);
@@ -34,7 +35,7 @@ export async function leaveLobby(
 }
 
 /** The live race of this game (its room id is the game id), or undefined once the room is gone. */
-export async function describeRace(gameId: string): Promise<RaceDescription | undefined> {
+export async function describeRace(gameId: string): Promise<RaceSnapshot | undefined> {
   const id = await liveRoomId(gameId, RoomName.RACE);
   if (!id) return undefined;
   return matchMaker.remoteRoomCall<TypingRoom>(id, "describe").catch(() => undefined);

@@ -1,4 +1,5 @@
 import { type SchemaType, schema, t } from "@colyseus/schema";
+import type { RacerView } from "../../game/race/race.ts";
 import type { RacePlayerState, RaceStateShape, RaceStatus } from "../../protocol.ts";
 
 export const RacePlayer = schema(
@@ -33,3 +34,14 @@ export type RaceState = SchemaType<typeof RaceState>;
 // The synced state must keep the shape the protocol promises clients.
 RacePlayer satisfies new () => RacePlayerState;
 RaceState satisfies new () => Omit<RaceStateShape, "players" | "words" | "status"> & { status: string };
+
+/** The synced view of one racer, copied from the race model. */
+export function mirrorRacer(player: RacePlayer, racer: RacerView): void {
+  player.wordIndex = racer.wordIndex;
+  player.charIndex = racer.charIndex;
+  player.finished = racer.finished;
+  player.rank = racer.rank;
+  player.wpm = racer.wpm;
+  player.acc = racer.acc;
+  player.connected = racer.connected;
+}

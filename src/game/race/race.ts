@@ -1,0 +1,295 @@
+/**
+ * One race, every rule of it, with time passed in: who is on the roster, when typing opens, what a
+ * key does, the finish order, who did not show up, when the race ends, what a player who did not
+ * finish scores, and the result records to keep. No sockets, no clock, no storage: the race room
+ * (src/rooms/TypingRoom.ts) feeds it connections, keys and the time, mirrors it to its players and
+ * hands the results it produces to the store.
+ *
+ * What happens besides a key's own effect comes out as events, taken with `takeEvents()`: typing
+ * opened, a racer finished (with the result to store), the race ended (with the results of those
+ * who did not finish).
+ */
+
+import type { RaceStatus } from "../../protocol.ts";
+import { assessFairPlay } from "../fairPlay.ts";
+import type { Key } from "../keys.ts";
+import { KeystrokeLog } from "../keystrokeLog.ts";
+import { computeStats, type RaceStats } from "../stats.ts";
+import { applyKey, newTypist, type Typist } from "../typingEngine.ts";
+import type { RaceResult } from "./result.ts";
+
+export interface RaceSettings {
+  gameId: string;
+  words: readonly string[];
+  /** epoch ms when typing opens */
+  startsAt: number;
+  /** from startsAt to the end of the race */
+  timeLimitMs: number;
+  /** a roster member who has never connected this long after startsAt did not show up */
+  noShowAfterMs: number;
+}
+
+/** The race as the HTTP API shows it (GET /api/v1/games/:gameId). */
+export interface RaceSnapshot {
+  gameId: string;
+  status: RaceStatus;
+  words: string[];
+  startsAt: number;
+  endsAt: number;
+  players: Array<Pick<RacerView, "id" | "name" | "wordIndex" | "charIndex" | "finished" | "rank">>;
+}
+
+export interface Entrant {
+  id: string;
+  name: string;
+}
+
+/** What the race shows of a racer (the room mirrors it into the synced state). */
+export interface RacerView {
+  readonly id: string;
+  readonly name: string;
+  /** the word being typed */
+  readonly wordIndex: number;
+  /** characters typed in it */
+  readonly charIndex: number;
+  readonly finished: boolean;
+  /** finishing place, 1-based; 0 = not finished */
+  readonly rank: number;
+  /** set when the racer finishes */
+  readonly wpm: number;
+  readonly acc: number;
+  /** a connection of the racer's is in the race */
+  readonly connected: boolean;
+}
+
+/**
+ * What a key did: the typing engine's outcome, or why the race refused it (nothing changed):
+ * typing has not opened, the race is over, or this racer is done (finished or gave up).
+ */
+export type KeyVerdict =
+  | "typed"
+  | "deleted"
+  | "advanced"
+  | "blocked"
+  | "finished"
+  | "ignored"
+  | "NOT_STARTED"
+  | "RACE_OVER"
+  | "ALREADY_FINISHED"
+  | "NOT_A_RACER";
+
+export type RaceEvent =
+  | { type: "opened" }
+  | { type: "finished"; userId: string; result: RaceResult }
+  | { type: "ended"; dnf: RaceResult[] };
+
+interface Racer extends RacerView {
+  wordIndex: number;
+  charIndex: number;
+  finished: boolean;
+  rank: number;
+  wpm: number;
+  acc: number;
+  connected: boolean;
+  typist: Typist;
+  keystrokes: KeystrokeLog;
+  /** has ever connected (no-shows never did) */
+  showedUp: boolean;
+  /** gave up, or never showed up: did not finish */
+  out: boolean;
+}
+
+export class Race {
+  readonly gameId: string;
+  readonly words: readonly string[];
+  readonly startsAt: number;
+  readonly endsAt: number;
+  readonly #noShowAt: number;
+  #status: RaceStatus = "countdown";
+  readonly #racers = new Map<string, Racer>();
+  #finishedCount = 0;
+  #events: RaceEvent[] = [];
+
+  constructor(settings: RaceSettings, roster: readonly Entrant[]) {
+    if (roster.length === 0) throw new RangeError("a race needs at least one racer");
+    if (settings.words.length === 0) throw new RangeError("a race needs at least one word");
+    this.gameId = settings.gameId;
+    this.words = settings.words;
+    this.startsAt = settings.startsAt;
+    this.endsAt = settings.startsAt + settings.timeLimitMs;
+    this.#noShowAt = settings.startsAt + settings.noShowAfterMs;
+    for (const { id, name } of roster) {
+      this.#racers.set(id, {
+        id,
+        name,
+        wordIndex: 0,
+        charIndex: 0,
+        finished: false,
+        rank: 0,
+        wpm: 0,
+        acc: 0,
+        connected: false,
+        typist: newTypist(),
+        keystrokes: new KeystrokeLog(),
+        showedUp: false,
+        out: false,
+      });
+    }
+  }
+
+  get status(): RaceStatus {
+    return this.#status;
+  }
+
+  racer(id: string): RacerView | undefined {
+    return this.#racers.get(id);
+  }
+
+  racers(): IterableIterator<RacerView> {
+    return this.#racers.values();
+  }
+
+  get racerCount(): number {
+    return this.#racers.size;
+  }
+
+  snapshot(): RaceSnapshot {
+    return {
+      gameId: this.gameId,
+      status: this.#status,
+      words: [...this.words],
+      startsAt: this.startsAt,
+      endsAt: this.endsAt,
+      players: [...this.#racers.values()].map(({ id, name, wordIndex, charIndex, finished, rank }) => ({
+        id,
+        name,
+        wordIndex,
+        charIndex,
+        finished,
+        rank,
+      })),
+    };
+  }
+
+  /** The times `tick` has something to decide at: typing opens, no-shows, the time limit. */
+  deadlines(): number[] {
+    return [this.startsAt, this.#noShowAt, this.endsAt];
+  }
+
+  /** Events since the last call, oldest first. */
+  takeEvents(): RaceEvent[] {
+    const events = this.#events;
+    this.#events = [];
+    return events;
+  }
+
+  /** The racer's connection is in the race (the first time, or back after a drop). */
+  connect(id: string): void {
+    const racer = this.#racers.get(id);
+    if (!racer) return;
+    racer.connected = true;
+    racer.showedUp = true;
+  }
+
+  /** The racer's connection is gone for now: their place, input and statistics are kept. */
+  disconnect(id: string): void {
+    const racer = this.#racers.get(id);
+    if (racer) racer.connected = false;
+  }
+
+  /** The racer gives up (or never came back): did not finish, at once. */
+  leave(id: string, now: number): void {
+    const racer = this.#racers.get(id);
+    if (!racer) return;
+    racer.connected = false;
+    if (this.#status === "finished" || racer.finished || racer.out) return;
+    racer.out = true;
+    this.#endIfEveryoneIsDone(now);
+  }
+
+  /** The clock: opens typing at startsAt, marks no-shows, ends the race at the time limit. */
+  tick(now: number): void {
+    if (now >= this.startsAt) this.#open();
+    if (now >= this.#noShowAt && this.#status !== "finished") {
+      for (const racer of this.#racers.values()) {
+        if (!racer.showedUp && !racer.finished) racer.out = true;
+      }
+      this.#endIfEveryoneIsDone(now);
+    }
+    if (now >= this.endsAt) this.#end(now);
+  }
+
+  /** One key of racer `id`, received at `now`. `key` must come from parseKey. */
+  key(id: string, key: Key, now: number): KeyVerdict {
+    const racer = this.#racers.get(id);
+    if (!racer) return "NOT_A_RACER";
+    if (now < this.startsAt) return "NOT_STARTED";
+    if (this.#status === "finished" || now >= this.endsAt) return "RACE_OVER";
+    if (racer.finished || racer.out) return "ALREADY_FINISHED";
+    // A key can beat the timer that opens typing by a few milliseconds.
+    this.#open();
+
+    const outcome = applyKey(this.words, racer.typist, key);
+    if (outcome === "ignored") return outcome;
+    racer.keystrokes.record(key, now - this.startsAt);
+    racer.wordIndex = racer.typist.wordIndex;
+    racer.charIndex = racer.typist.input.length;
+    if (outcome === "finished") this.#finish(racer, now);
+    return outcome;
+  }
+
+  #open() {
+    if (this.#status !== "countdown") return;
+    this.#status = "racing";
+    this.#events.push({ type: "opened" });
+  }
+
+  #finish(racer: Racer, now: number) {
+    const rank = ++this.#finishedCount;
+    const durationMs = now - this.startsAt;
+    const stats = computeStats(this.words, racer.typist, durationMs);
+    racer.finished = true;
+    racer.rank = rank;
+    racer.wpm = stats.wpm;
+    racer.acc = stats.acc;
+    const result = this.#result(racer, stats, { rank, finishedAt: new Date(now), durationMs });
+    this.#events.push({ type: "finished", userId: racer.id, result });
+    this.#endIfEveryoneIsDone(now);
+  }
+
+  #endIfEveryoneIsDone(now: number) {
+    if (this.#status === "finished") return;
+    for (const racer of this.#racers.values()) if (!racer.finished && !racer.out) return;
+    this.#end(now);
+  }
+
+  /** Everyone finished or gave up, or the time limit: whoever had not finished did not finish. */
+  #end(now: number) {
+    if (this.#status === "finished") return;
+    this.#status = "finished";
+    const durationMs = Math.max(0, Math.min(now, this.endsAt) - this.startsAt);
+    const dnf: RaceResult[] = [];
+    for (const racer of this.#racers.values()) {
+      if (racer.finished) continue;
+      const stats = computeStats(this.words, racer.typist, durationMs);
+      dnf.push(this.#result(racer, stats, { rank: null, finishedAt: null, durationMs }));
+    }
+    this.#events.push({ type: "ended", dnf });
+  }
+
+  #result(
+    racer: Racer,
+    stats: RaceStats,
+    outcome: Pick<RaceResult, "rank" | "finishedAt" | "durationMs">,
+  ): RaceResult {
+    return {
+      gameId: this.gameId,
+      userId: racer.id,
+      ...outcome,
+      ...stats,
+      wordCount: this.words.length,
+      flagged: assessFairPlay(racer.keystrokes.times(), stats.wpm).flagged,
+      keystrokes: racer.keystrokes.encode(),
+    };
+  }
+}

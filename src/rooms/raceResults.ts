@@ -1,0 +1,43 @@
+/**
+ * Hands a race's results to the store: each finisher's the moment they finish (then tells them,
+ * personal best or not), the others' when the race ends, then the game's end. A failed write has
+ * already gone to the outbox (src/db/durableRaceStore.ts): the race never waits for the database.
+ */
+import type { RaceResult } from "../game/race/result.ts";
+import type { Logger } from "../log.ts";
+import type { FinishedMessage } from "../protocol.ts";
+import type { RoomServices } from "./services.ts";
+
+/** Stores a finisher's result; `tell` gets the message for them once it is written. */
+export function storeFinish(
+  { races }: RoomServices,
+  result: RaceResult,
+  log: Logger,
+  tell: (message: FinishedMessage) => void,
+): void {
+  const told = (isPersonalBest: boolean) =>
+    tell({
+      gameId: result.gameId,
+      rank: result.rank!,
+      wpm: result.wpm,
+      wpmRaw: result.wpmRaw,
+      acc: result.acc,
+      accRaw: result.accRaw,
+      durationMs: result.durationMs,
+      isPersonalBest,
+    });
+  races.recordResult(result).then(
+    ({ isPersonalBest }) => told(isPersonalBest),
+    (error) => {
+      log.error({ err: error, userId: result.userId }, "could not record the result");
+      told(false);
+    },
+  );
+}
+
+/** Stores the results of those who did not finish, then the end of the game. */
+export function storeEnd({ races }: RoomServices, gameId: string, dnf: RaceResult[], log: Logger): void {
+  Promise.all(dnf.map((result) => races.recordResult(result)))
+    .then(() => races.endGame(gameId, new Date()))
+    .catch((error) => log.error({ err: error }, "could not record the end of the race"));
+}

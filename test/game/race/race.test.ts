@@ -1,0 +1,393 @@
+import assert from "node:assert/strict";
+import { BACKSPACE, type Key } from "../../../src/game/keys.ts";
+import { decodeKeystrokeLog } from "../../../src/game/keystrokeLog.ts";
+import { type KeyVerdict, Race, type RaceEvent, type RaceSettings } from "../../../src/game/race/race.ts";
+import { computeStats } from "../../../src/game/stats.ts";
+import { applyKey, newTypist } from "../../../src/game/typingEngine.ts";
+
+const T0 = 1_000_000;
+const SETTINGS: RaceSettings = {
+  gameId: "game-1",
+  words: ["the", "cat"],
+  startsAt: T0,
+  timeLimitMs: 60_000,
+  noShowAfterMs: 20_000,
+};
+const ADA = { id: "ada", name: "Ada" };
+const BOB = { id: "bob", name: "Bob" };
+const CY = { id: "cy", name: "Cy" };
+
+function raceOf(roster = [ADA, BOB], settings: Partial<RaceSettings> = {}): Race {
+  return new Race({ ...SETTINGS, ...settings }, roster);
+}
+
+/** Sends each character of `text` ("⌫" is Backspace) as one key of `id`, `stepMs` apart from `at`. */
+function type(race: Race, id: string, text: string, at: number, stepMs = 100): KeyVerdict[] {
+  return [...text].map((char, i) => race.key(id, (char === "⌫" ? BACKSPACE : char) as Key, at + i * stepMs));
+}
+
+const kinds = (events: RaceEvent[]) => events.map((event) => event.type);
+
+describe("the race model", () => {
+  describe("its roster", () => {
+    it("starts with every entrant at the first word, unconnected, unfinished", () => {
+      const race = raceOf();
+      assert.deepEqual(
+        [...race.racers()].map(({ id, name, wordIndex, charIndex, finished, rank, connected }) => ({
+          id,
+          name,
+          wordIndex,
+          charIndex,
+          finished,
+          rank,
+          connected,
+        })),
+        [
+          { id: "ada", name: "Ada", wordIndex: 0, charIndex: 0, finished: false, rank: 0, connected: false },
+          { id: "bob", name: "Bob", wordIndex: 0, charIndex: 0, finished: false, rank: 0, connected: false },
+        ],
+      );
+      assert.equal(race.status, "countdown");
+      assert.equal(race.endsAt, T0 + 60_000);
+    });
+
+    it("refuses a race without racers or without words", () => {
+      assert.throws(() => raceOf([]), RangeError);
+      assert.throws(() => raceOf([ADA], { words: [] }), RangeError);
+    });
+
+    it("follows connections: connect, drop, connect again, leave", () => {
+      const race = raceOf();
+      const connected = () => race.racer("ada")!.connected;
+      race.connect("ada");
+      assert.equal(connected(), true);
+      race.disconnect("ada");
+      assert.equal(connected(), false);
+      race.connect("ada");
+      assert.equal(connected(), true);
+      race.leave("ada", T0);
+      assert.equal(connected(), false);
+    });
+
+    it("ignores anything about someone not on the roster, and refuses their keys", () => {
+      const race = raceOf();
+      race.connect("eve");
+      race.disconnect("eve");
+      race.leave("eve", T0);
+      assert.equal(race.key("eve", "t", T0 + 1), "NOT_A_RACER");
+      assert.equal(race.racer("eve"), undefined);
+      assert.deepEqual(race.takeEvents(), []);
+    });
+  });
+
+  describe("when typing opens", () => {
+    it("stays in countdown before startsAt, opens at startsAt, once", () => {
+      const race = raceOf();
+      race.tick(T0 - 1);
+      assert.equal(race.status, "countdown");
+      race.tick(T0);
+      race.tick(T0 + 5);
+      assert.equal(race.status, "racing");
+      assert.deepEqual(kinds(race.takeEvents()), ["opened"]);
+    });
+
+    it("opens with the first key at or after startsAt, even before its timer fires", () => {
+      const race = raceOf();
+      assert.equal(race.key("ada", "t", T0), "typed");
+      assert.equal(race.status, "racing");
+      race.tick(T0 + 1);
+      assert.deepEqual(kinds(race.takeEvents()), ["opened"]);
+    });
+
+    it("names the moments the clock must tick at", () => {
+      assert.deepEqual(raceOf().deadlines(), [T0, T0 + 20_000, T0 + 60_000]);
+    });
+  });
+
+  describe("a key", () => {
+    const cases: Array<{
+      name: string;
+      setup: (race: Race) => void;
+      key: Key;
+      at: number;
+      verdict: KeyVerdict;
+    }> = [
+      { name: "before startsAt", setup: () => {}, key: "t", at: T0 - 1, verdict: "NOT_STARTED" },
+      { name: "at the time limit", setup: () => {}, key: "t", at: T0 + 60_000, verdict: "RACE_OVER" },
+      {
+        name: "after the race ended",
+        setup: (race) => race.tick(T0 + 60_000),
+        key: "t",
+        at: T0 + 1_000,
+        verdict: "RACE_OVER",
+      },
+      {
+        name: "after finishing",
+        setup: (race) => type(race, "ada", "the cat", T0),
+        key: "x",
+        at: T0 + 2_000,
+        verdict: "ALREADY_FINISHED",
+      },
+      {
+        name: "after giving up",
+        setup: (race) => race.leave("ada", T0),
+        key: "t",
+        at: T0 + 1,
+        verdict: "ALREADY_FINISHED",
+      },
+      { name: "a stray space", setup: () => {}, key: " ", at: T0, verdict: "ignored" },
+      { name: "a Backspace on nothing", setup: () => {}, key: BACKSPACE, at: T0, verdict: "ignored" },
+      { name: "a character", setup: () => {}, key: "t", at: T0, verdict: "typed" },
+    ];
+    for (const { name, setup, key, at, verdict } of cases) {
+      it(`${name}: ${verdict}`, () => {
+        const race = raceOf([ADA, BOB]);
+        setup(race);
+        const before = { ...race.racer("ada")! };
+        assert.equal(race.key("ada", key, at), verdict);
+        if (verdict !== "typed") {
+          const { wordIndex, charIndex, finished } = race.racer("ada")!;
+          assert.deepEqual(
+            { wordIndex, charIndex, finished },
+            {
+              wordIndex: before.wordIndex,
+              charIndex: before.charIndex,
+              finished: before.finished,
+            },
+          );
+        }
+      });
+    }
+
+    it("moves the racer's position exactly as the typing engine does", () => {
+      const race = raceOf();
+      const typist = newTypist();
+      for (const [i, char] of [..."tx⌫he c"].entries()) {
+        const key = char === "⌫" ? BACKSPACE : char;
+        applyKey(SETTINGS.words, typist, key);
+        race.key("ada", key, T0 + i);
+        const { wordIndex, charIndex } = race.racer("ada")!;
+        assert.deepEqual(
+          [wordIndex, charIndex],
+          [typist.wordIndex, typist.input.length],
+          `after ${i + 1} keys`,
+        );
+      }
+    });
+
+    it("records every applied key with its time since the start, and no ignored one", () => {
+      const race = raceOf([ADA]);
+      race.key("ada", " ", T0 + 5);
+      type(race, "ada", "the cat", T0 + 100, 50);
+      const [finished] = race.takeEvents().filter((event) => event.type === "finished");
+      assert.ok(finished?.type === "finished");
+      const log = decodeKeystrokeLog(finished.result.keystrokes);
+      assert.equal(log.map(({ key }) => key).join(""), "the cat");
+      assert.deepEqual(
+        log.map(({ at }) => at),
+        [100, 150, 200, 250, 300, 350, 400],
+      );
+    });
+  });
+
+  describe("the finish", () => {
+    it("ranks racers in the order they finish, each result stored as they finish", () => {
+      const race = raceOf([ADA, BOB, CY]);
+      for (const id of ["ada", "bob", "cy"]) race.connect(id);
+      type(race, "bob", "the cat", T0 + 1_000);
+      type(race, "ada", "the cat", T0 + 2_000);
+      const events = race.takeEvents();
+      assert.deepEqual(kinds(events), ["opened", "finished", "finished"]);
+      const finishes = events.flatMap((event) => (event.type === "finished" ? [event] : []));
+      assert.deepEqual(
+        finishes.map(({ userId, result }) => [userId, result.rank]),
+        [
+          ["bob", 1],
+          ["ada", 2],
+        ],
+      );
+      assert.deepEqual([race.racer("bob")!.rank, race.racer("ada")!.rank, race.racer("cy")!.rank], [1, 2, 0]);
+      assert.equal(race.status, "racing", "Cy is still typing");
+    });
+
+    it("scores the finisher with the statistics of their typing over the time since the start", () => {
+      const race = raceOf([ADA]);
+      type(race, "ada", "thx⌫e cat", T0 + 3_000, 1_000);
+      const [, finished] = race.takeEvents();
+      assert.ok(finished?.type === "finished");
+      const typist = newTypist();
+      for (const char of "thx⌫e cat") applyKey(SETTINGS.words, typist, char === "⌫" ? BACKSPACE : char);
+      const durationMs = 3_000 + 8 * 1_000;
+      assert.deepEqual(finished.result, {
+        gameId: "game-1",
+        userId: "ada",
+        rank: 1,
+        ...computeStats(SETTINGS.words, typist, durationMs),
+        finishedAt: new Date(T0 + durationMs),
+        wordCount: 2,
+        durationMs,
+        flagged: false,
+        keystrokes: finished.result.keystrokes,
+      });
+      const { wpm, acc } = race.racer("ada")!;
+      assert.deepEqual([wpm, acc], [finished.result.wpm, finished.result.acc]);
+    });
+
+    it("flags a result no human could type", () => {
+      const race = raceOf([ADA], { words: Array.from({ length: 30 }, () => "word") });
+      type(race, "ada", Array.from({ length: 30 }, () => "word").join(" "), T0, 1);
+      const finished = race.takeEvents().find((event) => event.type === "finished");
+      assert.ok(finished?.type === "finished");
+      assert.equal(finished.result.flagged, true);
+    });
+  });
+
+  describe("the end", () => {
+    const cases: Array<{
+      name: string;
+      play: (race: Race) => void;
+      ended: boolean;
+      dnf: string[];
+    }> = [
+      {
+        name: "everyone finished",
+        play: (race) => {
+          type(race, "ada", "the cat", T0);
+          type(race, "bob", "the cat", T0 + 10);
+        },
+        ended: true,
+        dnf: [],
+      },
+      {
+        name: "one finished, the other gave up",
+        play: (race) => {
+          type(race, "ada", "the cat", T0);
+          race.leave("bob", T0 + 2_000);
+        },
+        ended: true,
+        dnf: ["bob"],
+      },
+      {
+        name: "everyone gave up, even before the start",
+        play: (race) => {
+          race.leave("ada", T0 - 10);
+          race.leave("bob", T0 - 5);
+        },
+        ended: true,
+        dnf: ["ada", "bob"],
+      },
+      {
+        name: "one finished, the other is still typing",
+        play: (race) => {
+          type(race, "ada", "the cat", T0);
+          type(race, "bob", "th", T0);
+        },
+        ended: false,
+        dnf: [],
+      },
+      {
+        name: "a dropped racer keeps their place: no end",
+        play: (race) => {
+          race.disconnect("bob");
+          type(race, "ada", "the cat", T0);
+        },
+        ended: false,
+        dnf: [],
+      },
+      {
+        name: "the time limit, whoever has not finished did not finish",
+        play: (race) => {
+          type(race, "ada", "the c", T0);
+          race.tick(T0 + 60_000);
+        },
+        ended: true,
+        dnf: ["ada", "bob"],
+      },
+      {
+        name: "a racer who showed up and dropped is no no-show, even past the grace",
+        play: (race) => {
+          race.disconnect("bob");
+          type(race, "ada", "the cat", T0);
+          race.tick(T0 + 20_000);
+        },
+        ended: false,
+        dnf: [],
+      },
+      {
+        name: "a roster member who never connected does not hold up the race past the grace",
+        play: (race) => {
+          type(race, "ada", "the cat", T0);
+          race.tick(T0 + 19_999);
+          assert.equal(race.status, "racing");
+          race.tick(T0 + 20_000);
+        },
+        ended: true,
+        dnf: ["bob"],
+      },
+    ];
+    for (const { name, play, ended, dnf } of cases) {
+      it(`${name}: ${ended ? `ends, DNF ${dnf.join(", ") || "nobody"}` : "goes on"}`, () => {
+        const race = raceOf();
+        race.connect("ada");
+        if (!name.startsWith("a roster member who never")) race.connect("bob");
+        play(race);
+        const events = race.takeEvents();
+        const end = events.find((event) => event.type === "ended");
+        assert.equal(race.status === "finished", ended);
+        assert.equal(end !== undefined, ended);
+        if (end?.type === "ended") {
+          assert.deepEqual(
+            end.dnf.map((result) => result.userId),
+            dnf,
+          );
+          for (const result of end.dnf) assert.deepEqual([result.rank, result.finishedAt], [null, null]);
+        }
+      });
+    }
+
+    it("ends once: later ticks, leaves and keys change nothing", () => {
+      const race = raceOf();
+      race.tick(T0 + 60_000);
+      race.takeEvents();
+      race.tick(T0 + 70_000);
+      race.leave("ada", T0 + 70_000);
+      assert.equal(race.key("bob", "t", T0 + 1), "RACE_OVER");
+      assert.deepEqual(race.takeEvents(), []);
+    });
+
+    it("a finisher who leaves afterwards keeps their result and does not end the race", () => {
+      const race = raceOf();
+      type(race, "ada", "the cat", T0);
+      race.leave("ada", T0 + 5_000);
+      assert.equal(race.racer("ada")!.finished, true);
+      assert.equal(race.status, "racing");
+    });
+
+    it("scores those who did not finish over the time until the end, at most the time limit", () => {
+      for (const [endAt, durationMs] of [
+        [T0 + 30_000, 30_000],
+        [T0 + 60_000, 60_000],
+        [T0 + 90_000, 60_000],
+        [T0 - 100, 0],
+      ] as const) {
+        const race = raceOf([ADA]);
+        if (endAt > T0) type(race, "ada", "the ca", T0 + 1_000);
+        if (endAt >= T0 + 60_000) race.tick(endAt);
+        else race.leave("ada", endAt);
+        const end = race.takeEvents().find((event) => event.type === "ended");
+        assert.ok(end?.type === "ended");
+        const [result] = end.dnf;
+        const typist = newTypist();
+        for (const char of endAt < T0 ? "" : "the ca") applyKey(SETTINGS.words, typist, char);
+        assert.equal(result!.durationMs, durationMs, `ended at start + ${endAt - T0} ms`);
+        assert.deepEqual(
+          [result!.wpm, result!.acc],
+          [
+            computeStats(SETTINGS.words, typist, durationMs).wpm,
+            computeStats(SETTINGS.words, typist, durationMs).acc,
+          ],
+        );
+      }
+    });
+  });
+});
