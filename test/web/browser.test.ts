@@ -9,7 +9,14 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { GameResponse } from "../../src/api/contracts/games.ts";
 import { buildWebClient } from "../../web/build.ts";
 import { testDatabaseUrl } from "../hooks.ts";
-import { DESKTOP, launchChromium, PHONE, playerPage, screenshot } from "../support/chromium.ts";
+import {
+  DESKTOP,
+  launchChromium,
+  PHONE,
+  playerPage,
+  screenshot,
+  typeLikeAPerson,
+} from "../support/chromium.ts";
 import { call, dataOf } from "../support/http.ts";
 import { reachableTempDir, spawnServer, terminate, waitUntilReady } from "../support/processes.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
@@ -21,7 +28,7 @@ const RACE_SETTINGS = {
   RACE_WORDS: "10",
   RECONNECT_GRACE_S: "10",
 };
-/** Humans, not bots: the server flags more than 25 keys/s; 60 ms a key is a quick typist. */
+/** Humans, not bots: the server flags machine-even keys and more than 20 keys/s; 60 ms a key is quick. */
 const QUICK_MS = 60;
 const STEADY_MS = 110;
 
@@ -138,16 +145,21 @@ describe("the web client, in Chromium", function () {
     assert.equal(gameIdOf(tortoise), gameId);
 
     const [first] = text.split(" ") as [string];
-    const hareTypes = hare.keyboard.type(text, { delay: QUICK_MS });
+    const hareTypes = typeLikeAPerson(hare, text, QUICK_MS);
     // The tortoise slips on the very first key: the character shows as wrong, then is corrected.
     await tortoise.keyboard.type(typoFor(first), { delay: STEADY_MS });
     await tortoise.waitForSelector("#race-text .word.current .wrong");
     assert.equal(await tortoise.textContent("#race-text .word.current .wrong"), first[0]);
+    // A space cannot pass a word with a mistake: the player is told why nothing moved.
+    await tortoise.keyboard.press(" ");
+    await tortoise.waitForSelector("#fix-hint:not([hidden])");
+    assert.match((await tortoise.textContent("#fix-hint")) ?? "", /typed exactly/);
+    assert.equal(await tortoise.inputValue("#typing"), typoFor(first), "the space did not pass the word");
     await screenshot(tortoise, "race-typo-phone");
     await tortoise.keyboard.press("Backspace");
     await tortoise.waitForSelector("#race-text .word.current .wrong", { state: "detached" });
     await screenshot(hare, "race-desktop");
-    await Promise.all([hareTypes, tortoise.keyboard.type(text, { delay: STEADY_MS })]);
+    await Promise.all([hareTypes, typeLikeAPerson(tortoise, text, STEADY_MS)]);
 
     await hare.waitForSelector(".own-result:not([hidden])");
     assert.match((await hare.textContent(".own-result .place")) ?? "", /^You finished 1st/);
@@ -185,7 +197,7 @@ describe("the web client, in Chromium", function () {
 
     // Two words right, then a slip in the third.
     const typed = `${words[0]} ${words[1]} ${typoFor(words[2]!)}`;
-    await hare.keyboard.type(typed, { delay: QUICK_MS });
+    await typeLikeAPerson(hare, typed, QUICK_MS);
     const colours = () =>
       hare.$$eval("#race-text .word", (elements) =>
         elements.map((word) =>
@@ -211,7 +223,7 @@ describe("the web client, in Chromium", function () {
 
     await hare.focus("#typing");
     await hare.keyboard.press("Backspace");
-    await hare.keyboard.type(words.slice(2).join(" "), { delay: QUICK_MS });
+    await typeLikeAPerson(hare, words.slice(2).join(" "), QUICK_MS);
     await hare.waitForSelector(".own-result:not([hidden])");
     assert.match((await hare.textContent(".own-result .place")) ?? "", /^You finished 1st/);
   });

@@ -9,6 +9,7 @@ import {
   pressKey,
   progressOf,
   restoreTyping,
+  typingAtPosition,
 } from "../../web/src/typing.ts";
 
 const WORDS = ["the", "quick", "fox"];
@@ -28,7 +29,6 @@ function marks(typing: LocalTyping, words: readonly string[] = WORDS): string {
     wrong: "w",
     extra: "e",
     untyped: ".",
-    missed: "m",
     unknown: "?",
   };
   return colourText(words, typing)
@@ -51,9 +51,14 @@ describe("web client: the typing colouring", () => {
     ["a wrong character shows the target character, marked wrong", "tx", "cw. ..... ..."],
     ["characters past the end of the word are extras", "thexy", "cccee ..... ..."],
     ["Backspace takes a character back", "tx\bh", "cc. ..... ..."],
-    ["a word submitted short leaves the rest missed", "t qu", "cmm cc... ..."],
-    ["submitted words stay as they were", "the quack ", "ccc ccwcc ..."],
-    ["the last word finishes the race at its length, right or wrong", "the quick fix", "ccc ccccc cwc"],
+    ["a space on a short word is refused: the keys after it stay in the word", "t qu", "cww ..... ..."],
+    ["a space on a wrong word is refused: the player stays on it", "the quack ", "ccc ccwcc ..."],
+    ["a passed word shows right, fixed typos and all", "thx\be quick ", "ccc ccccc ..."],
+    [
+      "a last word with a typo at full length is shown as typed, waiting for the fix",
+      "the quick fix",
+      "ccc ccccc cwc",
+    ],
   ];
   for (const [story, text, expected] of cases) {
     it(story, () => {
@@ -69,27 +74,37 @@ describe("web client: the typing colouring", () => {
     );
   });
 
-  it("a submitted word that is not exactly right is marked wrong; a right one is not", () => {
-    const view = colourText(WORDS, typed("the quack ").typing);
-    assert.deepEqual(
-      view.map((word) => [word.status, word.wrong]),
-      [
-        ["typed", false],
-        ["typed", true],
-        ["current", false],
-      ],
-    );
+  // Each word's status, with "!" when it is blocking.
+  const blockingCases: Array<[string, string, string]> = [
+    ["a word with only right characters does not block", "th", "current upcoming upcoming"],
+    ["a wrong character blocks the current word", "tx", "current! upcoming upcoming"],
+    ["extra characters block the current word", "thexy", "current! upcoming upcoming"],
+    [
+      "the word stops blocking once its mistake is erased, before it is complete",
+      "tx\b",
+      "current upcoming upcoming",
+    ],
+    ["a refused space leaves the wrong word current and blocking", "the quack ", "typed current! upcoming"],
+    ["a passed word never blocks, the new current one neither", "the quick ", "typed typed current"],
+    [
+      "a last word with a typo at full length blocks: the race is not over",
+      "the quick fix",
+      "typed typed current!",
+    ],
+    ["once finished, no word is current or blocking", "the quick fix\b\box", "typed typed typed"],
+  ];
+  for (const [story, text, expected] of blockingCases) {
+    it(story, () => {
+      const view = colourText(WORDS, typed(text).typing);
+      assert.equal(view.map((word) => `${word.status}${word.blocking ? "!" : ""}`).join(" "), expected);
+    });
+  }
+
+  it("a finished race shows every character right, typos fixed on the way included", () => {
+    assert.equal(marks(typed("the quick fix\b\box").typing), "ccc ccccc ccc");
   });
 
-  it("once finished, no word is current", () => {
-    const view = colourText(WORDS, typed("the quick fox").typing);
-    assert.deepEqual(
-      view.map((word) => word.status),
-      ["typed", "typed", "typed"],
-    );
-  });
-
-  it("ignored keys change nothing, as on the server: a space on an empty word, Backspace into a submitted word", () => {
+  it("ignored keys change nothing, as on the server: a space on an empty word, Backspace into a passed word", () => {
     assert.equal(marks(typed(" the \b\b").typing), "ccc ..... ...");
     assert.equal(typed(" the \b\b").typing.typist.keystrokes, 4);
   });
@@ -137,7 +152,10 @@ describe("web client: restoring the typing after a reload", () => {
     const restored = restoreTyping(WORDS, [], { wordIndex: 1, charIndex: 2, finished: false });
     assert.deepEqual(restored.keys, []);
     assert.equal(marks(restored.typing), "??? ??... ...");
-    assert.equal(colourText(WORDS, restored.typing)[0]!.wrong, false);
+    assert.deepEqual(
+      colourText(WORDS, restored.typing).map((word) => word.blocking),
+      [false, false, false],
+    );
     // Typing on from there is judged as ever: the rules need positions, not the lost characters.
     pressKey(WORDS, restored.typing, "x");
     assert.equal(marks(restored.typing), "??? ??w.. ...");
@@ -150,6 +168,46 @@ describe("web client: restoring the typing after a reload", () => {
     const restored = restoreTyping(WORDS, [], { wordIndex: 0, charIndex: 5, finished: false });
     assert.equal(restored.typing.typist.input.length, 5);
     assert.equal(marks(restored.typing), "????? ..... ...");
+    // Extras are a mistake whatever they were: the word blocks until they are erased.
+    assert.equal(colourText(WORDS, restored.typing)[0]!.blocking, true);
+  });
+
+  it("keeps a refused space with the keys before it: it leaves the player where they were", () => {
+    const { keys } = typed("tx ");
+    const restored = restoreTyping(WORDS, keys, { wordIndex: 0, charIndex: 2, finished: false });
+    assert.deepEqual(restored.keys, ["t", "x", " "]);
+    assert.equal(restored.typing.typist.keystrokes, 3);
+    assert.equal(marks(restored.typing), "cw. ..... ...");
+  });
+
+  it("without kept keys, an unfinished last word as long as the word holds a mistake: a space stays blocked", () => {
+    const { typing } = restoreTyping(WORDS, [], {
+      wordIndex: WORDS.length - 1,
+      charIndex: WORDS.at(-1)!.length,
+      finished: false,
+    });
+    assert.notEqual(typing.typist.input, WORDS.at(-1));
+    assert.equal(pressKey(WORDS, typing, " "), "blocked");
+    assert.equal(typing.typist.finished, false);
+  });
+
+  it("without kept keys, a finished player is through the whole text", () => {
+    const { typist } = typingAtPosition(WORDS, { wordIndex: 2, charIndex: 3, finished: true });
+    assert.deepEqual(
+      [typist.wordIndex, typist.input, typist.doneChars, typist.finished],
+      [2, "fox", 13, true],
+    );
+    assert.equal(liveWpm(WORDS, { typist, unknownPrefix: [] }, 6_000), 26);
+  });
+
+  it("without kept keys, the position's characters count as typed right", () => {
+    // the␣ passed and qu: 6 characters of progress, and as many keystrokes and first tries, all right.
+    const typing = typingAtPosition(WORDS, { wordIndex: 1, charIndex: 2, finished: false });
+    assert.deepEqual(
+      [typing.typist.doneChars, typing.typist.keystrokes, typing.typist.firstTriesRight],
+      [4, 6, 6],
+    );
+    assert.equal(liveWpm(WORDS, typing, 6_000), 12);
   });
 
   it("keys that do not fit the server's position at all are not used", () => {
@@ -170,9 +228,10 @@ describe("web client: progress and live wpm", () => {
   });
 
   it("live wpm is the server's formula at this moment", () => {
-    // "the quick" right and a space: (3 + 5 + 1) / 5 words in 6 s.
-    const { typing } = typed("the quick ");
-    assert.equal(liveWpm(WORDS, typing, 6_000), 18);
+    // "the quick" passed, each word with its space: (3 + 1 + 5 + 1) / 5 words in 6 s.
+    assert.equal(liveWpm(WORDS, typed("the quick ").typing, 6_000), 20);
+    // A blocked space is no progress, and neither is the wrong tail: "the" + space + "qu".
+    assert.equal(liveWpm(WORDS, typed("the quack ").typing, 6_000), 12);
     assert.equal(liveWpm(WORDS, newTyping(), 6_000), 0);
   });
 });

@@ -6,7 +6,13 @@
  */
 import { BACKSPACE, type Key, parseKey, SPACE } from "../../src/game/keys.ts";
 import { computeStats } from "../../src/game/stats.ts";
-import { applyKey, type KeyOutcome, newTypist, type Typist } from "../../src/game/typingEngine.ts";
+import {
+  applyKey,
+  type KeyOutcome,
+  newTypist,
+  rightPrefix,
+  type Typist,
+} from "../../src/game/typingEngine.ts";
 
 export interface LocalTyping {
   typist: Typist;
@@ -81,23 +87,23 @@ export function typingAtPosition(words: readonly string[], server: ServerPositio
   const last = Math.min(server.wordIndex, words.length - 1);
   for (let i = 0; i < last; i++) {
     const word = words[i]!;
-    typist.typed.push(word);
     unknownPrefix[i] = word.length;
-    typist.keystrokes += word.length + 1;
-    typist.correctKeystrokes += word.length + 1;
+    typist.doneChars += word.length + 1;
   }
   const word = words[last] ?? "";
-  // Past the end of the word the characters were extras: "?" never matches a target character.
-  const input = word.slice(0, server.charIndex).padEnd(server.charIndex, "?");
+  // Past the end of the word the characters were extras: "?" never matches a target character. An
+  // unfinished last word as long as the word holds a mistake somewhere: its last character stands for it.
+  let input = server.finished ? word : word.slice(0, server.charIndex).padEnd(server.charIndex, "?");
+  if (!server.finished && last === words.length - 1 && input === word) input = `${word.slice(0, -1)}?`;
   typist.wordIndex = last;
   typist.input = input;
-  typist.keystrokes += input.length;
-  typist.correctKeystrokes += Math.min(input.length, word.length);
-  unknownPrefix[last] = input.length;
   if (server.finished) {
-    typist.typed.push(input);
+    typist.doneChars += word.length;
     typist.finished = true;
   }
+  const typed = typist.doneChars + (server.finished ? 0 : Math.min(input.length, word.length));
+  typist.keystrokes = typist.correctKeystrokes = typist.firstTries = typist.firstTriesRight = typed;
+  unknownPrefix[last] = input.length;
   return { typist, unknownPrefix };
 }
 
@@ -130,8 +136,6 @@ export type CharMark =
   | "extra"
   /** not typed yet */
   | "untyped"
-  /** left out of a word that was submitted */
-  | "missed"
   /** typed before a reload that lost what it was */
   | "unknown";
 
@@ -142,36 +146,35 @@ export interface CharView {
 
 export interface WordView {
   chars: CharView[];
-  /** `typed`: submitted; `current`: the caret is in it; `upcoming`: not reached */
+  /** `typed`: passed (typed exactly); `current`: the caret is in it; `upcoming`: not reached */
   status: "typed" | "current" | "upcoming";
-  /** a submitted word that is not exactly right */
-  wrong: boolean;
+  /** the current word holds a mistake: the player stays on it until it is fixed */
+  blocking: boolean;
 }
 
 /** The text as the player sees it, word by word and character by character. */
 export function colourText(words: readonly string[], typing: LocalTyping): WordView[] {
   const { typist } = typing;
   return words.map((word, index): WordView => {
-    const submitted = index < typist.typed.length;
-    const current = !submitted && index === typist.wordIndex && !typist.finished;
-    if (!submitted && !current) {
+    const passed = index < typist.wordIndex || typist.finished;
+    if (index > typist.wordIndex) {
       return {
         chars: [...word].map((char) => ({ char, mark: "untyped" })),
         status: "upcoming",
-        wrong: false,
+        blocking: false,
       };
     }
-    const input = submitted ? typist.typed[index]! : typist.input;
+    const input = passed ? word : typist.input;
     const unknown = typing.unknownPrefix[index] ?? 0;
     const chars: CharView[] = [];
     for (let p = 0; p < Math.max(word.length, input.length); p++) {
       if (p < unknown) chars.push({ char: word[p] ?? input[p]!, mark: "unknown" });
       else if (p >= word.length) chars.push({ char: input[p]!, mark: "extra" });
-      else if (p >= input.length) chars.push({ char: word[p]!, mark: submitted ? "missed" : "untyped" });
+      else if (p >= input.length) chars.push({ char: word[p]!, mark: "untyped" });
       else chars.push({ char: word[p]!, mark: input[p] === word[p] ? "correct" : "wrong" });
     }
-    const wrong = submitted && unknown < Math.max(word.length, input.length) && input !== word;
-    return { chars, status: submitted ? "typed" : "current", wrong };
+    const blocking = !passed && rightPrefix(word, input) < input.length;
+    return { chars, status: passed ? "typed" : "current", blocking };
   });
 }
 

@@ -69,6 +69,8 @@ export function raceScreen(app: App, gameId: string): Screen {
   const countdown = h("div", { class: "countdown-overlay", "aria-hidden": "true", hidden: true });
   const textBox = h("div", { class: "race-text", id: "race-text", "aria-hidden": "true" });
   const textForReaders = h("p", { class: "sr-only", id: "race-words" });
+  // Said once a space is refused: a word counts only typed exactly.
+  const fixHint = h("p", { class: "fix-hint", id: "fix-hint", role: "status", hidden: true });
   const input = h("input", {
     id: "typing",
     class: "typing",
@@ -97,6 +99,7 @@ export function raceScreen(app: App, gameId: string): Screen {
     h("h1", { class: "sr-only", tabindex: -1 }, "Race"),
     h("div", { class: "race-bar" }, clock, wpm, leave),
     h("div", { class: "race-field" }, countdown, textBox),
+    fixHint,
     textForReaders,
     input,
     players,
@@ -132,6 +135,19 @@ export function raceScreen(app: App, gameId: string): Screen {
     memory.keys.push(key);
     lastKeyAt = Date.now();
     if (outcome === "finished") input.readOnly = true;
+    if (outcome === "blocked") nudgeBlockedWord();
+    else if (outcome === "advanced" || outcome === "finished") fixHint.hidden = true;
+  };
+
+  /** A space on a word with a mistake: the word shakes, and the player is told why nothing moved. */
+  const nudgeBlockedWord = () => {
+    setText(fixHint, "Fix the underlined word: a word counts only when it is typed exactly.");
+    fixHint.hidden = false;
+    const word = wordElements[typing.typist.wordIndex];
+    word?.classList.remove("word-nudge");
+    // Restart the animation: reading a layout property makes the removal take effect first.
+    void word?.offsetWidth;
+    word?.classList.add("word-nudge");
   };
 
   input.addEventListener("beforeinput", (event) => {
@@ -187,7 +203,7 @@ export function raceScreen(app: App, gameId: string): Screen {
     const caretWord = typing.typist.finished ? -1 : typing.typist.wordIndex;
     view.forEach((word, index) => {
       const caret = index === caretWord ? typing.typist.input.length : -1;
-      const signature = `${word.status}|${word.wrong}|${caret}|${word.chars.map((c) => c.mark[0] + c.char).join("")}`;
+      const signature = `${word.status}|${word.blocking}|${caret}|${word.chars.map((c) => c.mark[0] + c.char).join("")}`;
       if (wordSignatures[index] === signature) return;
       wordSignatures[index] = signature;
       const next = wordElement(word, caret);
@@ -492,7 +508,7 @@ export function raceScreen(app: App, gameId: string): Screen {
 
 /** One word of the text: a span per character, marked for colouring, with the caret in place. */
 function wordElement(word: WordView, caret: number): HTMLElement {
-  const element = h("span", { class: `word ${word.status}${word.wrong ? " word-error" : ""}` });
+  const element = h("span", { class: `word ${word.status}${word.blocking ? " word-blocking" : ""}` });
   word.chars.forEach((char, index) => {
     const span = h("span", { class: char.mark }, char.char);
     if (index === caret) span.classList.add("caret");
