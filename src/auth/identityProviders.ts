@@ -4,10 +4,12 @@
  * says who signed in through its user endpoint. openid-client runs the authorization code flow
  * with PKCE, `state` and (OIDC) `nonce`; this module only adds the two ways to learn the person.
  */
+
 import * as oidc from "openid-client";
 import { z } from "zod";
 import type { IdentityProviderSettings } from "../config.ts";
 import { type SignInErrorCode, SignInErrorCode as SignInErrors } from "../protocol.ts";
+import { displayNameFrom } from "./displayNames.ts";
 
 /** How long a provider may take to answer one request (discovery, token, user info). */
 const PROVIDER_TIMEOUT_S = 10;
@@ -197,17 +199,6 @@ function nameFromClaims(claims: Record<string, unknown>): string | undefined {
     if (name !== undefined) return name;
   }
   return undefined;
-}
-
-/**
- * A provider's name made a Typephoon display name (the rules of src/api/contracts/common.ts):
- * control characters dropped, spaces collapsed, at most 24 characters; undefined if nothing is left.
- */
-export function displayNameFrom(raw: unknown): string | undefined {
-  if (typeof raw !== "string") return undefined;
-  const cleaned = raw.replace(/\p{C}/gu, "").replace(/\s+/gu, " ").trim();
-  const name = [...cleaned].slice(0, 24).join("").trim();
-  return name || undefined;
 }
 
 function isLoopback(url: string): boolean {
