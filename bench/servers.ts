@@ -97,7 +97,7 @@ export interface TypephoonOptions {
   cores?: number;
 }
 
-/** The bench's Typephoon configuration: about the race, not the API's rate limits. */
+/** The bench's Typephoon configuration: about the race, not the API's rate limits nor connection caps. */
 export const TYPEPHOON_BENCH_ENV = {
   NODE_ENV: "production",
   LOG_LEVEL: "warn",
@@ -105,6 +105,8 @@ export const TYPEPHOON_BENCH_ENV = {
   AUTH_RATE_LIMIT_PER_MINUTE: "0",
   API_RATE_LIMIT_PER_MINUTE: "0",
   USER_RATE_LIMIT_PER_MINUTE: "0",
+  // Every simulated player connects from this one machine.
+  MAX_CONNECTIONS_PER_IP: "0",
   LOBBY_MAX_PLAYERS: "5",
   // Lobbies fill to 5 in well under this; it only bounds the wait for a straggler lobby.
   LOBBY_COUNTDOWN_MS: "5000",

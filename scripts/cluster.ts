@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { parseArgs } from "node:util";
-import { ConfigError, environment, parseSettings } from "../src/config.ts";
+import { ConfigError, environment, parseSettings, storedSecret } from "../src/config.ts";
 import { provideDatabaseServer } from "../src/db/databaseServer.ts";
 import { createLogger } from "../src/log.ts";
 import { SERVER_ENTRY, SERVER_NODE_FLAGS } from "../src/serverProcess.ts";
@@ -32,6 +32,8 @@ const settings = (() => {
 const log = createLogger(settings.logLevel).child({ component: "cluster" });
 
 const database = await provideDatabaseServer(settings, log);
+// Every process must sign and verify tokens with one secret: given, or generated once here.
+const jwtSecret = settings.jwtSecret ?? (await storedSecret(settings.dataDir, "jwt-secret", 48));
 const basePort = settings.port || 2567;
 const children: ChildProcess[] = [];
 for (let i = 0; i < count; i++) {
@@ -44,6 +46,7 @@ for (let i = 0; i < count; i++) {
         PORT: String(port),
         PUBLIC_ADDRESS: env.PUBLIC_ADDRESS || "localhost:{port}",
         DATABASE_URL: database.url,
+        JWT_SECRET: jwtSecret,
       },
     }),
   );

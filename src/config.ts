@@ -70,12 +70,15 @@ const envSchema = z.object({
   DATABASE_URL: urlWithScheme(["postgres:", "postgresql:"]),
   REDIS_URL: urlWithScheme(["redis:", "rediss:"]),
   DATA_DIR: z.string().min(1).default("./.typephoon"),
+  // Believing nobody by default: otherwise any client where the trusted proxy runs (this very
+  // machine, for loopback) could name its own address and dodge the per-IP limits.
   TRUST_PROXY: z
     .string()
     .regex(/^[\w.:/, -]+$/, {
-      error: "expected Express trust-proxy syntax, e.g. loopback or 10.0.0.0/8, loopback",
+      error: "expected none, or Express trust-proxy syntax, e.g. loopback or 10.0.0.0/8, loopback",
     })
-    .default("loopback"),
+    .default("none")
+    .transform((value) => (value === "none" ? false : value)),
   JWT_SECRET: z.string().min(32, { error: "expected at least 32 characters" }).optional(),
   MONITOR_PASSWORD: z.string().min(8, { error: "expected at least 8 characters" }).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
@@ -106,6 +109,7 @@ const envSchema = z.object({
   CORS_ORIGINS: commaList(origin, "origins"),
   AUTH_RATE_LIMIT_PER_MINUTE: integer(0, 100_000, 60),
   API_RATE_LIMIT_PER_MINUTE: integer(0, 1_000_000, 600),
+  MAX_CONNECTIONS_PER_IP: integer(0, 1_000_000, 500),
   USER_RATE_LIMIT_PER_MINUTE: integer(0, 1_000_000, 300),
   OIDC_PROVIDERS: commaList(
     z.string().regex(PROVIDER_ID, { error: "expected lowercase provider ids like google,github,corp" }),
@@ -158,7 +162,8 @@ export interface Settings {
   redisUrl: string | undefined;
   dataDir: string;
   /** Which proxies' X-Forwarded-* headers are believed (Express "trust proxy" syntax). */
-  trustProxy: string;
+  /** false: no proxy is believed */
+  trustProxy: string | false;
   jwtSecret: string | undefined;
   monitorPassword: string | undefined;
   logLevel: LogLevel;
@@ -177,6 +182,8 @@ export interface Settings {
   authRateLimitPerMinute: number;
   /** requests per minute to /api, per client IP and per access token; 0 = unlimited */
   apiRateLimitPerMinute: { perIp: number; perUser: number };
+  /** open connections one client address may hold (0 = no cap); not applied behind a trusted proxy */
+  maxConnectionsPerIp: number;
   identityProviders: IdentityProviderSettings[];
 }
 
@@ -238,6 +245,7 @@ export function parseSettings(env: Env = environment()): Settings {
     corsOrigins: e.CORS_ORIGINS,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
     apiRateLimitPerMinute: { perIp: e.API_RATE_LIMIT_PER_MINUTE, perUser: e.USER_RATE_LIMIT_PER_MINUTE },
+    maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
     identityProviders: [...new Set(e.OIDC_PROVIDERS)].map((id) => identityProvider(id, present)),
   };
 }
@@ -294,6 +302,13 @@ const capitalized = (id: string) => id.charAt(0).toUpperCase() + id.slice(1);
  * tokens survive restarts.
  */
 export async function resolveSecrets(settings: Settings): Promise<Config> {
+  // Processes sharing Redis verify each other's tokens: one generated per DATA_DIR would sign
+  // every player out of every process but the one that signed them in.
+  if (settings.redisUrl && !settings.jwtSecret) {
+    throw new ConfigError(
+      "JWT_SECRET: required when REDIS_URL is set (every process must sign with the same secret)",
+    );
+  }
   if (settings.env === "production") {
     if (!settings.jwtSecret) throw new ConfigError("JWT_SECRET: required when NODE_ENV=production");
     return { ...settings, jwtSecret: settings.jwtSecret };

@@ -25,7 +25,11 @@ await ensureWebClient(log).catch((error: unknown) =>
 
 const server = await startServer(config, log).catch((error: unknown) => {
   const expected = error instanceof EmbeddedPostgresError || error instanceof MigrationError;
-  log.fatal(expected ? (error as Error).message : { err: error }, "could not start");
+  if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+    log.fatal(
+      `could not start: ${config.host}:${config.port} is in use (another process listens there; set PORT)`,
+    );
+  } else log.fatal(expected ? (error as Error).message : { err: error }, "could not start");
   process.exit(1);
 });
 

@@ -14,6 +14,7 @@ describe("config", () => {
     assert.equal(settings.redisUrl, undefined);
     assert.equal(settings.dataDir, path.resolve(".typephoon"));
     assert.equal(settings.logLevel, "info");
+    assert.equal(settings.trustProxy, false, "no proxy is believed unless named");
     assert.deepEqual(settings.game, {
       lobbyMaxPlayers: 5,
       lobbyCountdownMs: 10_000,
@@ -137,6 +138,22 @@ describe("config", () => {
         resolveSecrets(parseSettings({ NODE_ENV: "production" })),
         /^ConfigError: JWT_SECRET: required when NODE_ENV=production$/,
       );
+    });
+
+    it("requires JWT_SECRET when processes share Redis: one generated per DATA_DIR would not verify elsewhere", async () => {
+      await assert.rejects(
+        resolveSecrets(parseSettings({ REDIS_URL: "redis://127.0.0.1:6379" })),
+        (error: Error) =>
+          error instanceof ConfigError && /^JWT_SECRET: required when REDIS_URL is set/.test(error.message),
+      );
+      const config = await resolveSecrets(
+        parseSettings({
+          REDIS_URL: "redis://127.0.0.1:6379",
+          JWT_SECRET: "s".repeat(32),
+          DATA_DIR: await mkdtemp(path.join(tmpdir(), "tp-")),
+        }),
+      );
+      assert.equal(config.jwtSecret, "s".repeat(32));
     });
 
     it("turns the monitor off in production without MONITOR_PASSWORD", async () => {

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
+import { createServer } from "node:http";
 import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import { SERVER_NODE_FLAGS } from "../src/serverProcess.ts";
 import { testDatabaseUrl } from "./hooks.ts";
 import { call, dataOf, signInGuest } from "./support/http.ts";
@@ -67,6 +70,35 @@ describe("the server process (npm start)", function () {
       server.output().trim(),
       'Invalid configuration: RACE_WORDS: expected an integer between 1 and 500 (got "many")',
     );
+  });
+
+  it("exits non-zero with one clear line when its port is in use, rather than serving nothing", async () => {
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, "127.0.0.1", resolve));
+    const port = (squatter.address() as AddressInfo).port;
+    try {
+      const server = await spawnServer({
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        DATABASE_URL: testDatabaseUrl(),
+        DATA_DIR: await reachableTempDir("tp-"),
+      });
+      const code = await Promise.race([server.exited, sleep(20_000).then(() => "still running")]);
+      if (code === "still running") server.child.kill("SIGKILL");
+      assert.equal(code, 1, server.output());
+      assert.match(server.output(), new RegExp(`could not start: 127\\.0\\.0\\.1:${port} is in use`));
+    } finally {
+      squatter.close();
+    }
+  });
+
+  it("refuses to start with Redis but without JWT_SECRET, which every process must share", async () => {
+    const server = await spawnServer({
+      REDIS_URL: "redis://127.0.0.1:6379/15",
+      DATABASE_URL: testDatabaseUrl(),
+    });
+    assert.equal(await server.exited, 2);
+    assert.match(server.output(), /^Invalid configuration: JWT_SECRET: required when REDIS_URL is set/);
   });
 
   it("refuses to start in production without JWT_SECRET", async () => {
