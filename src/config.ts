@@ -117,7 +117,7 @@ const envSchema = z.object({
   ),
 });
 
-export type NodeEnv = z.infer<typeof envSchema>["NODE_ENV"];
+type NodeEnv = z.infer<typeof envSchema>["NODE_ENV"];
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** A sign-in provider: an OpenID Connect issuer (discovered), or GitHub's OAuth 2 (not OIDC). */

@@ -9,8 +9,8 @@
  */
 import { createServer, type Server } from "node:http";
 
-export const HEADERS_TIMEOUT_MS = 10_000;
-export const REQUEST_TIMEOUT_MS = 15_000;
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 15_000;
 
 export function createHttpServer(options: { maxConnectionsPerIp: number }): Server {
   const server = createServer({

@@ -129,15 +129,6 @@ export function createMetrics(): ServerMetrics {
   };
 }
 
-export const noMetrics: GameMetrics = {
-  roomOpened() {},
-  roomClosed() {},
-  keystroke() {},
-  rejected() {},
-  raceStarted() {},
-  raceFinished() {},
-};
-
 /** The race store, with each result write timed. */
 export function timedRaceStore(store: RaceStore, metrics: Pick<ServerMetrics, "resultWrite">): RaceStore {
   return {

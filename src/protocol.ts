@@ -118,7 +118,7 @@ export interface ReconnectMessage {
 }
 
 /** What `client.consumeSeatReservation()` takes (Colyseus's seat reservation, opaque to clients). */
-export interface SeatReservationPayload {
+interface SeatReservationPayload {
   name: string;
   roomId: string;
   sessionId: string;
@@ -203,7 +203,21 @@ export interface LobbyStateShape {
   maxPlayers: number;
 }
 
-export type RaceStatus = "countdown" | "racing" | "finished";
+export const RACE_STATUSES = ["countdown", "racing", "finished"] as const;
+export type RaceStatus = (typeof RACE_STATUSES)[number];
+
+/** The race lengths, in words, with profiles' personal bests and leaderboards of their own. */
+export const RACE_LENGTHS = [10, 25, 50, 100] as const;
+export type RaceLength = (typeof RACE_LENGTHS)[number];
+
+/** The leaderboards' periods: a UTC day, an ISO week (Monday to Sunday, UTC), all time. */
+export const LEADERBOARD_PERIODS = ["daily", "weekly", "all"] as const;
+export type LeaderboardPeriod = (typeof LEADERBOARD_PERIODS)[number];
+
+/** Whole seconds left until `targetMs`, never negative: every `secondsLeft` the server and pages show. */
+export function secondsUntil(targetMs: number, nowMs: number): number {
+  return Math.max(0, Math.ceil((targetMs - nowMs) / 1000));
+}
 
 /** Synced state of a race room. */
 export interface RacePlayerState {

@@ -27,9 +27,9 @@ import { RoomName } from "./protocol.ts";
 /**
  * Connections the kernel queues for this process to accept. A lobby join takes two (the
  * matchmaking request and the room's WebSocket) and a race seat one more; with Node's default
- * of 511, a burst of 1,000 joins within a second overflowed it 2,100 times, and each dropped
- * connection waited a second or more for its SYN to be retried (21–46 joins of the burst then
- * failed; bench/README.md). Linux caps it at net.core.somaxconn (4096 by default).
+ * of 511, a burst of a thousand joins within a second overflowed it, and each dropped connection
+ * waited a second or more for its SYN to be retried (some joins of the burst then failed). Linux
+ * caps it at net.core.somaxconn.
  */
 const LISTEN_BACKLOG = 4096;
 

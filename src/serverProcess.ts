@@ -11,9 +11,8 @@ export const SERVER_ENTRY = fileURLToPath(new URL("./index.ts", import.meta.url)
  * Under a race's message storm V8 grows its young generation to 64 MB per semi-space, which the
  * process then keeps; 8 MB keeps it small. What outlives the young generation (messages held
  * until the next patch) then dies in the old one, which V8 lets grow to ~3× its live size before
- * collecting it, and the process keeps that high-water mark: growing it by 20 % instead cut the
- * marginal RSS per racer from 124–167 KB to 33–38 KB. Together the two flags cost about 10 % more
- * CPU per keystroke under load than V8's defaults (150 KB per racer); they stay for the memory
- * target of the benchmarks' issue (bench/README.md).
+ * collecting it, and the process keeps that high-water mark: growing it by 20 % instead keeps the
+ * marginal memory per racer within the benchmarks' target, which V8's defaults miss. Together the
+ * two flags cost some CPU per keystroke under load; bench/README.md weighs the trade.
  */
 export const SERVER_NODE_FLAGS = ["--max-semi-space-size=8", "--heap-growing-percent=20"];

@@ -5,8 +5,9 @@
  */
 
 import type { Queries } from "../../src/db/database.ts";
-import { boardPlace, boardTop, type LeaderboardPeriod } from "../../src/db/leaderboards.ts";
+import { boardPlace, boardTop } from "../../src/db/leaderboards.ts";
 import { profileStatistics, resultGraph, resultHistory } from "../../src/db/profiles.ts";
+import type { LeaderboardPeriod } from "../../src/protocol.ts";
 import type { HttpRequest } from "./load.ts";
 
 export interface ApiRead {

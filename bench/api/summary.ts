@@ -6,8 +6,8 @@
 import type { CpuShares } from "./cpu.ts";
 import type { LoadResult } from "./load.ts";
 
-export const TARGET_P99_MS = 10;
-export const TARGET_RATIO = 1.5;
+const TARGET_P99_MS = 10;
+const TARGET_RATIO = 1.5;
 
 export type Path = "http" | "prisma" | "pg";
 

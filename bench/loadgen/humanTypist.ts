@@ -18,7 +18,7 @@ export interface TypistOptions {
   typoRate: number;
 }
 
-export const HUMAN: TypistOptions = { meanIntervalMs: 100, typoRate: 0.04 };
+const HUMAN: TypistOptions = { meanIntervalMs: 100, typoRate: 0.04 };
 
 export class HumanTypist {
   readonly #words: readonly string[];

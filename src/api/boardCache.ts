@@ -2,8 +2,8 @@ import { LRUCache } from "lru-cache";
 
 /**
  * Leaderboards' tops, kept for a second. A top is the same for every caller, and reading and
- * serializing its 50 rows cost the server ~1 ms of CPU per request (bench/README.md). Each process
- * keeps its own; a top may thus lag a new result by up to `BOARD_CACHE_MS`.
+ * serializing its rows was most of a board request's CPU. Each process keeps its own; a top may
+ * thus lag a new result by up to `BOARD_CACHE_MS`.
  */
 export const BOARD_CACHE_MS = 1_000;
 /** Boards are few (period × length × limit × day); the least recently used go first past this many. */

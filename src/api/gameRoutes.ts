@@ -2,7 +2,7 @@ import { Router } from "express";
 import type { Database } from "../db/database.ts";
 import { findGame, findResults, type StoredGame } from "../db/games.ts";
 import { replayKeystrokes } from "../game/replay.ts";
-import { ApiErrorCode, type RaceStatus } from "../protocol.ts";
+import { ApiErrorCode, type RaceStatus, secondsUntil } from "../protocol.ts";
 import { describeRace } from "../rooms/liveRooms.ts";
 import {
   type CountdownResponse,
@@ -13,8 +13,6 @@ import {
 import { ApiError } from "./errors.ts";
 import { sendData } from "./respond.ts";
 import { parseInput } from "./validate.ts";
-
-const secondsUntil = (epochMs: number, now: number) => Math.max(0, Math.ceil((epochMs - now) / 1000));
 
 export function gameRoutes(deps: { db: Database }): Router {
   const router = Router();

@@ -4,7 +4,7 @@ import type { Liveness, Readiness } from "./contracts/health.ts";
 import { sendData } from "./respond.ts";
 
 /** A dependency the process needs to serve players; rejects (or times out) when it is unreachable. */
-export type ReadinessCheck = () => Promise<void>;
+type ReadinessCheck = () => Promise<void>;
 
 export interface ReadinessSources {
   checks: Record<string, ReadinessCheck>;

@@ -26,7 +26,6 @@ import {
   providerCallbackQuery,
   providerParams,
   providersResponse,
-  refreshResponse,
   signInResponse,
   signOutResponse,
 } from "./contracts/auth.ts";
@@ -273,7 +272,7 @@ const ROUTES: Route[] = [
     answer: {
       status: 200,
       description: "A fresh access token",
-      data: refreshResponse,
+      data: signInResponse,
       headers: setsCookies(`${ACCESS_TOKEN_COOKIE} and the rotated ${REFRESH_TOKEN_COOKIE}`),
     },
     fails: [

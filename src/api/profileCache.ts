@@ -4,13 +4,12 @@ import type { PreparedBody } from "./respond.ts";
 /**
  * Serialized profile responses that change only with the player's count of finished races (the
  * statistics, the graph of the last N, the history pages), kept per player and request until that
- * count changes, which every new result does (record_result, src/db/races.ts, counts it in the
- * statement that records it). Reading and serializing the last 1000 races cost the server ~4.7 ms
- * of CPU per request, a history page of 50 ~0.8 ms (bench/README.md); checking the count is one
- * index lookup. Each process keeps its own; the least recently used go first once the bodies pass
+ * count changes, which every new result does (src/db/races.ts counts it in the statement that
+ * records it). Reading and serializing the last 1000 races, or a history page, costs the server
+ * many times the one index lookup that checks the count. Each process keeps its own; the least recently used go first once the bodies pass
  * `maxBytes` (lru-cache), and a body larger than that is not kept.
  */
-export const PROFILE_CACHE_BYTES = 32 * 1024 * 1024;
+const PROFILE_CACHE_BYTES = 32 * 1024 * 1024;
 
 interface Kept {
   finishedRaces: number;

@@ -4,8 +4,8 @@
  * puts its id on whatever a handler logs about it.
  *
  * `req.log` is made on first use: most requests log nothing but their last line, which carries the
- * id itself. pino-http, used before, made two child loggers per request whatever the level, about
- * 8 % of the server's CPU on a request that does no work (bench/README.md).
+ * id itself. pino-http, used before, made two child loggers per request whatever the level, a
+ * visible share of the CPU of a request that does no work.
  */
 import { randomUUID } from "node:crypto";
 import type { Application, Express, RequestHandler } from "express";

@@ -4,8 +4,8 @@
  * A name of fillers (U+3164 and its kin look like letters to Unicode but show nothing) or of marks
  * stacked into a smear ("Zalgo") is nobody's name on a leaderboard.
  */
-export const MAX_NAME_LENGTH = 24;
-export const MAX_MARKS_PER_CHARACTER = 2;
+const MAX_NAME_LENGTH = 24;
+const MAX_MARKS_PER_CHARACTER = 2;
 
 /** Letters that show nothing: the Hangul fillers, and the blank braille pattern. */
 const INVISIBLE = /[\u115F\u1160\u3164\uFFA0\u2800]/gu;

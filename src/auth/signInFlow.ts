@@ -10,7 +10,7 @@ import { EncryptJWT, jwtDecrypt } from "jose";
 export const SIGN_IN_FLOW_TTL_S = 10 * 60;
 const PURPOSE = "typephoon sign-in flow";
 
-export interface SignInFlow {
+interface SignInFlow {
   provider: string;
   state: string;
   nonce: string;

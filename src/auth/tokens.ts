@@ -9,7 +9,7 @@ import { createSigner, createVerifier, TokenError as JwtError } from "fast-jwt";
 
 const ALGORITHM = "HS256";
 const ISSUER = "typephoon";
-export const ACCESS_TOKEN_TYPE = "access";
+const ACCESS_TOKEN_TYPE = "access";
 /** Guests have no refresh token: their access token is their whole session. */
 export const GUEST_ACCESS_TOKEN_TTL_S = 24 * 60 * 60;
 /** Registered accounts refresh theirs with a refresh token (src/db/refreshTokens.ts). */
@@ -21,7 +21,7 @@ export interface TokenUser {
   guest: boolean;
 }
 
-export interface IssuedToken {
+interface IssuedToken {
   token: string;
   expiresAt: Date;
 }

@@ -1,9 +1,8 @@
 /**
  * The matchmaker's Redis driver, with the listings of some room names also kept in a hash of their
  * own. `@colyseus/redis-driver` finds a lobby by reading every room's listing (`HGETALL`), races
- * included, so each player's search cost grew with the races running on all processes: ~0.7 ms
- * of CPU per search with 400 races listed, ~2.1 ms with 2,000, against ~0.1 ms with none
- * (`npm run bench:search`). Searches by an indexed name read only that name's hash; everything else is
+ * included, so each player's search cost grew with the races running on all processes (`npm run
+ * bench:search` measures it). Searches by an indexed name read only that name's hash; everything else is
  * the library's driver on its own keys. A process with the library's driver alone lists its rooms
  * only in `roomcaches`: its lobbies are still joined by id, but this driver's searches miss them.
  */

@@ -2,7 +2,7 @@ import { matchMaker } from "@colyseus/core";
 import type { Logger } from "../log.ts";
 
 /** How often a process looks for dead peers; with Colyseus's 2 s IPC timeout, rooms vanish within ~12 s. */
-export const SWEEP_EVERY_MS = 10_000;
+const SWEEP_EVERY_MS = 10_000;
 
 /**
  * When processes share Redis, one killed without a shutdown leaves its rooms listed, so players

@@ -4,7 +4,7 @@
  * one, so the number of queries follows the database's pace rather than the callers': one key
  * alone costs one query, as before, and a burst of a thousand room joins costs a handful. Each
  * query to PostgreSQL costs the process a client round of CPU and a socket write that wakes a
- * backend, and each write statement a commit (bench/README.md, "Matchmaking", "Result writes").
+ * backend, and each write statement a commit.
  */
 
 interface Waiter<V> {

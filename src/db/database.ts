@@ -2,8 +2,7 @@
  * The one database handle. Prisma owns the schema and the migrations; behind `db` one
  * node-postgres pool serves both Prisma's client (`db.prisma`: model queries, interactive
  * transactions) and raw SQL without it (`db.sql`), for the hot reads and writes where Prisma's
- * client costs far more CPU than the query itself (bench/README.md, "Matchmaking"): room joins'
- * merged-guest checks, game rows, results, profile and leaderboard reads.
+ * client costs far more CPU than the query itself: room joins' merged-guest checks, game rows, results, profile and leaderboard reads.
  */
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
@@ -20,7 +19,7 @@ export interface Queries {
 }
 
 /** Raw SQL over the pool. */
-export interface Sql extends Queries {
+interface Sql extends Queries {
   /** `work` on one connection between BEGIN and COMMIT; rolled back when it throws. */
   transaction<T>(work: (tx: Queries) => Promise<T>): Promise<T>;
 }
@@ -39,8 +38,8 @@ export function createDatabase(url: string): Database {
   pool.on("error", () => {});
   const statementName = statementNames();
   const prisma = new PrismaClient({
-    // Any other format captures a stack trace on every query, to point its errors at the caller:
-    // 10–15 % of the client's CPU per small read (bench/README.md). Errors keep their message.
+    // Any other format captures a stack trace on every query, to point its errors at the caller,
+    // a cost paid on every small read. Errors keep their message.
     errorFormat: "minimal",
     adapter: new PrismaPg(pool, {
       // The adapter passes the name on to node-postgres, for which undefined means unnamed.

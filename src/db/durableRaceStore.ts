@@ -10,9 +10,11 @@
  * the game it belongs to. A write that keeps failing while PostgreSQL is reachable (a bug, not an
  * outage) is set aside after MAX_ATTEMPTS and logged, so it cannot block the queue forever.
  */
+
+import type { RaceResult } from "../game/race/result.ts";
 import type { Logger } from "../log.ts";
 import type { Outbox, OutboxEntry } from "./outbox.ts";
-import type { NewGame, RaceResult, RaceStore } from "./races.ts";
+import type { NewGame, RaceStore } from "./races.ts";
 
 type RaceWrite =
   | { kind: "createGame"; game: NewGame }

@@ -18,7 +18,7 @@ import { storedSecret } from "../config.ts";
 import { freePort } from "../freePort.ts";
 import type { Logger } from "../log.ts";
 
-export const EMBEDDED_DATABASE = "typephoon";
+const EMBEDDED_DATABASE = "typephoon";
 const SUPERUSER = "postgres";
 const OS_USER = "postgres";
 const START_TIMEOUT_MS = 30_000;

@@ -6,10 +6,10 @@
  * (src/db/bests.ts) along best_results_leaderboard_idx: the top and a caller's own place are a query
  * each, so that a kept top (src/api/leaderboardRoutes.ts) can go with a caller's place read afresh.
  */
+
+import type { LeaderboardPeriod } from "../protocol.ts";
 import { type BestPeriod, periodStart } from "./bests.ts";
 import type { Queries } from "./database.ts";
-
-export type LeaderboardPeriod = "daily" | "weekly" | "all";
 
 const BEST_PERIOD: Record<LeaderboardPeriod, BestPeriod> = { daily: "day", weekly: "week", all: "all" };
 

@@ -26,7 +26,7 @@ export interface Outbox {
   size(): Promise<number>;
 }
 
-export const OUTBOX_STREAM = "typephoon:outbox";
+const OUTBOX_STREAM = "typephoon:outbox";
 
 export function redisOutbox(redis: Redis, stream = OUTBOX_STREAM): Outbox {
   return {

@@ -3,13 +3,13 @@ import { createHash } from "node:crypto";
 /**
  * Names for prepared statements. node-postgres parses a named statement once per connection and
  * then only binds and executes it, and PostgreSQL, after five executions, may keep a generic plan:
- * the planning that EXPLAIN put at 0.1–0.7 ms per profile or leaderboard read is then skipped.
+ * the planning, a sizeable part of a profile or leaderboard read, is then skipped.
  *
  * Each connection keeps every statement it prepared for as long as it lives, so only the first
  * MAX_NAMED_STATEMENTS distinct texts get a name (the app has a few dozen); any text after those
  * runs unnamed, as before, rather than grow every connection without bound.
  */
-export const MAX_NAMED_STATEMENTS = 500;
+const MAX_NAMED_STATEMENTS = 500;
 
 /** The name of `sql`'s prepared statement, or undefined when it is to run unnamed. */
 export type StatementNames = (sql: string) => string | undefined;

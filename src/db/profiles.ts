@@ -3,12 +3,11 @@
  * read is one query over indexes (game_results_user_timeline_idx, user_stats, best_results), and
  * answers null when there is no such user. Only finished races (rank not null) count.
  */
+import { RACE_LENGTHS, type RaceLength } from "../protocol.ts";
 import { ALL_TIME_START } from "./bests.ts";
 import type { Queries } from "./database.ts";
 
 /** The text lengths (words per race) that have personal bests and leaderboards. */
-export const WORD_BUCKETS = [10, 25, 50, 100] as const;
-export type WordBucket = (typeof WORD_BUCKETS)[number];
 
 export interface ProfileStatistics {
   totalGames: number;
@@ -167,19 +166,19 @@ export async function resultHistory(
 export async function personalBests(
   db: Queries,
   userId: string,
-): Promise<Record<WordBucket, PersonalBest | null> | null> {
-  const rows = await db.$queryRaw<Array<{ words: WordBucket } & Nullable<PersonalBest>>>`
+): Promise<Record<RaceLength, PersonalBest | null> | null> {
+  const rows = await db.$queryRaw<Array<{ words: RaceLength } & Nullable<PersonalBest>>>`
     SELECT w.words, b.game_id::text AS "gameId", b.wpm, b.wpm_raw AS "wpmRaw", b.acc, b.acc_raw AS "accRaw",
            b.finished_at AS "finishedAt"
     FROM users AS u
-    CROSS JOIN unnest(${[...WORD_BUCKETS]}::int[]) AS w (words)
+    CROSS JOIN unnest(${[...RACE_LENGTHS]}::int[]) AS w (words)
     LEFT JOIN best_results AS b
       ON b.user_id = u.id AND b.period = 'all' AND b.word_count = w.words
      AND b.period_start = ${ALL_TIME_START}::date
     WHERE u.id = ${userId}::uuid`;
   if (rows.length === 0) return null;
-  const bests = Object.fromEntries(WORD_BUCKETS.map((words) => [words, null])) as Record<
-    WordBucket,
+  const bests = Object.fromEntries(RACE_LENGTHS.map((words) => [words, null])) as Record<
+    RaceLength,
     PersonalBest | null
   >;
   for (const { words, ...best } of rows) if (best.gameId !== null) bests[words] = best as PersonalBest;

@@ -4,6 +4,7 @@
  * write is idempotent (a retried write changes nothing), so a durable outbox can replay them.
  */
 import { type Best, countsForBests, isBetterBest, isNewPersonalBest } from "../game/personalBest.ts";
+import type { RaceResult } from "../game/race/result.ts";
 import { batchedByKey } from "./batchedByKey.ts";
 import { ALL_TIME_START, BEST_PERIODS, type BestPeriod, periodStart } from "./bests.ts";
 import type { Database, Queries } from "./database.ts";
@@ -13,23 +14,6 @@ export interface NewGame {
   words: string[];
   playerCount: number;
   startsAt: Date;
-}
-
-export interface RaceResult {
-  gameId: string;
-  userId: string;
-  /** null: did not finish */
-  rank: number | null;
-  wpm: number;
-  wpmRaw: number;
-  acc: number;
-  accRaw: number;
-  /** null: did not finish */
-  finishedAt: Date | null;
-  wordCount: number;
-  durationMs: number;
-  flagged: boolean;
-  keystrokes: Uint8Array;
 }
 
 /** Where races are written: PostgreSQL here, or a durable outbox in front of it. */
@@ -114,7 +98,7 @@ export async function recordResult(db: Database, result: RaceResult): Promise<{ 
  * 3. Write the new results, the users' totals and the bests that changed, decided here in
  *    TypeScript (`decide`), one player's results in the order given, each seeing those before it.
  */
-export async function recordResults(
+async function recordResults(
   db: Database,
   results: RaceResult[],
 ): Promise<Array<{ isPersonalBest: boolean }>> {
@@ -320,7 +304,7 @@ async function write(tx: Queries, decided: Decided): Promise<void> {
       acc = excluded.acc, acc_raw = excluded.acc_raw, finished_at = excluded.finished_at`;
 }
 
-export async function endGame(db: Database, gameId: string, endedAt: Date): Promise<void> {
+async function endGame(db: Database, gameId: string, endedAt: Date): Promise<void> {
   await db.prisma.game.updateMany({ where: { id: gameId }, data: { status: "finished", endedAt } });
 }
 

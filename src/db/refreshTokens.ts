@@ -8,7 +8,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { Database } from "./database.ts";
 import type { UserRecord } from "./users.ts";
 
-export const REFRESH_TOKEN_TTL_S = 30 * 24 * 60 * 60;
+const REFRESH_TOKEN_TTL_S = 30 * 24 * 60 * 60;
 
 export interface IssuedRefreshToken {
   token: string;

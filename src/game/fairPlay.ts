@@ -21,7 +21,7 @@ export const RHYTHM_MIN_INTERVALS = 50;
 export const MIN_RHYTHM_SPREAD = 0.1;
 export const MAX_HUMAN_WPM = 250;
 
-export type FairPlayReason = "KEY_RATE" | "EVEN_RHYTHM" | "WPM";
+type FairPlayReason = "KEY_RATE" | "EVEN_RHYTHM" | "WPM";
 
 export interface FairPlayAssessment {
   flagged: boolean;

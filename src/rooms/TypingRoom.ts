@@ -26,7 +26,7 @@ import {
 import { OneSessionPerUser } from "./sessions.ts";
 
 /** How long a finished race stays open for its players to read the results. */
-export const RACE_LINGER_MS = 60_000;
+const RACE_LINGER_MS = 60_000;
 /** The same while the process shuts down: just long enough to deliver the last messages. */
 const SHUTDOWN_LINGER_MS = 1_000;
 /** Beyond the flood guard: Colyseus closes a client sending more than this many messages a second. */

@@ -7,7 +7,7 @@ import type { Client } from "@colyseus/core";
 import { createFloodGuard, type FloodGuard } from "../game/floodGuard.ts";
 import { type Key, parseKey } from "../game/keys.ts";
 import type { GameMetrics } from "../metrics.ts";
-import { RoomCloseCode, RoomErrorCode } from "../protocol.ts";
+import { type KeyMessage, RoomCloseCode, RoomErrorCode } from "../protocol.ts";
 import { rejectMessage } from "./roomErrors.ts";
 
 /** A flooding client hears RATE_LIMITED at most this often, not once per dropped key. */
@@ -41,7 +41,9 @@ export function keyOf(
     return null;
   }
   const key = parseKey(
-    typeof payload === "object" && payload !== null ? (payload as { key?: unknown }).key : undefined,
+    typeof payload === "object" && payload !== null
+      ? (payload as Partial<Record<keyof KeyMessage, unknown>>).key
+      : undefined,
   );
   if (key === null) {
     rejectMessage(

@@ -9,7 +9,7 @@
  * FUZZ_HTTP_REQUESTS (default 2,000 each, the CI size; `npm run fuzz` runs 10,000 of each).
  */
 import assert from "node:assert/strict";
-import { Protocol } from "@colyseus/shared-types";
+import { Protocol } from "@colyseus/core";
 import { testDatabaseUrl } from "../hooks.ts";
 import {
   between,

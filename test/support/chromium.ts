@@ -10,8 +10,8 @@ import path from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { REPOSITORY_ROOT } from "./processes.ts";
 
-export const CHROMIUM_PATH = "/usr/bin/chromium";
-export const CHROMIUM_FLAGS = [
+const CHROMIUM_PATH = "/usr/bin/chromium";
+const CHROMIUM_FLAGS = [
   "--headless",
   "--no-sandbox",
   "--disable-gpu",
@@ -21,7 +21,7 @@ export const CHROMIUM_FLAGS = [
   "--disable-component-update",
   "--disable-sync",
 ];
-export const SCREENSHOT_DIR = path.join(REPOSITORY_ROOT, "test-artifacts", "screens");
+const SCREENSHOT_DIR = path.join(REPOSITORY_ROOT, "test-artifacts", "screens");
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS });

@@ -8,7 +8,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export interface GitHubUser {
+interface GitHubUser {
   id: number;
   login: string;
   name: string | null;

@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair } from "jose";
 import Provider, { type Adapter, type AdapterPayload } from "oidc-provider";
 
-export interface Person {
+interface Person {
   /** the provider's id for them (the OIDC `sub`) */
   sub: string;
   name?: string;

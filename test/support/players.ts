@@ -8,6 +8,7 @@ import {
   ClientMessage,
   type FinishedMessage,
   type GameStartMessage,
+  type KeyMessage,
   type LobbyStateShape,
   type RaceStateShape,
   type RoomErrorMessage,
@@ -165,7 +166,7 @@ export class Player {
   }
 
   press(key: unknown): void {
-    this.race!.send(ClientMessage.KEY, { key });
+    this.race!.send(ClientMessage.KEY, { key } satisfies Partial<Record<keyof KeyMessage, unknown>>);
   }
 
   /** Sends each character (and " " between words) as its own key message; "\b" is Backspace. */

@@ -6,7 +6,8 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Database } from "../../src/db/database.ts";
-import { createGame, type RaceResult, recordResult } from "../../src/db/races.ts";
+import { createGame, recordResult } from "../../src/db/races.ts";
+import type { RaceResult } from "../../src/game/race/result.ts";
 
 /** A race as the stories write it: a result, and how many raced in that game. */
 export type Race = Omit<RaceResult, "keystrokes"> & { playerCount: number };
@@ -104,7 +105,7 @@ const counted = (races: readonly Race[]) => finished(races).filter((one) => !one
 const time = (one: Race) => one.finishedAt!.getTime();
 
 /** The better of two results first: wpm, then accuracy, then the earlier finish, then the game id. */
-export function bestFirst(a: Race, b: Race): number {
+function bestFirst(a: Race, b: Race): number {
   return b.wpm - a.wpm || b.acc - a.acc || time(a) - time(b) || (a.gameId < b.gameId ? -1 : 1);
 }
 

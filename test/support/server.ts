@@ -9,7 +9,7 @@ import { TEST_LOG_LEVEL } from "./services.ts";
 
 export const TEST_JWT_SECRET = "test-secret-test-secret-test-secret-0123456789";
 
-export async function testConfig(env: Record<string, string | undefined> = {}): Promise<Config> {
+async function testConfig(env: Record<string, string | undefined> = {}): Promise<Config> {
   const dataDir = await mkdtemp(path.join(tmpdir(), "typephoon-test-"));
   return resolveSecrets(
     parseSettings({

@@ -7,20 +7,19 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 
 const env = process.env;
-export const TEST_DATABASE_ADMIN_URL =
-  env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const TEST_DATABASE_ADMIN_URL = env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 export const TEST_REDIS_URL = env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/15";
 /** Log level of servers started by tests (TEST_LOG_LEVEL=debug to see them). */
 export const TEST_LOG_LEVEL = (env.TEST_LOG_LEVEL ?? "silent") as "silent";
 
 /** A URL to a database of the test server with another name. */
-export function databaseUrl(name: string, base = TEST_DATABASE_ADMIN_URL): string {
+function databaseUrl(name: string, base = TEST_DATABASE_ADMIN_URL): string {
   const url = new URL(base);
   url.pathname = `/${name}`;
   return url.toString();
 }
 
-export async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: TEST_DATABASE_ADMIN_URL });
   await client.connect();
   try {

@@ -47,7 +47,7 @@ export function dataOf<T>(answer: ApiAnswer<T>): T {
   throw new ApiFailure(answer.status, answer.error);
 }
 
-export class ApiFailure extends Error {
+class ApiFailure extends Error {
   override name = "ApiFailure";
   readonly status: number;
   readonly code: string | undefined;

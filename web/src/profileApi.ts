@@ -4,6 +4,7 @@
  * weekly / all-time leaderboards. The signed-in player's own profile is under /api/v1/profile,
  * anyone's under /api/v1/users/:userId.
  */
+
 import type {
   GraphResponse,
   HistoryResponse,
@@ -11,11 +12,11 @@ import type {
   PublicUserResponse,
   StatisticsResponse,
 } from "../../src/api/contracts/profile.ts";
+import type { LeaderboardPeriod } from "../../src/protocol.ts";
 import { api } from "./api.ts";
-import type { LeaderboardPeriod } from "./routes.ts";
 
 export const GRAPH_SIZES = [10, 100, 500, 1000] as const;
-export const HISTORY_PAGE_SIZE = 10;
+const HISTORY_PAGE_SIZE = 10;
 
 /** Whose profile: the signed-in player's own, or anyone's by id. */
 export type ProfileOwner = { self: true; token: string | undefined } | { self: false; userId: string };

@@ -3,10 +3,9 @@
  * index.html and needs no fallback route.
  */
 
-export const LEADERBOARD_PERIODS = ["daily", "weekly", "all"] as const;
-export type LeaderboardPeriod = (typeof LEADERBOARD_PERIODS)[number];
-/** The text lengths with a leaderboard of their own; 25 words is the server's default race. */
-export const LEADERBOARD_WORDS = [10, 25, 50, 100] as const;
+import { LEADERBOARD_PERIODS, type LeaderboardPeriod, RACE_LENGTHS } from "../../src/protocol.ts";
+
+/** 25 words is the server's default race. */
 export const DEFAULT_LEADERBOARD_WORDS = 25;
 
 export type Route =
@@ -46,7 +45,7 @@ function leaderboardRoute(period: string, words = ""): Route {
   return {
     screen: "leaderboard",
     period: knownPeriod ? (period as LeaderboardPeriod) : "daily",
-    words: (LEADERBOARD_WORDS as readonly number[]).includes(length) ? length : DEFAULT_LEADERBOARD_WORDS,
+    words: (RACE_LENGTHS as readonly number[]).includes(length) ? length : DEFAULT_LEADERBOARD_WORDS,
   };
 }
 

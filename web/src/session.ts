@@ -10,7 +10,6 @@
  */
 import type { ProvidersResponse, SignInResponse } from "../../src/api/contracts/auth.ts";
 import type { PublicUser } from "../../src/api/contracts/common.ts";
-import { ApiErrorCode } from "../../src/protocol.ts";
 import { api, dataOf } from "./api.ts";
 
 export type Session = SignInResponse;
@@ -148,6 +147,3 @@ export async function signInProviders(): Promise<ProvidersResponse> {
   const answer = await api<ProvidersResponse>("/api/v1/auth/providers").catch(() => undefined);
   return answer?.ok && Array.isArray(answer.data) ? answer.data : [];
 }
-
-export const isSessionError = (code: string | undefined) =>
-  code === ApiErrorCode.UNAUTHORIZED || code === ApiErrorCode.TOKEN_EXPIRED;

@@ -139,7 +139,7 @@ export type CharMark =
   /** typed before a reload that lost what it was */
   | "unknown";
 
-export interface CharView {
+interface CharView {
   char: string;
   mark: CharMark;
 }

@@ -104,8 +104,3 @@ export function figure(value: number): string {
 export function percent(value: number): string {
   return `${figure(value)}%`;
 }
-
-/** Whole seconds left until `targetMs`, never negative. */
-export function secondsUntil(targetMs: number, nowMs: number): number {
-  return Math.max(0, Math.ceil((targetMs - nowMs) / 1000));
-}

@@ -2,7 +2,6 @@ import { z } from "zod";
 import { displayName, publicUser } from "./common.ts";
 
 export const guestSignInBody = z.object({ name: displayName.optional() }).strict();
-export type GuestSignInBody = z.infer<typeof guestSignInBody>;
 
 export const signInResponse = z
   .object({
@@ -17,7 +16,7 @@ export const meResponse = z.object({ user: publicUser });
 export type MeResponse = z.infer<typeof meResponse>;
 
 /** A sign-in provider, for the web client's "Sign in with …" buttons. */
-export const providerResponse = z.object({ id: z.string(), name: z.string() }).meta({ id: "Provider" });
+const providerResponse = z.object({ id: z.string(), name: z.string() }).meta({ id: "Provider" });
 export const providersResponse = z.array(providerResponse);
 export type ProvidersResponse = z.infer<typeof providersResponse>;
 
@@ -35,8 +34,7 @@ export const providerCallbackQuery = z.object({
   error: z.string().optional().describe("the provider's error, e.g. access_denied"),
 });
 
-/** POST /refresh answers like a sign-in: the account and a fresh access token. */
-export const refreshResponse = signInResponse;
+/** POST /refresh answers like a sign-in (signInResponse): the account and a fresh access token. */
 export type RefreshResponse = SignInResponse;
 
 export const signOutResponse = z.object({ signedOut: z.literal(true) });

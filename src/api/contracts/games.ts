@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RACE_STATUSES } from "../../protocol.ts";
 
 export const lobbyParams = z.object({
   roomId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: "must be a room id" }),
@@ -17,7 +18,7 @@ export type LobbyResponse = z.infer<typeof lobbyResponse>;
 export const leaveLobbyResponse = z.object({ left: z.literal(true) });
 export type LeaveLobbyResponse = z.infer<typeof leaveLobbyResponse>;
 
-export const raceStatus = z.enum(["countdown", "racing", "finished"]);
+const raceStatus = z.enum(RACE_STATUSES);
 
 export const gameResponse = z
   .object({
@@ -44,7 +45,7 @@ export type GameResponse = z.infer<typeof gameResponse>;
 export const countdownResponse = z.object({ startsAt: z.iso.datetime(), secondsLeft: z.number().int() });
 export type CountdownResponse = z.infer<typeof countdownResponse>;
 
-export const rankingEntry = z
+const rankingEntry = z
   .object({
     userId: z.string(),
     name: z.string(),

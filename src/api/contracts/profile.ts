@@ -1,5 +1,7 @@
 /** Profiles (`/api/v1/profile/*`, `/api/v1/users/:userId/*`) and leaderboards (`/api/v1/leaderboards`). */
+
 import { z } from "zod";
+import { LEADERBOARD_PERIODS } from "../../protocol.ts";
 import { publicUser } from "./common.ts";
 
 /** A whole number in a query string, within bounds. */
@@ -33,7 +35,7 @@ export const historyQuery = z
 export const leaderboardQuery = z
   .object({
     period: z
-      .enum(["daily", "weekly", "all"], { error: "must be daily, weekly or all" })
+      .enum(LEADERBOARD_PERIODS, { error: "must be daily, weekly or all" })
       .default("daily")
       .describe("a UTC day, an ISO week (Monday to Sunday, UTC) or all time"),
     words: wholeNumber(1, 500).optional().describe("the race length in words, 1–500; default this server's"),
@@ -68,7 +70,7 @@ export const statisticsResponse = z
   .meta({ id: "Statistics" });
 export type StatisticsResponse = z.infer<typeof statisticsResponse>;
 
-export const raceFigures = z
+const raceFigures = z
   .object({
     gameId: z.uuid(),
     wpm: z.number(),
@@ -79,7 +81,6 @@ export const raceFigures = z
     finishedAt: z.iso.datetime(),
   })
   .meta({ id: "RaceFigures" });
-export type RaceFigures = z.infer<typeof raceFigures>;
 
 /** Oldest first. */
 export const graphResponse = z.array(raceFigures);
@@ -98,7 +99,7 @@ export const historyResponse = z
   .meta({ id: "History" });
 export type HistoryResponse = z.infer<typeof historyResponse>;
 
-export const personalBest = raceFigures.omit({ rank: true }).meta({ id: "PersonalBest" });
+const personalBest = raceFigures.omit({ rank: true }).meta({ id: "PersonalBest" });
 export const personalBestsResponse = z
   .object({
     /** by words per race; null where the player has no finished, unflagged race of that length */
@@ -112,7 +113,7 @@ export const personalBestsResponse = z
   .meta({ id: "PersonalBests" });
 export type PersonalBestsResponse = z.infer<typeof personalBestsResponse>;
 
-export const leaderboardEntry = z
+const leaderboardEntry = z
   .object({
     rank: z.number().int(),
     userId: z.uuid(),
@@ -126,11 +127,10 @@ export const leaderboardEntry = z
     finishedAt: z.iso.datetime(),
   })
   .meta({ id: "LeaderboardEntry" });
-export type LeaderboardEntry = z.infer<typeof leaderboardEntry>;
 
 export const leaderboardResponse = z
   .object({
-    period: z.enum(["daily", "weekly", "all"]),
+    period: z.enum(LEADERBOARD_PERIODS),
     words: z.number().int(),
     /** the UTC day, or the Monday of the ISO week (YYYY-MM-DD); null for all time */
     periodStart: z.iso.date().nullable(),

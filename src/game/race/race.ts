@@ -10,7 +10,7 @@
  * who did not finish).
  */
 
-import type { RaceStatus } from "../../protocol.ts";
+import type { RacePlayerState, RaceStatus } from "../../protocol.ts";
 import { assessFairPlay } from "../fairPlay.ts";
 import type { Key } from "../keys.ts";
 import { KeystrokeLog } from "../keystrokeLog.ts";
@@ -44,23 +44,8 @@ export interface Entrant {
   name: string;
 }
 
-/** What the race shows of a racer (the room mirrors it into the synced state). */
-export interface RacerView {
-  readonly id: string;
-  readonly name: string;
-  /** the word being typed */
-  readonly wordIndex: number;
-  /** characters typed in it */
-  readonly charIndex: number;
-  readonly finished: boolean;
-  /** finishing place, 1-based; 0 = not finished */
-  readonly rank: number;
-  /** set when the racer finishes */
-  readonly wpm: number;
-  readonly acc: number;
-  /** a connection of the racer's is in the race */
-  readonly connected: boolean;
-}
+/** What the race shows of a racer: exactly what the room mirrors into the synced state. */
+export type RacerView = Readonly<RacePlayerState>;
 
 /**
  * What a key did: the typing engine's outcome, or why the race refused it (nothing changed):
@@ -83,14 +68,7 @@ export type RaceEvent =
   | { type: "finished"; userId: string; result: RaceResult }
   | { type: "ended"; dnf: RaceResult[] };
 
-interface Racer extends RacerView {
-  wordIndex: number;
-  charIndex: number;
-  finished: boolean;
-  rank: number;
-  wpm: number;
-  acc: number;
-  connected: boolean;
+interface Racer extends RacePlayerState {
   typist: Typist;
   keystrokes: KeystrokeLog;
   /** has ever connected (no-shows never did) */

@@ -3,11 +3,12 @@
  * this week or all time (tabs), with the signed-in player's own place even outside the top 50.
  */
 import type { LeaderboardResponse } from "../../../src/api/contracts/profile.ts";
+import { LEADERBOARD_PERIODS, type LeaderboardPeriod, RACE_LENGTHS } from "../../../src/protocol.ts";
 import { Unreachable } from "../api.ts";
 import { type App, heading, link, type Screen } from "../app.ts";
 import { fill, h } from "../dom.ts";
 import { leaderboard } from "../profileApi.ts";
-import { hashOf, LEADERBOARD_PERIODS, LEADERBOARD_WORDS, type LeaderboardPeriod } from "../routes.ts";
+import { hashOf } from "../routes.ts";
 import { apiErrorText, figure, ordinal, percent } from "../words.ts";
 
 const PERIOD_NAMES: Record<LeaderboardPeriod, string> = {
@@ -44,7 +45,7 @@ export function leaderboardScreen(app: App, period: LeaderboardPeriod, words: nu
     "div",
     { class: "segments", role: "group", "aria-label": "Words per race" },
     h("span", { class: "muted" }, "Words"),
-    ...LEADERBOARD_WORDS.map((each) =>
+    ...RACE_LENGTHS.map((each) =>
       h(
         "a",
         {

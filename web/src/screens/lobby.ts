@@ -9,12 +9,13 @@ import {
   type LobbyStateShape,
   type RoomErrorMessage,
   ServerMessage,
+  secondsUntil,
 } from "../../../src/protocol.ts";
 import { type App, heading, type Screen } from "../app.ts";
 import { fill, h, setText } from "../dom.ts";
 import { rememberedLobby, rememberLobby } from "../memory.ts";
 import { JoinFailure, type LobbyRoom } from "../rooms.ts";
-import { closeText, roomErrorText, secondsUntil } from "../words.ts";
+import { closeText, roomErrorText } from "../words.ts";
 import { watchConnection } from "./connection.ts";
 
 /** Countdown values read out to screen readers (every second would be too chatty). */

@@ -13,10 +13,12 @@ import type { Key } from "../../../src/game/keys.ts";
 import {
   ClientMessage,
   type FinishedMessage,
+  type KeyMessage,
   type RaceStateShape,
   RoomErrorCode,
   type RoomErrorMessage,
   ServerMessage,
+  secondsUntil,
 } from "../../../src/protocol.ts";
 import { api, Unreachable } from "../api.ts";
 import type { App, Screen } from "../app.ts";
@@ -34,7 +36,7 @@ import {
   restoreTyping,
   type WordView,
 } from "../typing.ts";
-import { clockTime, closeText, figure, ordinal, roomErrorText, secondsUntil } from "../words.ts";
+import { clockTime, closeText, figure, ordinal, roomErrorText } from "../words.ts";
 import { watchConnection } from "./connection.ts";
 import { resultsPanel } from "./results.ts";
 
@@ -130,7 +132,7 @@ export function raceScreen(app: App, gameId: string): Screen {
     connected && room?.state?.status === "racing" && !typing.typist.finished && !memory.finished;
 
   const send = (key: Key) => {
-    room!.send(ClientMessage.KEY, { key });
+    room!.send(ClientMessage.KEY, { key } satisfies KeyMessage);
     const outcome = pressKey(words, typing, key);
     memory.keys.push(key);
     lastKeyAt = Date.now();
