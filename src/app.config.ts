@@ -2,7 +2,6 @@
  * The whole game server in one place: its rooms, transport, matchmaking backend and HTTP app, and
  * the adaptations of Colyseus (src/colyseus/) it runs with.
  */
-import type { AuthContext } from "@colyseus/core";
 import { defineRoom, defineServer, type MatchMakerDriver, type Presence } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import type express from "express";
@@ -22,7 +21,7 @@ import { TypingRoom } from "./rooms/TypingRoom.ts";
 export const MAX_WEBSOCKET_PAYLOAD_BYTES = 2048;
 
 export interface GameServerOptions {
-  api: Omit<ApiDependencies, "sharedMatchmaker">;
+  api: ApiDependencies;
   rooms: RoomServices;
   log: Logger;
   presence?: Presence;
@@ -35,32 +34,25 @@ export interface GameServerOptions {
 export function createGameServer(options: GameServerOptions) {
   const services = options.rooms;
   applyCorsAllowList(options.api.auth.corsOrigins);
-  const userOf = (token: string) =>
-    services.tokens.verifyAccessToken(token).then(
-      (user) => user.id,
-      () => undefined,
-    );
+
   return defineServer({
     rooms: {
       [RoomName.LOBBY]: defineRoom(
         class extends LobbyRoom {
           override services = services;
-          static override onAuth = (token: string, options: unknown) =>
-            LobbyRoom.admit(services, token, options);
         },
       ),
       [RoomName.RACE]: defineRoom(
         class extends TypingRoom {
           override services = services;
-          static override onAuth = (token: string, options: unknown, context: AuthContext) =>
-            TypingRoom.admit(services, token, options, context);
         },
       ),
     },
     transport: new WebSocketTransport({
       server: createHttpServer({ maxConnectionsPerIp: options.maxConnectionsPerIp }),
       maxPayload: MAX_WEBSOCKET_PAYLOAD_BYTES,
-      beforeUpgrade: seatOwnersOnly(userOf),
+      // The seat's owner passed the full check when matchmaking reserved it.
+      beforeUpgrade: seatOwnersOnly((token) => services.tokens.signedUserId(token)),
     }),
     presence: options.presence,
     driver: options.driver,
@@ -69,7 +61,7 @@ export function createGameServer(options: GameServerOptions) {
     // Shutdown is orchestrated by src/server.ts (database and Redis close after the rooms).
     gracefullyShutdown: false,
     greet: false,
-    express: (app) => mountApi(app, { ...options.api, sharedMatchmaker: options.driver !== undefined }),
+    express: (app) => mountApi(app, options.api),
   });
 }
 

@@ -50,8 +50,6 @@ export interface ApiDependencies {
   apiRateLimitPerMinute: { perIp: number; perUser: number };
   /** sign-in providers, sessions, and which web pages may use them */
   auth: AccountSettings & { corsOrigins: readonly string[] };
-  /** several processes share the matchmaker (Redis) */
-  sharedMatchmaker: boolean;
 }
 
 export function mountApi(app: express.Application, deps: ApiDependencies): void {
@@ -93,7 +91,7 @@ export function mountApi(app: express.Application, deps: ApiDependencies): void 
       windowMs: minute,
       ...bySession,
     }),
-    matchmakeRoutes({ searchInTurn: deps.sharedMatchmaker, log: deps.log }),
+    matchmakeRoutes({ tokens: deps.tokens, log: deps.log }),
   );
 
   app.use(healthRoutes(deps.readiness));

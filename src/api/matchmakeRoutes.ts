@@ -2,20 +2,23 @@
  * POST /matchmake/:method/:roomName: Typephoon's matchmaking, in place of Colyseus's own route
  * (src/colyseus/httpFront.ts sends it here), behind the API's body limit, rate limits and error
  * envelope. Clients may queue into a lobby (`joinOrCreate`, `join`), join a room they know by id
- * (`joinById`: a reloaded page) and `reconnect`; nobody creates a race but a lobby. Each room
- * type's static `onAuth` checks the access token during this very request, so no seat is ever
- * reserved for a caller without a valid one.
+ * (`joinById`: a reloaded page) and `reconnect`; nobody creates a race but a lobby. The route
+ * authenticates the caller's token first; each room type's static `onAuth`, which Colyseus runs
+ * during this very request, then admits that user or refuses, so no seat is ever reserved for a
+ * caller without a valid token.
  *
  * A seat is answered as Colyseus's seat reservation, which @colyseus/sdk consumes as it is. A
  * refusal is the API's envelope plus a top-level `message` (`CODE: text`): the SDK reports that
  * message, with the HTTP status as the MatchMakeError's code (see joinRefusalCode in protocol.ts).
  */
-import { type AuthContext, ErrorCode, matchMaker, ServerError } from "@colyseus/core";
+import { ErrorCode, matchMaker, ServerError } from "@colyseus/core";
 import { type Request, Router } from "express";
 import { z } from "zod";
+import { TokenError, type TokenService, type TokenUser } from "../auth/tokens.ts";
 import { inTurn, isSeatTaken, isShuttingDown } from "../colyseus/matchmaking.ts";
 import type { Logger } from "../log.ts";
 import { ApiErrorCode, type ApiErrorCode as ApiErrorCodeType, RoomName } from "../protocol.ts";
+import type { JoinContext } from "../rooms/services.ts";
 import { accessTokenOf } from "./authenticate.ts";
 import { ApiError } from "./errors.ts";
 import { parseInput } from "./validate.ts";
@@ -41,14 +44,13 @@ const matchmakeOptions = z.record(z.string(), z.unknown());
 const RETRY_AFTER_S = 2;
 
 export interface MatchmakeDependencies {
-  /** several processes share the matchmaker (Redis): lobby searches of this process take turns */
-  searchInTurn: boolean;
+  tokens: TokenService;
   log: Logger;
 }
 
 export function matchmakeRoutes(deps: MatchmakeDependencies): Router {
   const router = Router();
-  const searchInTurn = deps.searchInTurn ? inTurn() : <T>(search: () => Promise<T>) => search();
+  const searchInTurn = inTurn();
 
   router.post("/:method/:roomName", async (req, res) => {
     const { method, roomName } = parseInput(matchmakeParams, req.params, "params");
@@ -60,7 +62,8 @@ export function matchmakeRoutes(deps: MatchmakeDependencies): Router {
       res.setHeader("Retry-After", String(RETRY_AFTER_S));
       throw new ApiError(503, ApiErrorCode.SHUTTING_DOWN, "this server is restarting; ask again");
     }
-    const context = authContextOf(req);
+    const context = await joinContextOf(req, deps.tokens);
+    if (method === "joinById") context.roomId = roomName;
     try {
       const seat =
         method === "joinOrCreate" || method === "join"
@@ -77,10 +80,22 @@ export function matchmakeRoutes(deps: MatchmakeDependencies): Router {
   return router;
 }
 
-function authContextOf(req: Request): AuthContext {
+/** The request's auth context, with the user its token names once verified (none without a token). */
+async function joinContextOf(req: Request, tokens: TokenService): Promise<JoinContext> {
+  const token = accessTokenOf(req);
+  let user: TokenUser | undefined;
+  if (token) {
+    try {
+      user = await tokens.verifyAccessToken(token);
+    } catch (error) {
+      if (!(error instanceof TokenError)) throw error;
+      throw new ApiError(401, error.code, error.message);
+    }
+  }
   let headers: Headers | undefined;
   return {
-    token: accessTokenOf(req),
+    token,
+    user,
     ip: req.ip,
     req,
     get headers() {

@@ -40,6 +40,11 @@ export interface TokenService {
   issueAccessToken(user: TokenUser, ttlSeconds: number, now?: Date): Promise<IssuedToken>;
   /** Resolves to the token's user, or rejects with a TokenError. */
   verifyAccessToken(token: string): Promise<TokenUser>;
+  /**
+   * The user a token was signed for, from its signature and claims alone, or undefined: for a check
+   * that the full verification already ran for the same player (a seat's owner taking it).
+   */
+  signedUserId(token: string): string | undefined;
 }
 
 const MERGED_GUEST_CHECK_TIMEOUT_MS = 1000;
@@ -136,6 +141,14 @@ export function createTokenService(secret: string, options: TokenServiceOptions 
         exp: issuedAt + ttlSeconds,
       });
       return { token, expiresAt };
+    },
+
+    signedUserId(token) {
+      try {
+        return verifiedClaims(token).id;
+      } catch {
+        return undefined;
+      }
     },
 
     async verifyAccessToken(token) {

@@ -24,12 +24,12 @@ export const isSeatTaken = (error: unknown): boolean =>
 export const LOBBY_SEARCH_HOLD_MS = 1_000;
 
 /**
- * Lobby searches in turn, for a driver shared by several processes (Redis). Upstream: players
- * searching at once all find the same lobby with seats there, since its listing is read before
- * any of their seats is counted; all but a lobbyful are refused the seat, and Colyseus retries
- * them after a random backoff of up to 0.4 × 2^attempt s. One search at a time per process, each
- * seat is counted, and a full lobby locked, before the next search looks. The in-process driver
- * needs none of it: it finds a lobby and counts the seat in one go.
+ * Lobby searches in turn. Upstream: players searching at once all find the same lobby with seats
+ * there, since its listing is read before any of their seats is counted; all but a lobbyful are
+ * refused the seat, and Colyseus retries them after a random backoff of up to 0.4 × 2^attempt s.
+ * Searches come at once whenever their tokens' checks answer together (one database lookup
+ * answers a burst of them), on any driver. One search at a time per process, each seat is
+ * counted, and a full lobby locked, before the next search looks.
  */
 export function inTurn(): <T>(search: () => Promise<T>) => Promise<T> {
   return takingTurns(LOBBY_SEARCH_HOLD_MS);

@@ -13,8 +13,8 @@ import { reservedSeat } from "./seats.ts";
 const ROOM_ID_IN_PATH = /\/[a-zA-Z0-9_-]+\/([a-zA-Z0-9_-]+)$/;
 
 /** `userOf` answers the token's user id, or undefined when the token does not verify. */
-export function seatOwnersOnly(userOf: (token: string) => Promise<string | undefined>): BeforeUpgradeHandler {
-  return async (request, context) => {
+export function seatOwnersOnly(userOf: (token: string) => string | undefined): BeforeUpgradeHandler {
+  return (request, context) => {
     const url = new URL(request.url);
     const sessionId = url.searchParams.get("sessionId");
     const roomId = ROOM_ID_IN_PATH.exec(url.pathname)?.[1];
@@ -24,7 +24,7 @@ export function seatOwnersOnly(userOf: (token: string) => Promise<string | undef
     if (!seat || seat.reconnection) return;
     const owner = (seat.auth as { id?: unknown } | undefined)?.id;
     if (owner === undefined) return;
-    const user = context.token ? await userOf(context.token) : undefined;
+    const user = context.token ? userOf(context.token) : undefined;
     if (user === undefined) return new Response("sign in first", { status: 401 });
     if (user !== owner) return new Response("this seat is someone else's", { status: 403 });
   };

@@ -20,9 +20,9 @@ import {
   RoomName,
   ServerMessage,
 } from "../protocol.ts";
-import { rejectMessage } from "./roomErrors.ts";
+import { rejectMessage, rejectUnknownMessages } from "./roomErrors.ts";
 import { LobbyPlayer, LobbyState } from "./schema/LobbyState.ts";
-import { authenticateJoin, joinOptions, mayReconnect, type RoomServices } from "./services.ts";
+import { type JoinContext, joiningUser, joinOptions, mayReconnect, type RoomServices } from "./services.ts";
 import { OneSessionPerUser } from "./sessions.ts";
 import type { RaceCreateOptions } from "./TypingRoom.ts";
 
@@ -65,21 +65,14 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
     this.clock.setTimeout(() => this.startRace(), timings.lobbyCountdownMs);
     // Clients have nothing to say in a lobby: anything they send is answered, and a flood is closed.
     this.maxMessagesPerSecond = MAX_MESSAGES_PER_SECOND;
-    this.onMessage("*", (client: LobbyClient, type: string | number) =>
-      rejectMessage(
-        this.services.metrics,
-        client,
-        RoomErrorCode.UNKNOWN_MESSAGE,
-        `unknown message type ${JSON.stringify(type)}`,
-      ),
-    );
+    rejectUnknownMessages(this, this.services.metrics);
     this.#log.info("lobby created");
   }
 
-  /** The room type's static onAuth (bound in app.config.ts): checked during the matchmaking request. */
-  static admit(services: RoomServices, token: string | undefined, options: unknown): Promise<TokenUser> {
+  /** Run by Colyseus during the matchmaking request: no seat without the user the route authenticated. */
+  static override async onAuth(_token: string, options: unknown, context: JoinContext): Promise<TokenUser> {
     joinOptions(lobbyJoinOptions, options);
-    return authenticateJoin(services.tokens, token);
+    return joiningUser(context);
   }
 
   override onJoin(client: LobbyClient) {

@@ -4,7 +4,7 @@
  * per player, limits floods, feeds the model keys and the time, mirrors it into the synced state,
  * and hands its results to the store (each result as its player finishes, the others at the end).
  */
-import { type AuthContext, type Client, matchMaker, Room, ServerError } from "@colyseus/core";
+import { type Client, matchMaker, Room, ServerError } from "@colyseus/core";
 import { z } from "zod";
 import type { TokenUser } from "../auth/tokens.ts";
 import { logRoomFailure } from "../colyseus/logger.ts";
@@ -14,15 +14,9 @@ import type { Logger } from "../log.ts";
 import { ClientMessage, RoomCloseCode, RoomErrorCode, ServerMessage } from "../protocol.ts";
 import { type KeyGate, keyOf, newKeyGate } from "./keyGate.ts";
 import { storeEnd, storeFinish } from "./raceResults.ts";
-import { rejectMessage } from "./roomErrors.ts";
-import { mirrorRacer, RacePlayer, RaceState } from "./schema/RaceState.ts";
-import {
-  authenticateJoin,
-  joinOptions,
-  mayReconnect,
-  type RoomServices,
-  requestedRoomId,
-} from "./services.ts";
+import { rejectMessage, rejectUnknownMessages } from "./roomErrors.ts";
+import { mirrorRace, mirrorRacer, type RacePlayer, RaceState } from "./schema/RaceState.ts";
+import { type JoinContext, joiningUser, joinOptions, mayReconnect, type RoomServices } from "./services.ts";
 import { OneSessionPerUser } from "./sessions.ts";
 
 /** How long a finished race stays open for its players to read the results. */
@@ -80,51 +74,29 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient }> {
     this.maxClients = created.roster.length * 2;
     this.#log = this.services.log.child({ component: "race", gameId: created.gameId });
 
+    const { roster, ...race } = created;
     this.#race = new Race(
-      {
-        gameId: created.gameId,
-        words: created.words,
-        startsAt: created.startsAt,
-        timeLimitMs: timings.raceTimeLimitMs,
-        noShowAfterMs: timings.reconnectGraceS * 1000,
-      },
-      created.roster,
+      { ...race, timeLimitMs: timings.raceTimeLimitMs, noShowAfterMs: timings.reconnectGraceS * 1000 },
+      roster,
     );
-    this.state.gameId = created.gameId;
-    this.state.words.push(...created.words);
-    this.state.startsAt = this.#race.startsAt;
-    this.state.endsAt = this.#race.endsAt;
-    for (const { id, name } of this.#race.racers()) this.state.players.set(id, new RacePlayer({ id, name }));
+    mirrorRace(this.state, this.#race);
     for (const at of this.#race.deadlines()) {
       this.clock.setTimeout(() => this.#tick(), Math.max(0, at - Date.now()));
     }
 
     this.onMessage(ClientMessage.KEY, (client: RaceClient, payload: unknown) => this.#onKey(client, payload));
-    this.onMessage("*", (client: RaceClient, type: string | number) =>
-      rejectMessage(
-        this.services.metrics,
-        client,
-        RoomErrorCode.UNKNOWN_MESSAGE,
-        `unknown message type ${JSON.stringify(type)}`,
-      ),
-    );
+    rejectUnknownMessages(this, this.services.metrics);
     this.#log.info({ players: created.roster.length, startsAt: created.startsAt }, "race created");
   }
 
   /**
-   * The room type's static onAuth (bound in app.config.ts), run during the matchmaking request of a
-   * `joinById` (a reloaded page): only the race's own players get a seat. The lobby reserves the
-   * first seats itself, for its roster.
+   * Run by Colyseus during the matchmaking request of a `joinById` (a reloaded page): only the
+   * race's own players get a seat. The lobby reserves the first seats itself, for its roster.
    */
-  static async admit(
-    services: RoomServices,
-    token: string | undefined,
-    options: unknown,
-    context: AuthContext,
-  ) {
+  static override async onAuth(_token: string, options: unknown, context: JoinContext): Promise<TokenUser> {
     joinOptions(raceJoinOptions, options);
-    const user = await authenticateJoin(services.tokens, token);
-    const roomId = requestedRoomId(context);
+    const user = joiningUser(context);
+    const { roomId } = context;
     const onRoster =
       roomId !== undefined && (await matchMaker.remoteRoomCall<TypingRoom>(roomId, "isRacer", [user.id]));
     if (!onRoster) throw notInRoster();

@@ -1,7 +1,7 @@
 import type { AuthContext } from "@colyseus/core";
 import { CloseCode, ServerError } from "@colyseus/core";
 import type { z } from "zod";
-import { TokenError, type TokenService, type TokenUser } from "../auth/tokens.ts";
+import type { TokenService, TokenUser } from "../auth/tokens.ts";
 import type { GameTimings } from "../config.ts";
 import type { RaceStore } from "../db/races.ts";
 import type { Logger } from "../log.ts";
@@ -34,18 +34,21 @@ const RECONNECTABLE = new Set<number | undefined>([
 export const mayReconnect = (code: number | undefined) => RECONNECTABLE.has(code);
 
 /**
- * The user behind a join's access token, or a refusal the SDK reports clearly. Rooms check it in
- * their static onAuth, which Colyseus runs during the matchmaking request, before any seat exists.
+ * What the matchmaking route (src/api/matchmakeRoutes.ts) hands a room type's static onAuth: the
+ * request's auth context, the user it authenticated from the request's token (none without one),
+ * and for a `joinById` the room id asked for.
  */
-export async function authenticateJoin(tokens: TokenService, token: string | undefined): Promise<TokenUser> {
-  if (!token)
+export interface JoinContext extends AuthContext {
+  user?: TokenUser;
+  roomId?: string;
+}
+
+/** The joining user, as the matchmaking route authenticated them; without a token, a refusal. */
+export function joiningUser(context: JoinContext): TokenUser {
+  if (!context.user) {
     throw new ServerError(RoomCloseCode.UNAUTHORIZED, "UNAUTHORIZED: sign in first (no access token)");
-  try {
-    return await tokens.verifyAccessToken(token);
-  } catch (error) {
-    if (!(error instanceof TokenError)) throw error;
-    throw new ServerError(RoomCloseCode.UNAUTHORIZED, `${error.code}: ${error.message}`);
   }
+  return context.user;
 }
 
 /** A join's options as `schema` wants them, or a BAD_OPTIONS refusal naming the first problem. */
@@ -55,13 +58,4 @@ export function joinOptions<S extends z.ZodType>(schema: S, options: unknown): z
   const issue = parsed.error.issues[0]!;
   const where = issue.path.length ? `${issue.path.join(".")}: ` : "";
   throw new ServerError(RoomCloseCode.BAD_OPTIONS, `BAD_OPTIONS: ${where}${issue.message}`);
-}
-
-/**
- * The room id a `joinById` asked for: the matchmaking route (src/api/matchmakeRoutes.ts) passes
- * its request as the auth context's `req`, whose `:roomName` is the id.
- */
-export function requestedRoomId(context: AuthContext): string | undefined {
-  const params = (context.req as { params?: { roomName?: unknown } } | undefined)?.params;
-  return typeof params?.roomName === "string" ? params.roomName : undefined;
 }

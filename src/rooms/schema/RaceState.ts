@@ -1,5 +1,5 @@
 import { type SchemaType, schema, t } from "@colyseus/schema";
-import type { RacerView } from "../../game/race/race.ts";
+import type { Race, RacerView } from "../../game/race/race.ts";
 import type { RacePlayerState, RaceStateShape, RaceStatus } from "../../protocol.ts";
 
 export const RacePlayer = schema(
@@ -34,6 +34,19 @@ export type RaceState = SchemaType<typeof RaceState>;
 // The synced state must keep the shape the protocol promises clients.
 RacePlayer satisfies new () => RacePlayerState;
 RaceState satisfies new () => Omit<RaceStateShape, "players" | "words" | "status"> & { status: string };
+
+/** A new race's synced state: the text, its times, and every racer as they start. */
+export function mirrorRace(state: RaceState, race: Race): void {
+  state.gameId = race.gameId;
+  state.words.push(...race.words);
+  state.startsAt = race.startsAt;
+  state.endsAt = race.endsAt;
+  for (const racer of race.racers()) {
+    const player = new RacePlayer({ id: racer.id, name: racer.name });
+    mirrorRacer(player, racer);
+    state.players.set(racer.id, player);
+  }
+}
 
 /** The synced view of one racer, copied from the race model. */
 export function mirrorRacer(player: RacePlayer, racer: RacerView): void {
