@@ -67,6 +67,7 @@ try {
       acc: 96.5,
       accRaw: 94.25,
       finishedAt: finished ? new Date() : null,
+      won: place === 0,
       wordCount: WORDS.length,
       durationMs: 30_000,
       flagged: false,

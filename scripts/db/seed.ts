@@ -112,7 +112,7 @@ export async function seedDatabase(
     const keystrokeRandom = seededRandom(options.seed + 1);
     await copyRows(
       client,
-      "game_results (game_id, user_id, rank, wpm, wpm_raw, acc, acc_raw, finished_at, word_count, duration_ms, flagged, keystrokes, is_personal_best)",
+      "game_results (game_id, user_id, rank, wpm, wpm_raw, acc, acc_raw, finished_at, word_count, duration_ms, flagged, won, keystrokes, is_personal_best, played_at)",
       map(simulation(options).races(), (race) => {
         written += race.results.length;
         if (written >= nextReport) {
@@ -145,6 +145,8 @@ interface SimulatedRace {
   gameId: string;
   text: string;
   wordCount: number;
+  startsAt: number;
+  playerCount: number;
   /** the games row, in COPY text format */
   gameRow: string;
   results: SimulatedResult[];
@@ -172,8 +174,11 @@ function resultRow(race: SimulatedRace, one: SimulatedResult, random: () => numb
     race.wordCount,
     outcome.durationMs,
     outcome.flagged ? "t" : "f",
+    // As the race decides it (src/game/race/race.ts): first place of two or more, unflagged.
+    one.rank === 1 && !outcome.flagged && race.playerCount >= 2 ? "t" : "f",
     `\\\\x${keystrokeLog(race.text, outcome, random)}`,
     one.isPersonalBest ? "t" : "f",
+    iso(race.startsAt),
   ];
   return `${fields.join("\t")}\n`;
 }
@@ -231,6 +236,8 @@ function simulation(options: SeedOptions) {
         gameId,
         text,
         wordCount,
+        startsAt,
+        playerCount: racers.length,
         gameRow: `${gameId}\t{${words.join(",")}}\t${wordCount}\t${racers.length}\tfinished\t${iso(startsAt)}\t${iso(endedAt)}\t${iso(startsAt - COUNTDOWN_MS)}\n`,
         results: outcomes.map((one) => {
           const rank = one.finished ? finishers.indexOf(one) + 1 : null;

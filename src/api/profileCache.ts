@@ -2,17 +2,18 @@ import { LRUCache } from "lru-cache";
 import type { PreparedBody } from "./respond.ts";
 
 /**
- * Serialized profile responses that change only with the player's count of finished races (the
+ * Serialized profile responses that change only with the player's count of races played (the
  * statistics, the graph of the last N, the history pages), kept per player and request until that
  * count changes, which every new result does (src/db/races.ts counts it in the statement that
  * records it). Reading and serializing the last 1000 races, or a history page, costs the server
- * many times the one index lookup that checks the count. Each process keeps its own; the least recently used go first once the bodies pass
- * `maxBytes` (lru-cache), and a body larger than that is not kept.
+ * many times the one index lookup that checks the count. Each process keeps its own; the least
+ * recently used go first once the bodies pass `maxBytes` (lru-cache), and a body larger than that
+ * is not kept.
  */
 const PROFILE_CACHE_BYTES = 32 * 1024 * 1024;
 
 interface Kept {
-  finishedRaces: number;
+  played: number;
   body: PreparedBody;
 }
 
@@ -28,12 +29,12 @@ export class ProfileCache {
   }
 
   /** the body kept under `key` (a player and a request), if it was made at this count of finished races */
-  get(key: string, finishedRaces: number): PreparedBody | undefined {
+  get(key: string, played: number): PreparedBody | undefined {
     const kept = this.#entries.get(key);
-    return kept?.finishedRaces === finishedRaces ? kept.body : undefined;
+    return kept?.played === played ? kept.body : undefined;
   }
 
-  set(key: string, finishedRaces: number, body: PreparedBody): void {
-    this.#entries.set(key, { finishedRaces, body });
+  set(key: string, played: number, body: PreparedBody): void {
+    this.#entries.set(key, { played, body });
   }
 }

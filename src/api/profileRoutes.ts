@@ -6,8 +6,8 @@ import { type Request, type Response, Router } from "express";
 import type { TokenService } from "../auth/tokens.ts";
 import type { Database, Queries } from "../db/database.ts";
 import {
-  finishedRaceCount,
   personalBests,
+  playedRaceCount,
   profileStatistics,
   resultGraph,
   resultHistory,
@@ -58,15 +58,15 @@ function profileReads(
 ): Router {
   const router = Router({ mergeParams: true });
 
-  /** The body kept for the player's `request` at their count of finished races, or `read`'s. */
+  /** The body kept for the player's `request` at their count of races played, or `read`'s. */
   async function keptOrRead(userId: string, request: string, read: () => Promise<PreparedBody>) {
     const key = `${userId}:${request}`;
     // Counted before the read: a result that lands in between makes the next request read again.
-    const finishedRaces = found(await finishedRaceCount(db, userId));
-    let body = kept.get(key, finishedRaces);
+    const played = found(await playedRaceCount(db, userId));
+    let body = kept.get(key, played);
     if (body === undefined) {
       body = await read();
-      kept.set(key, finishedRaces, body);
+      kept.set(key, played, body);
     }
     return body;
   }
@@ -94,7 +94,12 @@ function profileReads(
     const { page, size } = parseInput(historyQuery, req.query, "query");
     const body = await keptOrRead(userId, `history:${page}:${size}`, async () => {
       const history = found(await resultHistory(db, userId, page, size));
-      return preparedData<HistoryResponse>({ ...history, data: history.data.map(withIsoTime) });
+      const data = history.data.map((race) => ({
+        ...race,
+        finishedAt: race.finishedAt?.toISOString() ?? null,
+        playedAt: race.playedAt.toISOString(),
+      }));
+      return preparedData<HistoryResponse>({ ...history, data });
     });
     sendPrepared(res, 200, body);
   });

@@ -4,8 +4,9 @@
  *
  * - `best_results`: a user's best result per word count, of all time (the personal best) and of
  *   each UTC day and each ISO week (one leaderboard each). Finished, unflagged races only.
- * - `user_stats`: running totals of a user's finished races (flagged ones included: they are
- *   the player's races; a flag only keeps a result off personal bests and leaderboards).
+ * - `user_stats`: running totals of a user's races: every race played; the finished, unflagged
+ *   ones in the averages (src/game/race/result.ts); wins as the race decided them (`won`); the
+ *   time typed in unflagged races, finished or not.
  *
  * The best of several results is the highest wpm, then the higher accuracy, then the earlier
  * finish, then the smaller game id, so that it is always one result (src/game/personalBest.ts).
@@ -47,11 +48,13 @@ export async function rebuildAggregates(db: Queries, userIds?: readonly string[]
   await db.$executeRaw`DELETE FROM user_stats WHERE true ${only(Prisma.sql`user_id`)}`;
   await db.$executeRaw`DELETE FROM best_results WHERE true ${only(Prisma.sql`user_id`)}`;
   await db.$executeRaw`
-    INSERT INTO user_stats (user_id, races, races_won, wpm_centis, acc_centis, typing_ms)
-    SELECT user_id, count(*), count(*) FILTER (WHERE rank = 1),
-           sum(round(wpm * 100))::bigint, sum(round(acc * 100))::bigint, sum(duration_ms)
+    INSERT INTO user_stats (user_id, played, races, races_won, wpm_centis, acc_centis, typing_ms)
+    SELECT user_id, count(*), count(*) FILTER (WHERE rank IS NOT NULL AND NOT flagged), count(*) FILTER (WHERE won),
+           coalesce(sum(round(wpm * 100)) FILTER (WHERE rank IS NOT NULL AND NOT flagged), 0)::bigint,
+           coalesce(sum(round(acc * 100)) FILTER (WHERE rank IS NOT NULL AND NOT flagged), 0)::bigint,
+           coalesce(sum(duration_ms) FILTER (WHERE NOT flagged), 0)::bigint
     FROM game_results
-    WHERE rank IS NOT NULL ${only(Prisma.sql`user_id`)}
+    WHERE true ${only(Prisma.sql`user_id`)}
     GROUP BY user_id`;
   // A period at a time: three smaller sorts rather than one of everything.
   for (const [period, start] of Object.entries(PERIOD_STARTS)) {

@@ -18,6 +18,9 @@ export interface StoredResult {
   acc: number;
   accRaw: number;
   finishedAt: Date | null;
+  durationMs: number;
+  flagged: boolean;
+  won: boolean;
   isPersonalBest: boolean;
   keystrokes: Uint8Array;
 }
@@ -41,6 +44,9 @@ export async function findResults(db: Database, gameId: string): Promise<StoredR
       acc: true,
       accRaw: true,
       finishedAt: true,
+      durationMs: true,
+      flagged: true,
+      won: true,
       isPersonalBest: true,
       keystrokes: true,
       user: { select: { name: true } },

@@ -1,7 +1,9 @@
 /**
  * A player's profile: statistics, the wpm graph, the race history and the personal bests. Each
- * read is one query over indexes (game_results_user_timeline_idx, user_stats, best_results), and
- * answers null when there is no such user. Only finished races (rank not null) count.
+ * read is one query over indexes (game_results_user_timeline_idx, game_results_user_history_idx,
+ * user_stats, best_results), and answers null when there is no such user. The history lists every
+ * race played, finished or not, flagged or not; the graph and the averages only the races that
+ * count (finished, unflagged: src/game/race/result.ts).
  */
 import { RACE_LENGTHS, type RaceLength } from "../protocol.ts";
 import { ALL_TIME_START } from "./bests.ts";
@@ -10,12 +12,13 @@ import type { Queries } from "./database.ts";
 /** The text lengths (words per race) that have personal bests and leaderboards. */
 
 export interface ProfileStatistics {
+  /** every race played */
   totalGames: number;
   /** the best finished, unflagged race: highest wpm, then accuracy, then the earlier one */
   wpmBest: number;
   accOfBest: number;
   bestGameId: string | null;
-  /** over the last 10 finished races, by time */
+  /** over the last 10 races that count (finished, unflagged), by time */
   wpmAvg10: number;
   accAvg10: number;
   wpmAvgAll: number;
@@ -34,13 +37,23 @@ export interface RaceFigures {
   finishedAt: Date;
 }
 
+/** One race of a player's history: a finished race, or one they did not finish (rank null). */
+interface HistoryEntry extends Omit<RaceFigures, "rank" | "finishedAt"> {
+  rank: number | null;
+  finishedAt: Date | null;
+  /** when the race started */
+  playedAt: Date;
+  flagged: boolean;
+  playerCount: number;
+}
+
 export interface HistoryPage {
   total: number;
   page: number;
   size: number;
   hasPrev: boolean;
   hasNext: boolean;
-  data: Array<RaceFigures & { playerCount: number }>;
+  data: HistoryEntry[];
 }
 
 export interface PersonalBest {
@@ -58,14 +71,14 @@ export async function profileStatistics(db: Queries, userId: string): Promise<Pr
     Array<Omit<ProfileStatistics, "bestGameId"> & { bestGameId: string | null }>
   >`
     SELECT
-      coalesce(s.races, 0)::int AS "totalGames",
+      coalesce(s.played, 0)::int AS "totalGames",
       coalesce(best.wpm, 0) AS "wpmBest",
       coalesce(best.acc, 0) AS "accOfBest",
       best.game_id::text AS "bestGameId",
       coalesce(round(recent.wpm_centis / recent.races) / 100, 0)::float8 AS "wpmAvg10",
       coalesce(round(recent.acc_centis / recent.races) / 100, 0)::float8 AS "accAvg10",
-      coalesce(round(s.wpm_centis::numeric / s.races) / 100, 0)::float8 AS "wpmAvgAll",
-      coalesce(round(s.acc_centis::numeric / s.races) / 100, 0)::float8 AS "accAvgAll",
+      coalesce(round(s.wpm_centis::numeric / nullif(s.races, 0)) / 100, 0)::float8 AS "wpmAvgAll",
+      coalesce(round(s.acc_centis::numeric / nullif(s.races, 0)) / 100, 0)::float8 AS "accAvgAll",
       coalesce(s.races_won, 0)::int AS "racesWon",
       coalesce(s.typing_ms / 1000.0, 0)::float8 AS "timeTypingSeconds"
     FROM users AS u
@@ -82,7 +95,7 @@ export async function profileStatistics(db: Queries, userId: string): Promise<Pr
              sum(round(last.acc * 100))::numeric AS acc_centis
       FROM (
         SELECT wpm, acc FROM game_results
-        WHERE user_id = u.id AND finished_at IS NOT NULL AND rank IS NOT NULL
+        WHERE user_id = u.id AND finished_at IS NOT NULL AND rank IS NOT NULL AND NOT flagged
         ORDER BY finished_at DESC, game_id DESC
         LIMIT 10
       ) AS last
@@ -91,16 +104,16 @@ export async function profileStatistics(db: Queries, userId: string): Promise<Pr
   return rows[0] ?? null;
 }
 
-/** How many finished races the user has: what every new result changes (null: no such user). */
-export async function finishedRaceCount(db: Queries, userId: string): Promise<number | null> {
+/** How many races the user has played: what every new result changes (null: no such user). */
+export async function playedRaceCount(db: Queries, userId: string): Promise<number | null> {
   const rows = await db.$queryRaw<Array<{ races: number }>>`
-    SELECT coalesce(s.races, 0)::int AS races
+    SELECT coalesce(s.played, 0)::int AS races
     FROM users AS u LEFT JOIN user_stats AS s ON s.user_id = u.id
     WHERE u.id = ${userId}::uuid`;
   return rows[0]?.races ?? null;
 }
 
-/** The last `last` finished races, oldest first. */
+/** The last `last` races that count (finished, unflagged), oldest first. */
 export async function resultGraph(db: Queries, userId: string, last: number): Promise<RaceFigures[] | null> {
   // Up to 1000 rows: times come as epoch milliseconds, which both drivers turn into numbers far
   // faster than timestamps into Dates.
@@ -110,7 +123,7 @@ export async function resultGraph(db: Queries, userId: string, last: number): Pr
     FROM users AS u
     LEFT JOIN LATERAL (
       SELECT game_id, wpm, wpm_raw, acc, acc_raw, rank, finished_at FROM game_results
-      WHERE user_id = u.id AND finished_at IS NOT NULL AND rank IS NOT NULL
+      WHERE user_id = u.id AND finished_at IS NOT NULL AND rank IS NOT NULL AND NOT flagged
       ORDER BY finished_at DESC, game_id DESC
       LIMIT ${last}
     ) AS r ON true
@@ -125,29 +138,30 @@ export async function resultGraph(db: Queries, userId: string, last: number): Pr
   return races;
 }
 
-/** Finished races newest first, `size` per page; pages start at 1. */
+/** Every race played, newest first by its start, `size` per page; pages start at 1. */
 export async function resultHistory(
   db: Queries,
   userId: string,
   page: number,
   size: number,
 ): Promise<HistoryPage | null> {
-  const rows = await db.$queryRaw<Array<{ total: number } & Nullable<RaceFigures & { playerCount: number }>>>`
-    SELECT coalesce(s.races, 0)::int AS total,
+  const rows = await db.$queryRaw<Array<{ total: number } & Nullable<HistoryEntry>>>`
+    SELECT coalesce(s.played, 0)::int AS total,
            r.game_id::text AS "gameId", r.wpm, r.wpm_raw AS "wpmRaw", r.acc, r.acc_raw AS "accRaw",
-           r.rank, r.finished_at AS "finishedAt", g.player_count AS "playerCount"
+           r.rank, r.finished_at AS "finishedAt", r.played_at AS "playedAt", r.flagged,
+           g.player_count AS "playerCount"
     FROM users AS u
     LEFT JOIN user_stats AS s ON s.user_id = u.id
     LEFT JOIN LATERAL (
-      SELECT game_id, wpm, wpm_raw, acc, acc_raw, rank, finished_at FROM game_results
-      WHERE user_id = u.id AND finished_at IS NOT NULL AND rank IS NOT NULL
-      ORDER BY finished_at DESC, game_id DESC
+      SELECT game_id, wpm, wpm_raw, acc, acc_raw, rank, finished_at, played_at, flagged FROM game_results
+      WHERE user_id = u.id
+      ORDER BY played_at DESC, game_id DESC
       OFFSET ${(page - 1) * size}
       LIMIT ${size}
     ) AS r ON true
     LEFT JOIN games AS g ON g.id = r.game_id
     WHERE u.id = ${userId}::uuid
-    ORDER BY r.finished_at DESC, r.game_id DESC`;
+    ORDER BY r.played_at DESC, r.game_id DESC`;
   const [first] = rows;
   if (!first) return null;
   return {
@@ -156,9 +170,7 @@ export async function resultHistory(
     size,
     hasPrev: page > 1,
     hasNext: page * size < first.total,
-    data: rows
-      .filter((row) => row.gameId !== null)
-      .map(({ total: _, ...row }) => row as RaceFigures & { playerCount: number }),
+    data: rows.filter((row) => row.gameId !== null).map(({ total: _, ...row }) => row as HistoryEntry),
   };
 }
 

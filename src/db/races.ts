@@ -4,7 +4,7 @@
  * write is idempotent (a retried write changes nothing), so a durable outbox can replay them.
  */
 import { type Best, countsForBests, isBetterBest, isNewPersonalBest } from "../game/personalBest.ts";
-import type { RaceResult } from "../game/race/result.ts";
+import { countsForAverages, type RaceResult } from "../game/race/result.ts";
 import { batchedByKey } from "./batchedByKey.ts";
 import { ALL_TIME_START, BEST_PERIODS, type BestPeriod, periodStart } from "./bests.ts";
 import type { Database, Queries } from "./database.ts";
@@ -253,36 +253,46 @@ function decide(
 }
 
 /**
- * The new results, the totals of their users' finished races (flagged ones included: they are the
- * player's races), and the bests that changed, in one statement.
+ * The new results, their users' totals (every race played; the finished, unflagged ones in the
+ * averages, as src/game/race/result.ts counts them; wins as the race decided them) and the bests
+ * that changed, in one statement. A result's played_at is its game's start.
  */
 async function write(tx: Queries, decided: Decided): Promise<void> {
   const results = decided.results;
   const column = <T>(field: (result: RaceResult & { isPersonalBest: boolean }) => T) => results.map(field);
+  const counted = column(countsForAverages);
   const bests = decided.bests;
   const best = <T>(field: (row: Decided["bests"][number]) => T) => bests.map(field);
   await tx.$executeRaw`
     WITH written AS (
       INSERT INTO game_results
         (game_id, user_id, rank, wpm, wpm_raw, acc, acc_raw, finished_at, word_count, duration_ms,
-         flagged, keystrokes, is_personal_best)
-      SELECT * FROM unnest(
+         flagged, won, keystrokes, is_personal_best, played_at)
+      SELECT given.*, g.starts_at FROM unnest(
         ${column((r) => r.gameId)}::uuid[], ${column((r) => r.userId)}::uuid[],
         ${column((r) => r.rank)}::int[], ${column((r) => r.wpm)}::float8[],
         ${column((r) => r.wpmRaw)}::float8[], ${column((r) => r.acc)}::float8[],
         ${column((r) => r.accRaw)}::float8[], ${column((r) => r.finishedAt)}::timestamptz[],
         ${column((r) => r.wordCount)}::int[], ${column((r) => r.durationMs)}::int[],
-        ${column((r) => r.flagged)}::bool[], ${column((r) => r.keystrokes)}::bytea[],
-        ${column((r) => r.isPersonalBest)}::bool[]
-      )
-      RETURNING user_id, rank, wpm, acc, duration_ms
+        ${column((r) => r.flagged)}::bool[], ${column((r) => r.won)}::bool[],
+        ${column((r) => r.keystrokes)}::bytea[], ${column((r) => r.isPersonalBest)}::bool[]
+      ) AS given (game_id, user_id, rank, wpm, wpm_raw, acc, acc_raw, finished_at, word_count, duration_ms,
+                  flagged, won, keystrokes, is_personal_best)
+      JOIN games AS g ON g.id = given.game_id
+      RETURNING user_id, game_id, wpm, acc, duration_ms, flagged, won
+    ), counted AS (
+      SELECT * FROM unnest(${column((r) => r.gameId)}::uuid[], ${column((r) => r.userId)}::uuid[], ${counted}::bool[])
+        AS c (game_id, user_id, counted)
     ), totals AS (
-      INSERT INTO user_stats AS s (user_id, races, races_won, wpm_centis, acc_centis, typing_ms)
-      SELECT user_id, count(*), count(*) FILTER (WHERE rank = 1), sum(round(wpm * 100))::bigint,
-             sum(round(acc * 100))::bigint, sum(duration_ms)
-      FROM written WHERE rank IS NOT NULL
-      GROUP BY user_id
+      INSERT INTO user_stats AS s (user_id, played, races, races_won, wpm_centis, acc_centis, typing_ms)
+      SELECT w.user_id, count(*), count(*) FILTER (WHERE c.counted), count(*) FILTER (WHERE w.won),
+             coalesce(sum(round(w.wpm * 100)) FILTER (WHERE c.counted), 0)::bigint,
+             coalesce(sum(round(w.acc * 100)) FILTER (WHERE c.counted), 0)::bigint,
+             coalesce(sum(w.duration_ms) FILTER (WHERE NOT w.flagged), 0)::bigint
+      FROM written AS w JOIN counted AS c USING (game_id, user_id)
+      GROUP BY w.user_id
       ON CONFLICT (user_id) DO UPDATE SET
+        played = s.played + excluded.played,
         races = s.races + excluded.races,
         races_won = s.races_won + excluded.races_won,
         wpm_centis = s.wpm_centis + excluded.wpm_centis,

@@ -161,7 +161,7 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient }> {
     if (seat) {
       this.#sessions.release(seat.userId);
       // Leaving a race that is still on is giving up: did not finish, at once.
-      this.#race.leave(seat.userId, Date.now());
+      this.#race.leave(seat.userId);
       this.#mirror(seat.userId);
       this.#apply(this.#race.takeEvents());
     }

@@ -64,7 +64,9 @@ describe("profiles: /api/v1/profile/* and /api/v1/users/:userId/*", () => {
 
     it("has statistics that match a reckoning of her races", async () => {
       const expected = statisticsOf(races);
-      assert.ok(expected.totalGames > 50 && expected.totalGames < 80, "some did not finish");
+      assert.equal(expected.totalGames, 80, "every race played counts as played");
+      const finished = races.filter((one) => one.rank !== null).length;
+      assert.ok(finished > 50 && finished < 80, "some did not finish");
       assert.deepEqual(await readBoth<StatisticsResponse>(ada, "statistics"), expected);
     });
 
@@ -121,7 +123,7 @@ describe("profiles: /api/v1/profile/* and /api/v1/users/:userId/*", () => {
       );
     });
 
-    it("keeps each history page until her next finished race, then shows it", async () => {
+    it("keeps each history page until her next race, finished or not, then shows it", async () => {
       const kim = await newPlayer(db, "Kim", false);
       const at = (minute: number) => new Date(Date.UTC(2025, 4, 2, 12, minute));
       const races = [40, 50, 60].map((wpm, i) => race(kim.id, { wpm, finishedAt: at(i) }));
@@ -130,16 +132,19 @@ describe("profiles: /api/v1/profile/* and /api/v1/users/:userId/*", () => {
       assert.deepEqual(await page(2), historyOf(races, 1, 2));
       assert.deepEqual(await page(2), historyOf(races, 1, 2), "the same answer again");
 
-      await record(db, race(kim.id, { rank: null }));
-      assert.deepEqual(await page(2), historyOf(races, 1, 2), "an unfinished race is not in it");
+      const unfinished = race(kim.id, { rank: null, wpm: 8, startsAt: at(3) });
+      await record(db, unfinished);
+      assert.deepEqual(await page(2), historyOf([...races, unfinished], 1, 2), "an unfinished race is in it");
+      assert.equal((await page(2)).data[0]!.rank, null);
 
-      const next = race(kim.id, { wpm: 70, finishedAt: at(3) });
+      const next = race(kim.id, { wpm: 70, finishedAt: at(5) });
       await record(db, next);
-      assert.deepEqual(await page(2), historyOf([...races, next], 1, 2));
-      assert.deepEqual(await page(10), historyOf([...races, next], 1, 10), "each size on its own");
+      const all = [...races, unfinished, next];
+      assert.deepEqual(await page(2), historyOf(all, 1, 2));
+      assert.deepEqual(await page(10), historyOf(all, 1, 10), "each size on its own");
     });
 
-    it("keeps the statistics until her next finished race, then shows them", async () => {
+    it("keeps the statistics until her next race, then shows them: an unfinished one counts as played only", async () => {
       const ida = await newPlayer(db, "Ida", false);
       const at = (minute: number) => new Date(Date.UTC(2025, 4, 3, 12, minute));
       const races = [55, 65].map((wpm, i) => race(ida.id, { wpm, rank: 2, finishedAt: at(i) }));
@@ -150,13 +155,19 @@ describe("profiles: /api/v1/profile/* and /api/v1/users/:userId/*", () => {
 
       const unfinished = race(ida.id, { rank: null });
       await record(db, unfinished);
-      assert.deepEqual(await statistics(), statisticsOf(races), "an unfinished race does not count");
+      const afterUnfinished = await statistics();
+      assert.deepEqual(afterUnfinished, statisticsOf([...races, unfinished]));
+      assert.deepEqual(
+        [afterUnfinished.totalGames, afterUnfinished.wpmAvgAll],
+        [3, statisticsOf(races).wpmAvgAll],
+        "played, in no average",
+      );
 
       const won = race(ida.id, { wpm: 95, rank: 1, finishedAt: at(2) });
       await record(db, won);
       const now = await statistics();
       assert.deepEqual(now, statisticsOf([...races, unfinished, won]));
-      assert.deepEqual([now.totalGames, now.racesWon, now.wpmBest], [3, 1, 95]);
+      assert.deepEqual([now.totalGames, now.racesWon, now.wpmBest], [4, 1, 95]);
     });
 
     it("answers 304 to a client holding the current graph, and the graph once it changed", async () => {
@@ -191,16 +202,18 @@ describe("profiles: /api/v1/profile/* and /api/v1/users/:userId/*", () => {
       races = Array.from({ length: 6 }, (_, i) =>
         race(grace.id, { wpm: 50 + i, finishedAt: new Date(Date.UTC(2025, 2, 10, 12, i)) }),
       );
-      await recordAll([...races, race(grace.id, { rank: null })]);
+      // An unfinished race too, older than the others: it is listed, last.
+      races.push(race(grace.id, { rank: null, wpm: 12, startsAt: new Date(Date.UTC(2025, 2, 10, 11)) }));
+      await recordAll(races);
       page = async (query) =>
         dataOf(await get<HistoryResponse>(`/api/v1/users/${grace.id}/history?${query}`));
     });
 
     it("fit in exactly one page", async () => {
-      const one = await page("size=6");
+      const one = await page("size=7");
       assert.deepEqual(
         { ...one, data: one.data.length },
-        { total: 6, page: 1, size: 6, hasPrev: false, hasNext: false, data: 6 },
+        { total: 7, page: 1, size: 7, hasPrev: false, hasNext: false, data: 7 },
       );
     });
 
@@ -208,17 +221,25 @@ describe("profiles: /api/v1/profile/* and /api/v1/users/:userId/*", () => {
       const first = await page("page=1&size=4");
       const last = await page("page=2&size=4");
       assert.deepEqual([first.hasPrev, first.hasNext, first.data.length], [false, true, 4]);
-      assert.deepEqual([last.hasPrev, last.hasNext, last.data.length], [true, false, 2]);
+      assert.deepEqual([last.hasPrev, last.hasNext, last.data.length], [true, false, 3]);
       assert.deepEqual(
-        [...first.data, ...last.data].map((row) => row.wpm),
-        [55, 54, 53, 52, 51, 50],
-        "newest first, each once",
+        [...first.data, ...last.data].map((row) => [row.wpm, row.rank === null]),
+        [
+          [55, false],
+          [54, false],
+          [53, false],
+          [52, false],
+          [51, false],
+          [50, false],
+          [12, true],
+        ],
+        "newest first, each once, the unfinished one too",
       );
     });
 
     it("past the end are empty, with nothing next", async () => {
       assert.deepEqual(await page("page=3&size=4"), {
-        total: 6,
+        total: 7,
         page: 3,
         size: 4,
         hasPrev: true,
@@ -260,7 +281,7 @@ describe("profiles: /api/v1/profile/* and /api/v1/users/:userId/*", () => {
       assert.deepEqual(dataOf(await get(`/api/v1/users/${user.id}`)), { user });
     });
 
-    it("whose only races did not finish or were flagged has no best, but counts the flagged race", async () => {
+    it("whose only races did not finish or were flagged has no best, win or average, but has played them", async () => {
       const tortoise = await newPlayer(db, "Tortoise", true);
       const races = [
         race(tortoise.id, { rank: null }),
@@ -269,7 +290,8 @@ describe("profiles: /api/v1/profile/* and /api/v1/users/:userId/*", () => {
       await recordAll(races);
       const statistics = dataOf(await get<StatisticsResponse>(`/api/v1/users/${tortoise.id}/statistics`));
       assert.deepEqual(statistics, statisticsOf(races));
-      assert.deepEqual([statistics.totalGames, statistics.wpmBest, statistics.bestGameId], [1, 0, null]);
+      assert.deepEqual([statistics.totalGames, statistics.wpmBest, statistics.bestGameId], [2, 0, null]);
+      assert.deepEqual([statistics.racesWon, statistics.wpmAvgAll], [0, 0], "a flagged win is no win");
     });
   });
 

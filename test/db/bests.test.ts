@@ -79,9 +79,9 @@ describe("profile and leaderboard aggregates (src/db/bests.ts)", () => {
     const accountRaces = variedRaces(account.id, 15, random, Date.UTC(2025, 2, 3));
     // A race both played: the account keeps its result, the guest's stays with the guest.
     const sharedAt = guestRaces.findIndex((one) => one.rank !== null);
-    const shared = { ...guestRaces[sharedAt]!, rank: 2, flagged: false };
+    const shared = { ...guestRaces[sharedAt]!, rank: 2, flagged: false, won: false, playerCount: 2 };
     guestRaces[sharedAt] = shared;
-    accountRaces.push({ ...shared, userId: account.id, rank: 1, wpm: shared.wpm + 1 });
+    accountRaces.push({ ...shared, userId: account.id, rank: 1, won: true, wpm: shared.wpm + 1 });
     for (const one of [...guestRaces, ...accountRaces]) await record(db, one);
 
     await mergeGuestInto(db, guest.id, account.id);

@@ -23,6 +23,7 @@ function result(gameId: string, userId: string, rank: number | null): RaceResult
     wpmRaw: 64.25,
     acc: 97.5,
     accRaw: 98,
+    won: rank === 1,
     finishedAt: rank === null ? null : new Date(),
     wordCount: 3,
     durationMs: 12_345,

@@ -60,7 +60,10 @@ describe("prepared statements (src/db/preparedStatements.ts)", () => {
       await db.prisma.$transaction(async (tx) => {
         const first = await profileStatistics(tx, userId);
         assert.deepEqual(await profileStatistics(tx, userId), first);
-        const names = await preparedOn((sql) => tx.$queryRawUnsafe(sql), "coalesce(s.races, 0)::int");
+        const names = await preparedOn(
+          (sql) => tx.$queryRawUnsafe(sql),
+          'coalesce(s.played, 0)::int AS "totalGames"',
+        );
         assert.equal(names.length, 1);
         assert.match(names[0]!, /^typephoon_[\w-]+$/);
         prismaName = names[0];
@@ -76,7 +79,7 @@ describe("prepared statements (src/db/preparedStatements.ts)", () => {
         assert.deepEqual(await profileStatistics(queries, userId), first);
         const names = await preparedOn(
           async (sql) => (await client.query(sql)).rows,
-          "coalesce(s.races, 0)::int",
+          'coalesce(s.played, 0)::int AS "totalGames"',
         );
         assert.ok(prismaName, "the Prisma case ran first");
         assert.deepEqual(names, [prismaName]);

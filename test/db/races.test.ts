@@ -149,12 +149,14 @@ describe("race results (src/db/races.ts)", () => {
       assert.ok(flagged.length >= 1);
       const stats = await db.prisma.userStats.findUniqueOrThrow({ where: { userId: hare.id } });
       const expected = statisticsOf(races);
-      assert.equal(stats.races, expected.totalGames);
+      const counted = races.filter((one) => !one.flagged);
+      assert.equal(stats.played, expected.totalGames);
+      assert.equal(stats.races, counted.length, "the flagged race counts in no average");
       assert.equal(stats.racesWon, expected.racesWon);
       assert.equal(Number(stats.typingMs), expected.timeTypingSeconds * 1000);
       assert.equal(
         Number(stats.wpmCentis),
-        races.reduce((sum, one) => sum + Math.round(one.wpm * 100), 0),
+        counted.reduce((sum, one) => sum + Math.round(one.wpm * 100), 0),
       );
     });
 
@@ -192,12 +194,17 @@ describe("race results (src/db/races.ts)", () => {
       assert.equal(stats.races, 3);
     });
 
-    it("writes a result that did not finish without counting it anywhere", async () => {
+    it("writes a result that did not finish as played, counting it in no average, win or best", async () => {
       const tortoise = await newPlayer(db, "Tortoise", true);
-      assert.deepEqual(await record(db, race(tortoise.id, { rank: null, wpm: 12 })), {
+      assert.deepEqual(await record(db, race(tortoise.id, { rank: null, wpm: 12, durationMs: 7_000 })), {
         isPersonalBest: false,
       });
-      assert.equal(await db.prisma.userStats.findUnique({ where: { userId: tortoise.id } }), null);
+      const stats = await db.prisma.userStats.findUniqueOrThrow({ where: { userId: tortoise.id } });
+      assert.deepEqual(
+        [stats.played, stats.races, stats.racesWon, stats.wpmCentis, stats.accCentis, stats.typingMs],
+        [1, 0, 0, 0n, 0n, 7_000n],
+        "played, and its typing time counts",
+      );
       assert.equal(await db.prisma.bestResult.count({ where: { userId: tortoise.id } }), 0);
     });
 

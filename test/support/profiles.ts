@@ -9,8 +9,8 @@ import type { Database } from "../../src/db/database.ts";
 import { createGame, recordResult } from "../../src/db/races.ts";
 import type { RaceResult } from "../../src/game/race/result.ts";
 
-/** A race as the stories write it: a result, and how many raced in that game. */
-export type Race = Omit<RaceResult, "keystrokes"> & { playerCount: number };
+/** A race as the stories write it: a result, how many raced in that game, and when it started. */
+export type Race = Omit<RaceResult, "keystrokes"> & { playerCount: number; startsAt: Date };
 
 export interface Player {
   id: string;
@@ -29,7 +29,9 @@ const twoDecimals = (value: number) => Math.round(value * 100) / 100;
 export function race(userId: string, overrides: Partial<Race> = {}): Race {
   const rank = overrides.rank === undefined ? 1 : overrides.rank;
   const wpm = overrides.wpm ?? 60;
-  return {
+  const durationMs = overrides.durationMs ?? 20_000;
+  const finishedAt = rank === null ? null : new Date("2025-03-10T12:00:00.000Z");
+  const one = {
     gameId: randomUUID(),
     userId,
     rank,
@@ -37,13 +39,19 @@ export function race(userId: string, overrides: Partial<Race> = {}): Race {
     wpmRaw: twoDecimals(wpm * 1.05),
     acc: 96.5,
     accRaw: 97.25,
-    finishedAt: rank === null ? null : new Date("2025-03-10T12:00:00.000Z"),
+    finishedAt,
     wordCount: 25,
-    durationMs: 20_000,
+    durationMs,
     flagged: false,
     playerCount: Math.max(rank ?? 1, 2),
     ...overrides,
   };
+  const startsAt =
+    overrides.startsAt ??
+    new Date((one.finishedAt ?? new Date("2025-03-10T12:00:00.000Z")).getTime() - durationMs);
+  // As the race decides it: first place in a race of two or more, unflagged.
+  const won = overrides.won ?? (one.rank === 1 && !one.flagged && one.playerCount >= 2);
+  return { ...one, startsAt, won };
 }
 
 /** Writes the race's game and the result as the race room does; answers recordResult's answer. */
@@ -58,12 +66,12 @@ export function createGameOf(db: Database, one: Race): Promise<void> {
     id: one.gameId,
     words: Array.from({ length: one.wordCount }, () => "word"),
     playerCount: one.playerCount,
-    startsAt: new Date((one.finishedAt ?? new Date()).getTime() - one.durationMs),
+    startsAt: one.startsAt,
   });
 }
 
 export function resultOf(one: Race): RaceResult {
-  const { playerCount: _, ...result } = one;
+  const { playerCount: _, startsAt: __, ...result } = one;
   return { ...result, keystrokes: Uint8Array.from([1, 0x61]) };
 }
 
@@ -80,16 +88,19 @@ export function variedRaces(
   return Array.from({ length: count }, (_, i) => {
     const finished = random() > 0.1;
     const wpm = twoDecimals(30 + random() * 90);
+    // Distinct times, about 8 hours apart: days and weeks change along the way.
+    const startsAt = new Date(from + i * 8 * 3600_000 + Math.floor(random() * 3600_000));
+    const durationMs = 5_000 + Math.floor(random() * 60_000);
     return race(userId, {
       rank: finished ? 1 + Math.floor(random() * 4) : null,
       wpm,
       wpmRaw: twoDecimals(wpm + random() * 10),
       acc: twoDecimals(80 + random() * 20),
       accRaw: twoDecimals(80 + random() * 20),
-      // Distinct times, about 8 hours apart: days and weeks change along the way.
-      finishedAt: finished ? new Date(from + i * 8 * 3600_000 + Math.floor(random() * 3600_000)) : null,
+      startsAt,
+      finishedAt: finished ? new Date(startsAt.getTime() + durationMs) : null,
       wordCount: lengths[Math.floor(random() * lengths.length)]!,
-      durationMs: 5_000 + Math.floor(random() * 60_000),
+      durationMs,
       flagged: random() < 0.1,
       playerCount: 1 + Math.floor(random() * 5),
     });
@@ -101,6 +112,7 @@ export function variedRaces(
 // ---------------------------------------------------------------------------------------------
 
 const finished = (races: readonly Race[]) => races.filter((one) => one.rank !== null);
+/** The races that count in averages, graphs and bests: finished, unflagged. */
 const counted = (races: readonly Race[]) => finished(races).filter((one) => !one.flagged);
 const time = (one: Race) => one.finishedAt!.getTime();
 
@@ -111,6 +123,9 @@ function bestFirst(a: Race, b: Race): number {
 
 /** Newest first, the game id breaking ties. */
 const newestFirst = (a: Race, b: Race) => time(b) - time(a) || (a.gameId < b.gameId ? 1 : -1);
+/** Newest start first, the game id breaking ties: the history's order. */
+const latestStartFirst = (a: Race, b: Race) =>
+  b.startsAt.getTime() - a.startsAt.getTime() || (a.gameId < b.gameId ? 1 : -1);
 
 /** A mean of 2-decimal numbers, rounded to 2 decimals (half up), from exact hundredths. */
 function mean(values: number[]): number {
@@ -120,20 +135,21 @@ function mean(values: number[]): number {
 }
 
 export function statisticsOf(races: readonly Race[]) {
-  const done = finished(races);
-  const last10 = [...done].sort(newestFirst).slice(0, 10);
-  const best = [...counted(races)].sort(bestFirst)[0];
+  const good = counted(races);
+  const last10 = [...good].sort(newestFirst).slice(0, 10);
+  const best = [...good].sort(bestFirst)[0];
   return {
-    totalGames: done.length,
+    totalGames: races.length,
     wpmBest: best?.wpm ?? 0,
     accOfBest: best?.acc ?? 0,
     bestGameId: best?.gameId ?? null,
     wpmAvg10: mean(last10.map((one) => one.wpm)),
     accAvg10: mean(last10.map((one) => one.acc)),
-    wpmAvgAll: mean(done.map((one) => one.wpm)),
-    accAvgAll: mean(done.map((one) => one.acc)),
-    racesWon: done.filter((one) => one.rank === 1).length,
-    timeTypingSeconds: done.reduce((sum, one) => sum + one.durationMs, 0) / 1000,
+    wpmAvgAll: mean(good.map((one) => one.wpm)),
+    accAvgAll: mean(good.map((one) => one.acc)),
+    racesWon: races.filter((one) => one.rank === 1 && !one.flagged && one.playerCount >= 2).length,
+    timeTypingSeconds:
+      races.filter((one) => !one.flagged).reduce((sum, one) => sum + one.durationMs, 0) / 1000,
   };
 }
 
@@ -148,20 +164,29 @@ const figures = (one: Race) => ({
 });
 
 export function graphOf(races: readonly Race[], last: number) {
-  return [...finished(races)].sort(newestFirst).slice(0, last).reverse().map(figures);
+  return [...counted(races)].sort(newestFirst).slice(0, last).reverse().map(figures);
 }
 
 export function historyOf(races: readonly Race[], page: number, size: number) {
-  const done = [...finished(races)].sort(newestFirst);
+  const all = [...races].sort(latestStartFirst);
   return {
-    total: done.length,
+    total: all.length,
     page,
     size,
     hasPrev: page > 1,
-    hasNext: page * size < done.length,
-    data: done
-      .slice((page - 1) * size, page * size)
-      .map((one) => ({ ...figures(one), playerCount: one.playerCount })),
+    hasNext: page * size < all.length,
+    data: all.slice((page - 1) * size, page * size).map((one) => ({
+      gameId: one.gameId,
+      wpm: one.wpm,
+      wpmRaw: one.wpmRaw,
+      acc: one.acc,
+      accRaw: one.accRaw,
+      rank: one.rank,
+      finishedAt: one.finishedAt?.toISOString() ?? null,
+      playedAt: one.startsAt.toISOString(),
+      flagged: one.flagged,
+      playerCount: one.playerCount,
+    })),
   };
 }
 
@@ -274,12 +299,12 @@ export function expectedAggregates(races: readonly Race[], players: readonly Pla
     stats: players
       .map((player) => {
         const mine = races.filter((one) => one.userId === player.id);
-        const finished = mine.filter((one) => one.rank !== null);
-        if (finished.length === 0) return undefined;
+        if (mine.length === 0) return undefined;
+        const good = counted(mine);
         const stats = statisticsOf(mine);
         const hundredths = (pick: (one: Race) => number) =>
-          finished.reduce((sum, one) => sum + Math.round(pick(one) * 100), 0);
-        return `${player.id} ${stats.totalGames} ${stats.racesWon} ${hundredths((one) => one.wpm)} ${hundredths((one) => one.acc)} ${stats.timeTypingSeconds * 1000}`;
+          good.reduce((sum, one) => sum + Math.round(pick(one) * 100), 0);
+        return `${player.id} ${stats.totalGames} ${good.length} ${stats.racesWon} ${hundredths((one) => one.wpm)} ${hundredths((one) => one.acc)} ${stats.timeTypingSeconds * 1000}`;
       })
       .filter((line) => line !== undefined)
       .sort(),
@@ -310,7 +335,7 @@ export async function storedAggregates(db: Database, userIds: string[]) {
     stats: stats
       .map(
         (row) =>
-          `${row.userId} ${row.races} ${row.racesWon} ${row.wpmCentis} ${row.accCentis} ${row.typingMs}`,
+          `${row.userId} ${row.played} ${row.races} ${row.racesWon} ${row.wpmCentis} ${row.accCentis} ${row.typingMs}`,
       )
       .sort(),
   };

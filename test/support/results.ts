@@ -26,6 +26,8 @@ export async function playedRace(db: Database, userId: string, wpm: number, game
       acc: 100,
       accRaw: 100,
       finishedAt: new Date(),
+      playedAt: new Date(),
+      won: true,
       wordCount: 3,
       durationMs: 5000,
       keystrokes: new Uint8Array([1]),

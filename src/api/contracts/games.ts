@@ -55,6 +55,12 @@ const rankingEntry = z
     acc: z.number(),
     accRaw: z.number(),
     finishedAt: z.iso.datetime().nullable(),
+    /** ms from the start to the finish; for a player who did not finish, from their first key to their last */
+    durationMs: z.number().int(),
+    /** the fair-play check's suspicion: the place stands, but it counts for no win, best or average */
+    flagged: z.boolean(),
+    /** first place in a race of two or more, unflagged */
+    won: z.boolean(),
     /** the best of this player's finished races of this length, at the time it was run */
     isPersonalBest: z.boolean(),
   })

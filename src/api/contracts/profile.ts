@@ -93,8 +93,16 @@ export const historyResponse = z
     size: z.number().int(),
     hasPrev: z.boolean(),
     hasNext: z.boolean(),
-    /** newest first */
-    data: z.array(raceFigures.extend({ playerCount: z.number().int() })),
+    /** every race played, newest first by its start; a race not finished has rank and finishedAt null */
+    data: z.array(
+      raceFigures.extend({
+        rank: z.number().int().nullable(),
+        finishedAt: z.iso.datetime().nullable(),
+        playedAt: z.iso.datetime(),
+        flagged: z.boolean(),
+        playerCount: z.number().int(),
+      }),
+    ),
   })
   .meta({ id: "History" });
 export type HistoryResponse = z.infer<typeof historyResponse>;

@@ -176,13 +176,13 @@ export class Race {
   }
 
   /** The racer gives up (or never came back): did not finish, at once. */
-  leave(id: string, now: number): void {
+  leave(id: string): void {
     const racer = this.#racers.get(id);
     if (!racer) return;
     racer.connected = false;
     if (this.#status === "finished" || racer.finished || racer.out) return;
     racer.out = true;
-    this.#endIfEveryoneIsDone(now);
+    this.#endIfEveryoneIsDone();
   }
 
   /** The clock: opens typing at startsAt, marks no-shows, ends the race at the time limit. */
@@ -192,9 +192,9 @@ export class Race {
       for (const racer of this.#racers.values()) {
         if (!racer.showedUp && !racer.finished) racer.out = true;
       }
-      this.#endIfEveryoneIsDone(now);
+      this.#endIfEveryoneIsDone();
     }
-    if (now >= this.endsAt) this.#end(now);
+    if (now >= this.endsAt) this.#end();
   }
 
   /** One key of racer `id`, received at `now`. `key` must come from parseKey. */
@@ -231,24 +231,30 @@ export class Race {
     racer.wpm = stats.wpm;
     racer.acc = stats.acc;
     const result = this.#result(racer, stats, { rank, finishedAt: new Date(now), durationMs });
+    // A win is first place in a race of two or more, by a result that counts (not a flagged one).
+    result.won = rank === 1 && !result.flagged && this.#racers.size >= 2;
     this.#events.push({ type: "finished", userId: racer.id, result });
-    this.#endIfEveryoneIsDone(now);
+    this.#endIfEveryoneIsDone();
   }
 
-  #endIfEveryoneIsDone(now: number) {
+  #endIfEveryoneIsDone() {
     if (this.#status === "finished") return;
     for (const racer of this.#racers.values()) if (!racer.finished && !racer.out) return;
-    this.#end(now);
+    this.#end();
   }
 
-  /** Everyone finished or gave up, or the time limit: whoever had not finished did not finish. */
-  #end(now: number) {
+  /**
+   * Everyone finished or gave up, or the time limit: whoever had not finished did not finish, and is
+   * scored over the time they typed (first key to last): not over time they spent away.
+   */
+  #end() {
     if (this.#status === "finished") return;
     this.#status = "finished";
-    const durationMs = Math.max(0, Math.min(now, this.endsAt) - this.startsAt);
     const dnf: RaceResult[] = [];
     for (const racer of this.#racers.values()) {
       if (racer.finished) continue;
+      const times = racer.keystrokes.times();
+      const durationMs = times.length > 0 ? times[times.length - 1]! - times[0]! : 0;
       const stats = computeStats(this.words, racer.typist, durationMs);
       dnf.push(this.#result(racer, stats, { rank: null, finishedAt: null, durationMs }));
     }
@@ -267,6 +273,7 @@ export class Race {
       ...stats,
       wordCount: this.words.length,
       flagged: assessFairPlay(racer.keystrokes.times(), stats.wpm).flagged,
+      won: false,
       keystrokes: racer.keystrokes.encode(),
     };
   }

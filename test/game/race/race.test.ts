@@ -65,7 +65,7 @@ describe("the race model", () => {
       assert.equal(connected(), false);
       race.connect("ada");
       assert.equal(connected(), true);
-      race.leave("ada", T0);
+      race.leave("ada");
       assert.equal(connected(), false);
     });
 
@@ -73,7 +73,7 @@ describe("the race model", () => {
       const race = raceOf();
       race.connect("eve");
       race.disconnect("eve");
-      race.leave("eve", T0);
+      race.leave("eve");
       assert.equal(race.key("eve", "t", T0 + 1), "NOT_A_RACER");
       assert.equal(race.racer("eve"), undefined);
       assert.deepEqual(race.takeEvents(), []);
@@ -130,7 +130,7 @@ describe("the race model", () => {
       },
       {
         name: "after giving up",
-        setup: (race) => race.leave("ada", T0),
+        setup: (race) => race.leave("ada"),
         key: "t",
         at: T0 + 1,
         verdict: "ALREADY_FINISHED",
@@ -227,6 +227,7 @@ describe("the race model", () => {
         wordCount: 2,
         durationMs,
         flagged: false,
+        won: false,
         keystrokes: finished.result.keystrokes,
       });
       const { wpm, acc } = race.racer("ada")!;
@@ -262,7 +263,7 @@ describe("the race model", () => {
         name: "one finished, the other gave up",
         play: (race) => {
           type(race, "ada", "the cat", T0);
-          race.leave("bob", T0 + 2_000);
+          race.leave("bob");
         },
         ended: true,
         dnf: ["bob"],
@@ -270,8 +271,8 @@ describe("the race model", () => {
       {
         name: "everyone gave up, even before the start",
         play: (race) => {
-          race.leave("ada", T0 - 10);
-          race.leave("bob", T0 - 5);
+          race.leave("ada");
+          race.leave("bob");
         },
         ended: true,
         dnf: ["ada", "bob"],
@@ -350,7 +351,7 @@ describe("the race model", () => {
       race.tick(T0 + 60_000);
       race.takeEvents();
       race.tick(T0 + 70_000);
-      race.leave("ada", T0 + 70_000);
+      race.leave("ada");
       assert.equal(race.key("bob", "t", T0 + 1), "RACE_OVER");
       assert.deepEqual(race.takeEvents(), []);
     });
@@ -358,36 +359,93 @@ describe("the race model", () => {
     it("a finisher who leaves afterwards keeps their result and does not end the race", () => {
       const race = raceOf();
       type(race, "ada", "the cat", T0);
-      race.leave("ada", T0 + 5_000);
+      race.leave("ada");
       assert.equal(race.racer("ada")!.finished, true);
       assert.equal(race.status, "racing");
     });
 
-    it("scores those who did not finish over the time until the end, at most the time limit", () => {
-      for (const [endAt, durationMs] of [
-        [T0 + 30_000, 30_000],
-        [T0 + 60_000, 60_000],
-        [T0 + 90_000, 60_000],
-        [T0 - 100, 0],
-      ] as const) {
+    it("scores those who did not finish over the time they typed, first key to last, however the race ended", () => {
+      const cases: Array<[string, (race: Race) => void]> = [
+        ["gave up long after", (race) => race.leave("ada")],
+        ["the time limit", (race) => race.tick(T0 + 60_000)],
+        ["a no-show's grace, long past", (race) => race.tick(T0 + 90_000)],
+      ];
+      for (const [how, end] of cases) {
         const race = raceOf([ADA]);
-        if (endAt > T0) type(race, "ada", "the ca", T0 + 1_000);
-        if (endAt >= T0 + 60_000) race.tick(endAt);
-        else race.leave("ada", endAt);
-        const end = race.takeEvents().find((event) => event.type === "ended");
-        assert.ok(end?.type === "ended");
-        const [result] = end.dnf;
+        race.connect("ada");
+        // Six keys, 100 ms apart from the start + 1 s: they typed for 500 ms, whatever came after.
+        type(race, "ada", "the ca", T0 + 1_000);
+        end(race);
+        const ended = race.takeEvents().find((event) => event.type === "ended");
+        assert.ok(ended?.type === "ended", how);
+        const [result] = ended.dnf;
         const typist = newTypist();
-        for (const char of endAt < T0 ? "" : "the ca") applyKey(SETTINGS.words, typist, char);
-        assert.equal(result!.durationMs, durationMs, `ended at start + ${endAt - T0} ms`);
+        for (const char of "the ca") applyKey(SETTINGS.words, typist, char);
+        assert.equal(result!.durationMs, 500, how);
         assert.deepEqual(
-          [result!.wpm, result!.acc],
+          [result!.wpm, result!.wpmRaw, result!.acc],
           [
-            computeStats(SETTINGS.words, typist, durationMs).wpm,
-            computeStats(SETTINGS.words, typist, durationMs).acc,
+            computeStats(SETTINGS.words, typist, 500).wpm,
+            computeStats(SETTINGS.words, typist, 500).wpmRaw,
+            100,
           ],
+          how,
         );
       }
     });
+
+    it("scores a player who typed nothing with nothing", () => {
+      const race = raceOf([ADA]);
+      race.leave("ada");
+      const ended = race.takeEvents().find((event) => event.type === "ended");
+      assert.ok(ended?.type === "ended");
+      assert.deepEqual([ended.dnf[0]!.durationMs, ended.dnf[0]!.wpm, ended.dnf[0]!.acc], [0, 0, 0]);
+    });
+  });
+
+  describe("who won", () => {
+    const LONG = Array.from({ length: 12 }, () => "typewriter");
+    const cases: Array<{
+      name: string;
+      roster: Array<{ id: string; name: string }>;
+      words?: string[];
+      play: (race: Race) => void;
+      won: Record<string, boolean>;
+    }> = [
+      {
+        name: "the first of two finishers",
+        roster: [ADA, BOB],
+        play: (race) => {
+          type(race, "ada", "the cat", T0 + 1_000, 300);
+          type(race, "bob", "the cat", T0 + 2_000, 300);
+        },
+        won: { ada: true, bob: false },
+      },
+      {
+        name: "a racer alone: a practice, no win",
+        roster: [ADA],
+        play: (race) => type(race, "ada", "the cat", T0 + 1_000, 300),
+        won: { ada: false },
+      },
+      {
+        name: "a flagged first place: nobody wins",
+        roster: [ADA, BOB],
+        words: LONG,
+        play: (race) => type(race, "ada", LONG.join(" "), T0, 1),
+        won: { ada: false },
+      },
+    ];
+    for (const { name, roster, words, play, won } of cases) {
+      it(name, () => {
+        const race = raceOf(roster, words ? { words } : {});
+        play(race);
+        const finishes = race
+          .takeEvents()
+          .flatMap((event) => (event.type === "finished" ? [event.result] : []));
+        for (const [id, expected] of Object.entries(won)) {
+          assert.equal(finishes.find((result) => result.userId === id)?.won, expected, id);
+        }
+      });
+    }
   });
 });

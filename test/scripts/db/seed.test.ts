@@ -32,11 +32,12 @@ describe("the seed (scripts/db/seed.ts)", () => {
 
   const races = async (): Promise<Race[]> => {
     const rows = await db.prisma.gameResult.findMany({
-      include: { game: { select: { playerCount: true } } },
+      include: { game: { select: { playerCount: true, startsAt: true } } },
     });
-    return rows.map(({ game, keystrokes: _, isPersonalBest: __, ...row }) => ({
+    return rows.map(({ game, keystrokes: _, isPersonalBest: __, playedAt: ___, ...row }) => ({
       ...row,
       playerCount: game.playerCount,
+      startsAt: game.startsAt,
     }));
   };
 

@@ -123,19 +123,14 @@ export function profileScreen(app: App, userId?: string): Screen {
 function statisticsItems(stats: StatisticsResponse): HTMLElement[] {
   const item = (term: string, value: string, id?: string) =>
     h("div", { id }, h("dt", {}, term), h("dd", {}, value));
+  // Averages and bests count finished races the fair-play check did not flag; with none, a dash.
+  const counted = stats.bestGameId !== null;
   return [
     item("Races", String(stats.totalGames), "stat-races"),
-    item(
-      "Best",
-      stats.totalGames ? `${figure(stats.wpmBest)} wpm · ${percent(stats.accOfBest)}` : "—",
-      "stat-best",
-    ),
-    item("Last 10", stats.totalGames ? `${figure(stats.wpmAvg10)} wpm · ${percent(stats.accAvg10)}` : "—"),
-    item(
-      "All races",
-      stats.totalGames ? `${figure(stats.wpmAvgAll)} wpm · ${percent(stats.accAvgAll)}` : "—",
-    ),
-    item("Races won", String(stats.racesWon)),
+    item("Best", counted ? `${figure(stats.wpmBest)} wpm · ${percent(stats.accOfBest)}` : "—", "stat-best"),
+    item("Last 10 finished", counted ? `${figure(stats.wpmAvg10)} wpm · ${percent(stats.accAvg10)}` : "—"),
+    item("Average", counted ? `${figure(stats.wpmAvgAll)} wpm · ${percent(stats.accAvgAll)}` : "—"),
+    item("Races won (of 2 or more)", String(stats.racesWon), "stat-won"),
     item("Time typing", duration(stats.timeTypingSeconds)),
   ];
 }
@@ -213,11 +208,28 @@ function historyTable(page: HistoryResponse, show: (page: number) => void): HTML
           "tbody",
           {},
           ...page.data.map((race) => {
+            // A race not finished, or one the fair-play check flagged, is listed but counts for nothing.
+            const place =
+              race.rank === null ? "did not finish" : `${ordinal(race.rank)} of ${race.playerCount}`;
             return h(
               "tr",
-              {},
-              h("td", {}, link({ screen: "results", gameId: race.gameId }, when(race.finishedAt))),
-              h("td", {}, `${ordinal(race.rank)} of ${race.playerCount}`),
+              { class: race.rank === null ? "dnf" : race.flagged ? "flagged" : undefined },
+              h("td", {}, link({ screen: "results", gameId: race.gameId }, when(race.playedAt))),
+              h(
+                "td",
+                {},
+                place,
+                race.flagged
+                  ? h(
+                      "span",
+                      {
+                        class: "flag",
+                        title: "Flagged by the fair-play check: counts for no average, best or board",
+                      },
+                      " flagged",
+                    )
+                  : null,
+              ),
               h("td", {}, figure(race.wpm)),
               h("td", {}, figure(race.wpmRaw)),
               h("td", {}, percent(race.acc)),

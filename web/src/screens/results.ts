@@ -120,6 +120,44 @@ export function resultsPanel(
     );
     const over = (state?.status ?? stored?.status) === "finished";
     status.textContent = over ? "" : "The race is still on: the ranking fills in as players finish.";
+    const mine = stored?.ranking.find((entry) => entry.userId === me);
+    if (mine && mine.rank === null && over && own.hidden) showDidNotFinish(mine, state);
+    if (mine?.flagged && !own.querySelector(".flag-note")) {
+      own.append(
+        h(
+          "p",
+          { class: "flag-note" },
+          "The fair-play check flagged this race: its place stands, but it counts for no win, best or average.",
+        ),
+      );
+    }
+  };
+
+  /** What a player who did not finish typed, scored over the time they typed. */
+  const showDidNotFinish = (mine: ResultResponse["ranking"][number], state: RaceStateShape | undefined) => {
+    const words = stored?.words.length ?? 0;
+    const reached = state?.players.get(mine.userId)?.wordIndex;
+    fill(
+      own,
+      h("p", { class: "place", id: "did-not-finish" }, "You did not finish"),
+      h(
+        "p",
+        { class: "muted" },
+        reached === undefined
+          ? "Scored over the time you typed, from your first key to your last."
+          : `You got through ${reached} of ${words} words. Scored over the time you typed, from your first key to your last.`,
+      ),
+      h(
+        "dl",
+        { class: "figures" },
+        figureItem("WPM", figure(mine.wpm), "big"),
+        figureItem("Raw", figure(mine.wpmRaw)),
+        figureItem("Acc", percent(mine.acc)),
+        figureItem("Acc raw", percent(mine.accRaw)),
+        figureItem("Typed for", seconds(mine.durationMs)),
+      ),
+    );
+    own.hidden = false;
   };
 
   const refresh = async () => {

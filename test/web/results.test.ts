@@ -1,0 +1,81 @@
+/**
+ * What a race leaves a player, in Chromium: a player who does not finish gets a card with what they
+ * typed, scored over the time they typed, and the race in their history marked as not finished; a
+ * race alone is no win.
+ */
+import assert from "node:assert/strict";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { GameResponse } from "../../src/api/contracts/games.ts";
+import { buildWebClient } from "../../web/build.ts";
+import { launchChromium, PHONE, playerPage, screenshot, typeLikeAPerson } from "../support/chromium.ts";
+import { call, dataOf } from "../support/http.ts";
+import { startTestServer, type TestServer } from "../support/server.ts";
+
+const SETTINGS = {
+  LOBBY_MAX_PLAYERS: "1",
+  LOBBY_COUNTDOWN_MS: "500",
+  RACE_START_COUNTDOWN_MS: "500",
+  RACE_WORDS: "6",
+  RACE_TIME_LIMIT_MS: "5000",
+};
+
+describe("the web client: what a race leaves a player", function () {
+  this.timeout(60_000);
+  let server: TestServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+
+  before(async () => {
+    await buildWebClient();
+    [server, browser] = await Promise.all([startTestServer(SETTINGS), launchChromium()]);
+    ({ context, page, errors } = await playerPage(browser, PHONE, true));
+  });
+  after(async () => {
+    await context?.close().catch(() => {});
+    await browser?.close();
+    await server?.stop();
+  });
+  afterEach(() => assert.deepEqual(errors.splice(0), [], "errors in the page"));
+
+  /** Queues alone and waits for typing to open; answers the race's text. */
+  async function raceAlone(): Promise<string[]> {
+    await page.click("#find-race");
+    await page.waitForURL(/#\/race\//, { timeout: 15_000 });
+    await page.locator("#typing:not([readonly])").waitFor({ timeout: 15_000 });
+    const gameId = /#\/race\/([\w-]+)$/.exec(new URL(page.url()).hash)![1]!;
+    return dataOf(await call<GameResponse>(server.url, `/api/v1/games/${gameId}`)).words;
+  }
+
+  it("a player who does not finish gets a card with what they typed, over the time they typed", async () => {
+    await page.goto(server.url);
+    await page.fill("#guest-name", "Stopper");
+    const words = await raceAlone();
+    await typeLikeAPerson(page, `${words[0]} ${words[1]} `, 90);
+    // ...and stops typing: the time limit ends the race.
+    await page.waitForSelector("#did-not-finish", { timeout: 15_000 });
+    const card = (await page.textContent(".own-result")) ?? "";
+    assert.match(card, /You did not finish/);
+    assert.match(card, /You got through 2 of 6 words/);
+    assert.match(card, /Typed for\d/);
+    assert.doesNotMatch(card, /WPM0\.0/, "scored over the time typed, not the whole race");
+    await screenshot(page, "results-did-not-finish-phone");
+  });
+
+  it("a race alone is no win, and the history lists the unfinished race as such", async () => {
+    await page.goto(server.url);
+    const words = await raceAlone();
+    await typeLikeAPerson(page, words.join(" "), 90);
+    await page.waitForSelector(".own-result:not([hidden]) .place", { timeout: 15_000 });
+    assert.match((await page.textContent(".own-result .place")) ?? "", /You finished 1st/);
+
+    await page.goto(`${server.url}/#/profile`);
+    await page.waitForSelector("#history tbody tr:nth-child(2)");
+    assert.equal(await page.textContent("#stat-races dd"), "2", "both races played");
+    assert.equal(await page.textContent("#stat-won dd"), "0", "a race alone is no win");
+    const places = await page.locator("#history tbody tr td:nth-child(2)").allTextContents();
+    assert.deepEqual(places, ["1st of 1", "did not finish"], "newest first");
+    await screenshot(page, "profile-history-dnf-phone");
+  });
+});
