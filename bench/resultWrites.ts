@@ -83,7 +83,13 @@ try {
       const ids = Array.from({ length: games }, () => randomUUID());
       await Promise.all(
         ids.map((id) =>
-          createGame(db, { id, words: WORDS, playerCount: PLAYERS_PER_RACE, startsAt: new Date() }),
+          createGame(db, {
+            id,
+            mode: "public",
+            words: WORDS,
+            playerCount: PLAYERS_PER_RACE,
+            startsAt: new Date(),
+          }),
         ),
       );
       const stop = await watchCpu(process.pid, monitor);

@@ -14,7 +14,8 @@ import { createHttpServer } from "./httpServer.ts";
 import type { Logger } from "./log.ts";
 import { RoomName } from "./protocol.ts";
 import { LobbyRoom } from "./rooms/LobbyRoom.ts";
-import type { RoomServices } from "./rooms/services.ts";
+import { PrivateRoom } from "./rooms/PrivateRoom.ts";
+import type { JoinContext, RoomServices } from "./rooms/services.ts";
 import { TypingRoom } from "./rooms/TypingRoom.ts";
 
 /** Client messages are single keystrokes; anything near this size is hostile. */
@@ -40,6 +41,17 @@ export function createGameServer(options: GameServerOptions) {
       [RoomName.LOBBY]: defineRoom(
         class extends LobbyRoom {
           override services = services;
+          static override async onAuth(_token: string, options: unknown, context: JoinContext) {
+            return LobbyRoom.admit(options, context, services.timings.raceWords);
+          }
+        },
+      ).filterBy(["words"]),
+      [RoomName.PRIVATE]: defineRoom(
+        class extends PrivateRoom {
+          override services = services;
+          static override onAuth(_token: string, options: unknown, context: JoinContext) {
+            return PrivateRoom.admit(options, context, services.timings.raceWords);
+          }
         },
       ),
       [RoomName.RACE]: defineRoom(

@@ -8,6 +8,8 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseEnv } from "node:util";
 import { z } from "zod";
+import { timeLimitFor } from "./game/race/race.ts";
+import { RACE_LENGTHS } from "./protocol.ts";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -87,6 +89,7 @@ const envSchema = z.object({
   RACE_START_COUNTDOWN_MS: integer(0, 600_000, 5_000),
   RACE_TIME_LIMIT_MS: integer(1_000, 3_600_000, 120_000),
   RACE_WORDS: integer(1, 500, 25),
+  RACE_MAX_SPECTATORS: integer(0, 1_000, 50),
   RECONNECT_GRACE_S: integer(0, 600, 20),
   METRICS_PORT: z.coerce
     .number({ error: "expected a port number" })
@@ -148,7 +151,9 @@ export interface GameTimings {
   lobbyCountdownMs: number;
   raceStartCountdownMs: number;
   raceTimeLimitMs: number;
+  /** the default race length, and the one RACE_TIME_LIMIT_MS is for */
   raceWords: number;
+  raceMaxSpectators: number;
   reconnectGraceS: number;
 }
 
@@ -235,10 +240,15 @@ export function parseSettings(env: Env = environment()): Settings {
       raceStartCountdownMs: e.RACE_START_COUNTDOWN_MS,
       raceTimeLimitMs: e.RACE_TIME_LIMIT_MS,
       raceWords: e.RACE_WORDS,
+      raceMaxSpectators: e.RACE_MAX_SPECTATORS,
       reconnectGraceS: e.RECONNECT_GRACE_S,
     },
-    // Long enough for a race that has just been created to run to its end.
-    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS ?? e.RACE_START_COUNTDOWN_MS + e.RACE_TIME_LIMIT_MS + 15_000,
+    // Long enough for a race of the longest length that has just been created to run to its end.
+    shutdownTimeoutMs:
+      e.SHUTDOWN_TIMEOUT_MS ??
+      e.RACE_START_COUNTDOWN_MS +
+        timeLimitFor(Math.max(...RACE_LENGTHS), e.RACE_TIME_LIMIT_MS, e.RACE_WORDS) +
+        15_000,
     metricsPort: e.METRICS_PORT,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
     webAppUrl: e.WEB_APP_URL,

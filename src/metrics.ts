@@ -12,9 +12,11 @@ import type { RaceStore } from "./db/races.ts";
 import type { RoomErrorCode } from "./protocol.ts";
 
 /** What the rooms report (src/rooms/ call these; the tests pass a no-op). */
+type RoomType = "lobby" | "race" | "private";
+
 export interface GameMetrics {
-  roomOpened(type: "lobby" | "race"): void;
-  roomClosed(type: "lobby" | "race"): void;
+  roomOpened(type: RoomType): void;
+  roomClosed(type: RoomType): void;
   keystroke(): void;
   rejected(code: RoomErrorCode): void;
   raceStarted(): void;

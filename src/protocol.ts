@@ -40,6 +40,8 @@ export const ApiErrorCode = {
   ROOM_NOT_FOUND: "ROOM_NOT_FOUND",
   /** matchmaking: the room has no seat left */
   ROOM_FULL: "ROOM_FULL",
+  /** matchmaking: the race has as many spectators as it takes */
+  SPECTATORS_FULL: "SPECTATORS_FULL",
   /** matchmaking (403): not on this race's roster */
   NOT_IN_ROSTER: "NOT_IN_ROSTER",
 } as const;
@@ -85,17 +87,41 @@ export const REQUEST_ID_HEADER = "X-Request-Id";
 // ---------------------------------------------------------------------------------------------
 
 export const RoomName = {
-  /** Matchmaking: `client.joinOrCreate(RoomName.LOBBY)`. */
+  /** Matchmaking: `client.joinOrCreate(RoomName.LOBBY, { words })`. */
   LOBBY: "lobby",
-  /** The race itself: joined only through the lobby's `game_start` reservation, or `joinById` by its roster. */
+  /**
+   * The race itself: joined through a `game_start` reservation, `joinById` by its roster (a reload),
+   * or `joinById(gameId, { spectate: true })` by anyone, to watch.
+   */
   RACE: "race",
+  /** A private room of friends: `client.create(RoomName.PRIVATE, { words, maxPlayers })`, joined by its code. */
+  PRIVATE: "private",
 } as const;
+
+/** Whether a race came from public matchmaking or from a private room (practice included). */
+export const RACE_MODES = ["public", "private"] as const;
+export type RaceMode = (typeof RACE_MODES)[number];
+
+/** A private room's players: at least 2 (a room of one is practice all the same), at most 10. */
+export const PRIVATE_ROOM_PLAYERS = { min: 2, max: 10, default: 10 } as const;
+/** A private room's invite code: 6 characters of this alphabet (no 0/O, 1/I/L to misread). */
+export const INVITE_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+export const INVITE_CODE_LENGTH = 6;
 
 /** Client → server messages. */
 export const ClientMessage = {
   /** One keystroke: `{ key }`, exactly one printable character, " " or "Backspace". */
   KEY: "key",
+  /** Private room, host only: start a race with everyone in the room (alone: practice). No payload. */
+  START: "start",
+  /** Private room, host only: `{ words?, maxPlayers? }`. */
+  SETTINGS: "settings",
 } as const;
+
+export interface SettingsMessage {
+  words?: number;
+  maxPlayers?: number;
+}
 
 export interface KeyMessage {
   key: string;
@@ -103,7 +129,10 @@ export interface KeyMessage {
 
 /** Server → client messages. */
 export const ServerMessage = {
-  /** Lobby → each player when the race is created: join it with `consumeSeatReservation(reservation)`. */
+  /**
+   * Lobby or private room → each player when the race is created: join it with
+   * `consumeSeatReservation(reservation)`.
+   */
   GAME_START: "game_start",
   /** Race → the player who just finished: their full result. */
   FINISHED: "finished",
@@ -156,6 +185,14 @@ export const RoomErrorCode = {
   RATE_LIMITED: "RATE_LIMITED",
   /** lobby: the race could not be created (e.g. the database is down); queue again */
   RACE_UNAVAILABLE: "RACE_UNAVAILABLE",
+  /** private room: only the host may do that */
+  NOT_HOST: "NOT_HOST",
+  /** private room: settings out of range or of the wrong form; nothing changed */
+  INVALID_SETTINGS: "INVALID_SETTINGS",
+  /** private room: `start` while its race is on */
+  ALREADY_RACING: "ALREADY_RACING",
+  /** race: a spectator sends nothing */
+  SPECTATOR: "SPECTATOR",
 } as const;
 export type RoomErrorCode = (typeof RoomErrorCode)[keyof typeof RoomErrorCode];
 
@@ -177,6 +214,8 @@ export const RoomCloseCode = {
   NOT_IN_ROSTER: 4403,
   /** the same user connected again (another tab): this older connection is closed */
   REPLACED: 4409,
+  /** join refused: no room left (message `ROOM_FULL: …` or `SPECTATORS_FULL: …`) */
+  FULL: 4409,
   /** closed for flooding the room with messages */
   FLOODING: 4429,
 } as const;
@@ -201,10 +240,39 @@ export interface LobbyStateShape {
   /** epoch ms when the lobby's countdown ends and the race starts */
   startsAt: number;
   maxPlayers: number;
+  /** the race length, in words: players asking for different lengths never share a lobby */
+  words: number;
+}
+
+/** Synced state of a private room (its `roomId` is its invite code). */
+export interface PrivateStateShape {
+  code: string;
+  /** the host's userId: the one who may start and change the settings */
+  hostId: string;
+  words: number;
+  maxPlayers: number;
+  /** `open` between races, `racing` while the room's race is on */
+  status: "open" | "racing";
+  /** the last race's gameId, "" until one has run */
+  lastGameId: string;
+  players: ReadonlyMap<string, LobbyPlayerState>;
 }
 
 export const RACE_STATUSES = ["countdown", "racing", "finished"] as const;
 export type RaceStatus = (typeof RACE_STATUSES)[number];
+
+/** One public race on now, as GET /api/v1/games/live lists it (to pick one to watch). */
+export interface LiveRace {
+  gameId: string;
+  mode: RaceMode;
+  /** the race's length in words */
+  words: number;
+  status: RaceStatus;
+  /** ISO time typing opens */
+  startsAt: string;
+  spectators: number;
+  players: Array<Pick<RacePlayerState, "id" | "name" | "wordIndex" | "charIndex" | "finished" | "rank">>;
+}
 
 /** The race lengths, in words, with profiles' personal bests and leaderboards of their own. */
 export const RACE_LENGTHS = [10, 25, 50, 100] as const;
@@ -236,8 +304,11 @@ export interface RacePlayerState {
 }
 export interface RaceStateShape {
   gameId: string;
+  mode: RaceMode;
   words: readonly string[];
   status: RaceStatus;
+  /** how many watch without racing */
+  spectators: number;
   /** epoch ms when typing opens */
   startsAt: number;
   /** epoch ms of the time limit: players not finished then did not finish */

@@ -96,7 +96,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         metrics.redisError();
         log.warn({ err: error }, "redis connection error (matchmaking)");
       });
-      matchmaking = { presence, driver: new RoomNameIndexedDriver(driverClient, [RoomName.LOBBY]) };
+      matchmaking = {
+        presence,
+        driver: new RoomNameIndexedDriver(driverClient, [RoomName.LOBBY, RoomName.RACE]),
+      };
     }
 
     const outbox = redis ? redisOutbox(redis) : await fileOutbox(path.join(config.dataDir, "outbox.jsonl"));

@@ -21,6 +21,7 @@ describe("config", () => {
       raceStartCountdownMs: 5_000,
       raceTimeLimitMs: 120_000,
       raceWords: 25,
+      raceMaxSpectators: 50,
       reconnectGraceS: 20,
     });
   });
@@ -56,6 +57,7 @@ describe("config", () => {
       raceStartCountdownMs: 1000,
       raceTimeLimitMs: 60_000,
       raceWords: 50,
+      raceMaxSpectators: 50,
       reconnectGraceS: 5,
     });
   });
@@ -81,9 +83,11 @@ describe("config", () => {
     );
   });
 
-  it("gives a shutdown time long enough for a race just created, unless SHUTDOWN_TIMEOUT_MS says otherwise", () => {
-    assert.equal(parseSettings({}).shutdownTimeoutMs, 5_000 + 120_000 + 15_000);
-    assert.equal(parseSettings({ RACE_TIME_LIMIT_MS: "60000" }).shutdownTimeoutMs, 5_000 + 60_000 + 15_000);
+  it("gives a shutdown time long enough for a race of the longest length just created, unless SHUTDOWN_TIMEOUT_MS says otherwise", () => {
+    // 100 words under a limit for 25: four times the limit.
+    assert.equal(parseSettings({}).shutdownTimeoutMs, 5_000 + 4 * 120_000 + 15_000);
+    assert.equal(parseSettings({ RACE_TIME_LIMIT_MS: "60000" }).shutdownTimeoutMs, 5_000 + 4 * 60_000 + 15_000);
+    assert.equal(parseSettings({ RACE_WORDS: "100" }).shutdownTimeoutMs, 5_000 + 120_000 + 15_000);
     assert.equal(parseSettings({ SHUTDOWN_TIMEOUT_MS: "30000" }).shutdownTimeoutMs, 30_000);
   });
 

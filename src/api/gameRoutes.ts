@@ -3,11 +3,12 @@ import type { Database } from "../db/database.ts";
 import { findGame, findResults, type StoredGame } from "../db/games.ts";
 import { replayKeystrokes } from "../game/replay.ts";
 import { ApiErrorCode, type RaceStatus, secondsUntil } from "../protocol.ts";
-import { describeRace } from "../rooms/liveRooms.ts";
+import { describeRace, liveRaces } from "../rooms/liveRooms.ts";
 import {
   type CountdownResponse,
   type GameResponse,
   gameParams,
+  type LiveRacesResponse,
   type ResultResponse,
 } from "./contracts/games.ts";
 import { ApiError } from "./errors.ts";
@@ -16,6 +17,11 @@ import { parseInput } from "./validate.ts";
 
 export function gameRoutes(deps: { db: Database }): Router {
   const router = Router();
+
+  /** The public races on now, to watch (before /:gameId, which would take "live" for an id). */
+  router.get("/live", async (_req, res) => {
+    sendData<LiveRacesResponse>(res, 200, await liveRaces());
+  });
 
   /** The race as it stands: live from its room while it runs, else from what was stored. */
   router.get("/:gameId", async (req, res) => {
@@ -27,8 +33,10 @@ export function gameRoutes(deps: { db: Database }): Router {
         live.status === "countdown" ? live.startsAt : live.status === "racing" ? live.endsAt : now;
       sendData<GameResponse>(res, 200, {
         gameId,
+        mode: live.mode,
         status: live.status,
         words: live.words,
+        wordCount: live.words.length,
         startsAt: new Date(live.startsAt).toISOString(),
         secondsLeft: secondsUntil(until, now),
         players: live.players,
@@ -39,8 +47,10 @@ export function gameRoutes(deps: { db: Database }): Router {
     const results = await findResults(deps.db, gameId);
     sendData<GameResponse>(res, 200, {
       gameId,
+      mode: game.mode,
       status: game.status as RaceStatus,
       words: game.words,
+      wordCount: game.words.length,
       startsAt: game.startsAt.toISOString(),
       secondsLeft: 0,
       players: results.map((result) => {
@@ -75,8 +85,10 @@ export function gameRoutes(deps: { db: Database }): Router {
     const status = ((await describeRace(gameId))?.status ?? game.status) as RaceStatus;
     sendData<ResultResponse>(res, 200, {
       gameId,
+      mode: game.mode,
       status,
       words: game.words,
+      wordCount: game.words.length,
       startsAt: game.startsAt.toISOString(),
       endedAt: game.endedAt?.toISOString() ?? null,
       ranking: results.map(({ keystrokes: _, finishedAt, ...result }) => ({

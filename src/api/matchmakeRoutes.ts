@@ -1,8 +1,9 @@
 /**
  * POST /matchmake/:method/:roomName: Typephoon's matchmaking, in place of Colyseus's own route
  * (src/colyseus/httpFront.ts sends it here), behind the API's body limit, rate limits and error
- * envelope. Clients may queue into a lobby (`joinOrCreate`, `join`), join a room they know by id
- * (`joinById`: a reloaded page) and `reconnect`; nobody creates a race but a lobby. The route
+ * envelope. Clients may queue into a lobby (`joinOrCreate`, `join`), create a private room
+ * (`create`), join a room they know by id (`joinById`: a private room's code, a reloaded page, a
+ * race to watch) and `reconnect`; nobody creates a race but a lobby or a private room. The route
  * authenticates the caller's token first; each room type's static `onAuth`, which Colyseus runs
  * during this very request, then admits that user or refuses, so no seat is ever reserved for a
  * caller without a valid token.
@@ -27,6 +28,7 @@ import { parseInput } from "./validate.ts";
 const POLICY = {
   joinOrCreate: (roomName: string) => roomName === RoomName.LOBBY,
   join: (roomName: string) => roomName === RoomName.LOBBY,
+  create: (roomName: string) => roomName === RoomName.PRIVATE,
   joinById: () => true,
   reconnect: () => true,
 } as const;
@@ -68,9 +70,11 @@ export function matchmakeRoutes(deps: MatchmakeDependencies): Router {
       const seat =
         method === "joinOrCreate" || method === "join"
           ? await searchInTurn(() => matchMaker[method](roomName, options, context))
-          : method === "joinById"
-            ? await matchMaker.joinById(roomName, options, context)
-            : await matchMaker.reconnect(roomName, options);
+          : method === "create"
+            ? await matchMaker.create(roomName, options, context)
+            : method === "joinById"
+              ? await matchMaker.joinById(roomName, options, context)
+              : await matchMaker.reconnect(roomName, options);
       res.json(seat);
     } catch (error) {
       throw refusal(error, req, deps.log);

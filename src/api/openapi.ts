@@ -35,6 +35,7 @@ import {
   gameParams,
   gameResponse,
   leaveLobbyResponse,
+  liveRacesResponse,
   lobbyParams,
   lobbyResponse,
   resultResponse,
@@ -326,6 +327,18 @@ const ROUTES: Route[] = [
       LOBBY_NOT_FOUND,
       failure(404, ApiErrorCode.NOT_IN_LOBBY, "the caller is not in this lobby"),
     ],
+  },
+  {
+    method: "get",
+    path: "/api/v1/games/live",
+    operationId: "liveGames",
+    tag: "Games",
+    summary: "The public races on now, to watch",
+    description:
+      "Public races in countdown or racing, on every process (through Redis when configured), " +
+      "newest first, at most 50, each with its players' positions. Private races are never listed. " +
+      "Watch one with `joinById(gameId, { spectate: true })`.",
+    answer: { status: 200, description: "The races", data: liveRacesResponse },
   },
   {
     method: "get",

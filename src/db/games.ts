@@ -1,8 +1,10 @@
 /** Reads of finished or running races for the HTTP API. */
+import type { RaceMode } from "../protocol.ts";
 import type { Database } from "./database.ts";
 
 export interface StoredGame {
   id: string;
+  mode: RaceMode;
   words: string[];
   status: string;
   startsAt: Date;
@@ -28,8 +30,8 @@ export interface StoredResult {
 export function findGame(db: Database, id: string): Promise<StoredGame | null> {
   return db.prisma.game.findUnique({
     where: { id },
-    select: { id: true, words: true, status: true, startsAt: true, endedAt: true },
-  });
+    select: { id: true, mode: true, words: true, status: true, startsAt: true, endedAt: true },
+  }) as Promise<StoredGame | null>;
 }
 
 /** Finished players by rank, then those who did not finish, fastest first. */

@@ -5,7 +5,7 @@
  * race played, finished or not, flagged or not; the graph and the averages only the races that
  * count (finished, unflagged: src/game/race/result.ts).
  */
-import { RACE_LENGTHS, type RaceLength } from "../protocol.ts";
+import { RACE_LENGTHS, type RaceLength, type RaceMode } from "../protocol.ts";
 import { ALL_TIME_START } from "./bests.ts";
 import type { Queries } from "./database.ts";
 
@@ -45,6 +45,8 @@ interface HistoryEntry extends Omit<RaceFigures, "rank" | "finishedAt"> {
   playedAt: Date;
   flagged: boolean;
   playerCount: number;
+  mode: RaceMode;
+  wordCount: number;
 }
 
 export interface HistoryPage {
@@ -149,7 +151,7 @@ export async function resultHistory(
     SELECT coalesce(s.played, 0)::int AS total,
            r.game_id::text AS "gameId", r.wpm, r.wpm_raw AS "wpmRaw", r.acc, r.acc_raw AS "accRaw",
            r.rank, r.finished_at AS "finishedAt", r.played_at AS "playedAt", r.flagged,
-           g.player_count AS "playerCount"
+           g.player_count AS "playerCount", g.mode, g.word_count AS "wordCount"
     FROM users AS u
     LEFT JOIN user_stats AS s ON s.user_id = u.id
     LEFT JOIN LATERAL (

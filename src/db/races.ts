@@ -5,12 +5,14 @@
  */
 import { type Best, countsForBests, isBetterBest, isNewPersonalBest } from "../game/personalBest.ts";
 import { countsForAverages, type RaceResult } from "../game/race/result.ts";
+import type { RaceMode } from "../protocol.ts";
 import { batchedByKey } from "./batchedByKey.ts";
 import { ALL_TIME_START, BEST_PERIODS, type BestPeriod, periodStart } from "./bests.ts";
 import type { Database, Queries } from "./database.ts";
 
 export interface NewGame {
   id: string;
+  mode: RaceMode;
   words: string[];
   playerCount: number;
   startsAt: Date;
@@ -68,8 +70,8 @@ async function recordEachSettled(
 export async function createGame(db: Database, game: NewGame): Promise<void> {
   // Raw SQL: one per race start, many per second in a burst (src/db/database.ts).
   await db.sql.$executeRaw`
-    INSERT INTO games (id, words, word_count, player_count, status, starts_at)
-    VALUES (${game.id}::uuid, ${game.words}, ${game.words.length}, ${game.playerCount}, 'countdown', ${game.startsAt})
+    INSERT INTO games (id, mode, words, word_count, player_count, status, starts_at)
+    VALUES (${game.id}::uuid, ${game.mode}, ${game.words}, ${game.words.length}, ${game.playerCount}, 'countdown', ${game.startsAt})
     ON CONFLICT (id) DO NOTHING`;
 }
 

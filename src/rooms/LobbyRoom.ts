@@ -1,30 +1,30 @@
 /**
- * Matchmaking. Players `joinOrCreate("lobby")`; the lobby's countdown starts when it is created and
+ * Matchmaking. Players `joinOrCreate("lobby", { words })`, one lobby per race length (its `words`
+ * filters the search); the lobby's countdown starts when it is created and
  * joins never reset it. The race starts when the countdown ends, or at once when the lobby is full;
  * either way only once every player matchmaking gave a seat here has connected (or given up).
  * At the start the lobby creates the race (game row, text, race room), hands every player a seat
  * reservation in a `game_start` message, and disposes.
  */
-import { randomUUID } from "node:crypto";
-import { type Client, ClientState, CloseCode, type Delayed, matchMaker, Room } from "@colyseus/core";
+import { type Client, ClientState, CloseCode, type Delayed, Room } from "@colyseus/core";
 import { z } from "zod";
 import type { TokenUser } from "../auth/tokens.ts";
 import { logRoomFailure } from "../colyseus/logger.ts";
 import { seatsBeingTaken } from "../colyseus/seats.ts";
-import { pickWords } from "../game/text.ts";
 import type { Logger } from "../log.ts";
-import {
-  type GameStartMessage,
-  type ReconnectMessage,
-  RoomErrorCode,
-  RoomName,
-  ServerMessage,
-} from "../protocol.ts";
+import { type ReconnectMessage, RoomErrorCode, ServerMessage } from "../protocol.ts";
+import { launchRace } from "./raceLaunch.ts";
 import { rejectMessage, rejectUnknownMessages } from "./roomErrors.ts";
 import { LobbyPlayer, LobbyState } from "./schema/LobbyState.ts";
-import { type JoinContext, joiningUser, joinOptions, mayReconnect, type RoomServices } from "./services.ts";
+import {
+  type JoinContext,
+  joiningUser,
+  joinOptions,
+  mayReconnect,
+  type RoomServices,
+  raceLengthOption,
+} from "./services.ts";
 import { OneSessionPerUser } from "./sessions.ts";
-import type { RaceCreateOptions } from "./TypingRoom.ts";
 
 /** What the lobby tells the HTTP API about itself (GET /api/v1/lobbies/:roomId). */
 export interface LobbyDescription {
@@ -36,8 +36,9 @@ export interface LobbyDescription {
 type LobbyClient = Client<{ auth: TokenUser }>;
 
 const MAX_MESSAGES_PER_SECOND = 20;
-/** A lobby takes no options (yet). */
-const lobbyJoinOptions = z.object({}).strict();
+/** A lobby's one option: the race length (the server's default when none is asked for). */
+const lobbyJoinOptions = (defaultLength: number) =>
+  z.object({ words: raceLengthOption(defaultLength).default(defaultLength) }).strict();
 /** How long a started lobby stays for players whose join is not yet acknowledged. */
 const DELIVERY_WAIT_MS = 5_000;
 
@@ -55,8 +56,9 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
   #shuttingDown = false;
   #log!: Logger;
 
-  override onCreate() {
+  override onCreate(options: { words: number }) {
     const { timings } = this.services;
+    this.state.words = options.words;
     this.services.metrics.roomOpened("lobby");
     this.#log = this.services.log.child({ component: "lobby", roomId: this.roomId });
     this.maxClients = timings.lobbyMaxPlayers;
@@ -69,9 +71,15 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
     this.#log.info("lobby created");
   }
 
-  /** Run by Colyseus during the matchmaking request: no seat without the user the route authenticated. */
-  static override async onAuth(_token: string, options: unknown, context: JoinContext): Promise<TokenUser> {
-    joinOptions(lobbyJoinOptions, options);
+  /**
+   * Run by Colyseus during the matchmaking request, before it searches: no seat without the user the
+   * route authenticated, nor with options other than a race length. The length is written into the
+   * options (the default when there is none), since the search filters on it: a player who asked for
+   * nothing must not land in a 100-word lobby. Bound with the server's default in app.config.ts.
+   */
+  static admit(options: unknown, context: JoinContext, defaultLength: number): TokenUser {
+    const { words } = joinOptions(lobbyJoinOptions(defaultLength), options);
+    if (options) (options as { words: number }).words = words;
     return joiningUser(context);
   }
 
@@ -152,34 +160,11 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
       return;
     }
 
-    const { timings, random, races } = this.services;
-    const race: RaceCreateOptions = {
-      gameId: randomUUID(),
-      words: pickWords(timings.raceWords, random),
-      startsAt: Date.now() + timings.raceStartCountdownMs,
-      roster: roster.map(({ user }) => ({ id: user.id, name: user.name })),
-    };
     try {
-      await races.createGame({
-        id: race.gameId,
-        words: race.words,
-        playerCount: race.roster.length,
-        startsAt: new Date(race.startsAt),
-      });
-      const room = await matchMaker.createRoom(RoomName.RACE, race);
-      await Promise.all(
-        roster.map(async ({ client, user }) => {
-          const reservation = await matchMaker.reserveSeatFor(room, {}, user);
-          client.send(ServerMessage.GAME_START, {
-            gameId: race.gameId,
-            roomId: room.roomId,
-            reservation,
-          } satisfies GameStartMessage);
-        }),
-      );
-      this.#log.info({ gameId: race.gameId, players: roster.length }, "race created");
+      const gameId = await launchRace(this.services, { mode: "public", length: this.state.words }, roster);
+      this.#log.info({ gameId, players: roster.length }, "race created");
     } catch (error) {
-      this.#log.error({ err: error, gameId: race.gameId }, "could not create the race");
+      this.#log.error({ err: error }, "could not create the race");
       for (const { client } of roster) {
         rejectMessage(
           this.services.metrics,

@@ -1,18 +1,30 @@
 /**
  * The race room: transport over the race model (src/game/race/race.ts), which decides everything.
- * Created only by a lobby, joined only by its roster. The room authenticates, keeps one connection
- * per player, limits floods, feeds the model keys and the time, mirrors it into the synced state,
- * and hands its results to the store (each result as its player finishes, the others at the end).
+ * Created only by a lobby or a private room, raced only by its roster, watched by spectators. The
+ * room authenticates, keeps one connection per player, limits floods, feeds the model keys and the
+ * time, mirrors it into the synced state, and hands its results to the store (each result as its
+ * player finishes, the others at the end). A private room's race tells that room when it is over.
  */
 import { type Client, matchMaker, Room, ServerError } from "@colyseus/core";
 import { z } from "zod";
 import type { TokenUser } from "../auth/tokens.ts";
 import { logRoomFailure } from "../colyseus/logger.ts";
-import { Race, type RaceEvent, type RaceSnapshot } from "../game/race/race.ts";
+import { Race, type RaceEvent, type RaceSnapshot, timeLimitFor } from "../game/race/race.ts";
 import type { RaceResult } from "../game/race/result.ts";
 import type { Logger } from "../log.ts";
-import { ClientMessage, RoomCloseCode, RoomErrorCode, ServerMessage } from "../protocol.ts";
+import {
+  ApiErrorCode,
+  ClientMessage,
+  type LiveRace,
+  type RaceMode,
+  type RaceStatus,
+  RoomCloseCode,
+  RoomErrorCode,
+  ServerMessage,
+} from "../protocol.ts";
 import { type KeyGate, keyOf, newKeyGate } from "./keyGate.ts";
+import type { PrivateRoom } from "./PrivateRoom.ts";
+import { raceCreateOptions } from "./raceLaunch.ts";
 import { storeEnd, storeFinish } from "./raceResults.ts";
 import { rejectMessage, rejectUnknownMessages } from "./roomErrors.ts";
 import { mirrorRace, mirrorRacer, type RacePlayer, RaceState } from "./schema/RaceState.ts";
@@ -26,16 +38,14 @@ const SHUTDOWN_LINGER_MS = 1_000;
 /** Beyond the flood guard: Colyseus closes a client sending more than this many messages a second. */
 const MAX_MESSAGES_PER_SECOND = 200;
 
-/** What a lobby passes to matchMaker.createRoom("race", …). */
-const raceCreateOptions = z.object({
-  gameId: z.uuid(),
-  words: z.array(z.string().min(1)).min(1),
-  startsAt: z.number().int().positive(),
-  roster: z.array(z.object({ id: z.uuid(), name: z.string() })).min(1),
-});
-export type RaceCreateOptions = z.infer<typeof raceCreateOptions>;
-/** A race takes no join options. */
-const raceJoinOptions = z.object({}).strict();
+/** A race's one join option: to watch it rather than race. */
+const raceJoinOptions = z.object({ spectate: z.literal(true).optional() }).strict();
+
+/** What the race lists of itself for GET /api/v1/games/live, without a call to its process. */
+export interface RaceListing {
+  mode: RaceMode;
+  status: RaceStatus;
+}
 
 /** The connection of one racer: who it plays for, and its key gate. */
 interface Seat extends KeyGate {
@@ -52,13 +62,15 @@ const KEY_REFUSALS = {
 
 type RaceClient = Client<{ auth: TokenUser; userData: Seat }>;
 
-export class TypingRoom extends Room<{ state: RaceState; client: RaceClient }> {
+export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; metadata: RaceListing }> {
   /** Bound per server process in app.config.ts. */
   declare services: RoomServices;
 
   override state = new RaceState();
   #race!: Race;
   #sessions = new OneSessionPerUser();
+  #spectators = new Set<RaceClient>();
+  #partyId: string | undefined;
   #shuttingDown = false;
   #log!: Logger;
 
@@ -71,35 +83,47 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient }> {
     this.autoDispose = false;
     this.maxMessagesPerSecond = MAX_MESSAGES_PER_SECOND;
     // Room for a reloaded page's new connection while the old one is still being dropped.
-    this.maxClients = created.roster.length * 2;
+    this.maxClients = created.roster.length * 2 + timings.raceMaxSpectators;
     this.#log = this.services.log.child({ component: "race", gameId: created.gameId });
 
-    const { roster, ...race } = created;
+    const { roster, partyId, ...race } = created;
+    this.#partyId = partyId;
     this.#race = new Race(
-      { ...race, timeLimitMs: timings.raceTimeLimitMs, noShowAfterMs: timings.reconnectGraceS * 1000 },
+      {
+        ...race,
+        timeLimitMs: timeLimitFor(race.words.length, timings.raceTimeLimitMs, timings.raceWords),
+        noShowAfterMs: timings.reconnectGraceS * 1000,
+      },
       roster,
     );
     mirrorRace(this.state, this.#race);
+    this.#list();
     for (const at of this.#race.deadlines()) {
       this.clock.setTimeout(() => this.#tick(), Math.max(0, at - Date.now()));
     }
 
     this.onMessage(ClientMessage.KEY, (client: RaceClient, payload: unknown) => this.#onKey(client, payload));
-    rejectUnknownMessages(this, this.services.metrics);
+    rejectUnknownMessages(this, this.services.metrics, (client) =>
+      this.#spectators.has(client) ? SPECTATOR_REFUSAL : undefined,
+    );
     this.#log.info({ players: created.roster.length, startsAt: created.startsAt }, "race created");
   }
 
   /**
-   * Run by Colyseus during the matchmaking request of a `joinById` (a reloaded page): only the
-   * race's own players get a seat. The lobby reserves the first seats itself, for its roster.
+   * Run by Colyseus during the matchmaking request of a `joinById`: a reloaded page, for whom only
+   * the race's own players get a seat (the first seats are reserved by the room that started the
+   * race), or a spectator, while the race has room for one more.
    */
   static override async onAuth(_token: string, options: unknown, context: JoinContext): Promise<TokenUser> {
-    joinOptions(raceJoinOptions, options);
+    const { spectate } = joinOptions(raceJoinOptions, options);
     const user = joiningUser(context);
     const { roomId } = context;
-    const onRoster =
-      roomId !== undefined && (await matchMaker.remoteRoomCall<TypingRoom>(roomId, "isRacer", [user.id]));
-    if (!onRoster) throw notInRoster();
+    if (roomId === undefined) throw notInRoster();
+    if (spectate) {
+      if (!(await matchMaker.remoteRoomCall<TypingRoom>(roomId, "admitsSpectator"))) throw spectatorsFull();
+    } else if (!(await matchMaker.remoteRoomCall<TypingRoom>(roomId, "isRacer", [user.id]))) {
+      throw notInRoster();
+    }
     return user;
   }
 
@@ -107,7 +131,19 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient }> {
     return this.#race.racer(userId) !== undefined;
   }
 
-  override onJoin(client: RaceClient) {
+  admitsSpectator(): boolean {
+    return this.#spectators.size < this.services.timings.raceMaxSpectators;
+  }
+
+  override onJoin(client: RaceClient, options?: { spectate?: true }) {
+    if (options?.spectate) {
+      // Several may have been admitted at once: the limit is kept here.
+      if (!this.admitsSpectator()) throw spectatorsFull();
+      this.#spectators.add(client);
+      this.state.spectators = this.#spectators.size;
+      this.#log.info({ userId: client.auth?.id, spectators: this.#spectators.size }, "spectator joined");
+      return;
+    }
     const userId = client.auth!.id;
     const player = this.state.players.get(userId);
     if (!player) throw notInRoster();
@@ -119,6 +155,10 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient }> {
   }
 
   #onKey(client: RaceClient, payload: unknown) {
+    if (this.#spectators.has(client)) {
+      rejectMessage(this.services.metrics, client, SPECTATOR_REFUSAL.code, SPECTATOR_REFUSAL.message);
+      return;
+    }
     const seat = this.#seatOf(client);
     if (!seat) return;
     const now = Date.now();
@@ -157,6 +197,7 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient }> {
   }
 
   override onLeave(client: RaceClient) {
+    if (this.#spectators.delete(client)) this.state.spectators = this.#spectators.size;
     const seat = this.#seatOf(client);
     if (seat) {
       this.#sessions.release(seat.userId);
@@ -170,6 +211,26 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient }> {
 
   describe(): RaceSnapshot {
     return this.#race.snapshot();
+  }
+
+  /** The race as GET /api/v1/games/live lists it. */
+  describeLive(): LiveRace {
+    const { gameId, mode, status, words, startsAt, players } = this.#race.snapshot();
+    return {
+      gameId,
+      mode,
+      words: words.length,
+      status,
+      startsAt: new Date(startsAt).toISOString(),
+      spectators: this.#spectators.size,
+      players,
+    };
+  }
+
+  /** What matchmaking's listing says of the race: enough to find the live public ones. */
+  #list() {
+    const listing: RaceListing = { mode: this.#race.mode, status: this.#race.status };
+    this.setMetadata(listing).catch((error) => this.#log.warn({ err: error }, "could not list the race"));
   }
 
   /** The seat `client` plays, unless a newer connection of the same player replaced it. */
@@ -188,6 +249,7 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient }> {
     for (const event of events) {
       if (event.type === "opened") {
         this.state.status = "racing";
+        this.#list();
         this.#log.info("typing open");
       } else if (event.type === "finished") {
         const racer = this.#race.racer(event.userId)!;
@@ -208,6 +270,12 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient }> {
 
   #end(dnf: RaceResult[]) {
     this.state.status = "finished";
+    this.#list();
+    if (this.#partyId) {
+      matchMaker
+        .remoteRoomCall<PrivateRoom>(this.#partyId, "raceEnded", [this.#race.gameId])
+        .catch((error) => this.#log.warn({ err: error }, "could not tell the private room the race ended"));
+    }
     this.services.metrics.raceFinished();
     storeEnd(this.services, this.#race.gameId, dnf, this.#log);
     this.#log.info(
@@ -247,3 +315,12 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient }> {
 
 const notInRoster = () =>
   new ServerError(RoomCloseCode.NOT_IN_ROSTER, "NOT_IN_ROSTER: you are not in this race");
+const spectatorsFull = () =>
+  new ServerError(
+    RoomCloseCode.FULL,
+    `${ApiErrorCode.SPECTATORS_FULL}: this race has as many spectators as it takes; try another`,
+  );
+const SPECTATOR_REFUSAL = {
+  code: RoomErrorCode.SPECTATOR,
+  message: "spectators watch: they send nothing",
+} as const;

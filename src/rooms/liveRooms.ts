@@ -4,9 +4,12 @@
  */
 import { matchMaker } from "@colyseus/core";
 import type { RaceSnapshot } from "../game/race/race.ts";
-import { RoomName } from "../protocol.ts";
+import { type LiveRace, RoomName } from "../protocol.ts";
 import type { LobbyDescription, LobbyRoom } from "./LobbyRoom.ts";
-import type { TypingRoom } from "./TypingRoom.ts";
+import type { RaceListing, TypingRoom } from "./TypingRoom.ts";
+
+/** How many races GET /api/v1/games/live lists at most. */
+const LIVE_RACES_LISTED = 50;
 
 async function liveRoomId(roomId: string, roomName: string): Promise<string | undefined> {
   const listing = await matchMaker.getRoomById(roomId);
@@ -39,4 +42,26 @@ export async function describeRace(gameId: string): Promise<RaceSnapshot | undef
   const id = await liveRoomId(gameId, RoomName.RACE);
   if (!id) return undefined;
   return matchMaker.remoteRoomCall<TypingRoom>(id, "describe").catch(() => undefined);
+}
+
+/**
+ * The public races in countdown or racing, on every process, newest first. Their listings say
+ * which (without a call to each); each listed one then describes itself, and a race that closed
+ * in between is left out.
+ */
+export async function liveRaces(): Promise<LiveRace[]> {
+  const listings = await matchMaker.query({ name: RoomName.RACE });
+  const candidates = listings
+    .filter(({ metadata }) => {
+      const listing = metadata as Partial<RaceListing> | undefined;
+      return listing?.mode === "public" && listing.status !== "finished";
+    })
+    .sort((a, b) => new Date(b.createdAt ?? 0).getTime() - new Date(a.createdAt ?? 0).getTime())
+    .slice(0, LIVE_RACES_LISTED);
+  const races = await Promise.all(
+    candidates.map(({ roomId }) =>
+      matchMaker.remoteRoomCall<TypingRoom>(roomId, "describeLive").catch(() => undefined),
+    ),
+  );
+  return races.filter((race): race is LiveRace => race !== undefined && race.status !== "finished");
 }

@@ -13,14 +13,20 @@ export function rejectMessage(
   client.send(ServerMessage.ERROR, { code, message } satisfies RoomErrorMessage);
 }
 
-/** Answers every message type `room` has no handler for with UNKNOWN_MESSAGE, changing nothing. */
-export function rejectUnknownMessages(room: Room, metrics: GameMetrics): void {
-  room.onMessage("*", (client: Client, type: string | number) =>
-    rejectMessage(
-      metrics,
-      client,
-      RoomErrorCode.UNKNOWN_MESSAGE,
-      `unknown message type ${JSON.stringify(type)}`,
-    ),
-  );
+/**
+ * Answers every message type `room` has no handler for with UNKNOWN_MESSAGE, changing nothing;
+ * or with what `refusalFor` says of the client sending it, when it says anything.
+ */
+export function rejectUnknownMessages<C extends Client>(
+  room: Room,
+  metrics: GameMetrics,
+  refusalFor: (client: C) => { code: RoomErrorCode; message: string } | undefined = () => undefined,
+): void {
+  room.onMessage("*", (client: C, type: string | number) => {
+    const refusal = refusalFor(client) ?? {
+      code: RoomErrorCode.UNKNOWN_MESSAGE,
+      message: `unknown message type ${JSON.stringify(type)}`,
+    };
+    rejectMessage(metrics, client, refusal.code, refusal.message);
+  });
 }

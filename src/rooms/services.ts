@@ -1,9 +1,10 @@
 import type { AuthContext } from "@colyseus/core";
 import { CloseCode, ServerError } from "@colyseus/core";
-import type { z } from "zod";
+import { z } from "zod";
 import type { TokenService, TokenUser } from "../auth/tokens.ts";
 import type { GameTimings } from "../config.ts";
 import type { RaceStore } from "../db/races.ts";
+import { raceLengths } from "../game/raceLengths.ts";
 import type { Logger } from "../log.ts";
 import type { GameMetrics } from "../metrics.ts";
 import { RoomCloseCode } from "../protocol.ts";
@@ -58,4 +59,12 @@ export function joinOptions<S extends z.ZodType>(schema: S, options: unknown): z
   const issue = parsed.error.issues[0]!;
   const where = issue.path.length ? `${issue.path.join(".")}: ` : "";
   throw new ServerError(RoomCloseCode.BAD_OPTIONS, `BAD_OPTIONS: ${where}${issue.message}`);
+}
+
+/** A race length a join may ask for: one this server offers. */
+export function raceLengthOption(defaultLength: number) {
+  const lengths = raceLengths(defaultLength);
+  return z.number().refine((words) => lengths.includes(words), {
+    error: `expected one of ${lengths.join(", ")}`,
+  });
 }

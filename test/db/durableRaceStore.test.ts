@@ -74,7 +74,13 @@ describe("durable race store: PostgreSQL, with an outbox for outages", () => {
   it("writes straight through while PostgreSQL is up", async () => {
     const [ann] = await Promise.all([createGuestUser(direct, "Ann")]);
     const gameId = randomUUID();
-    await store.createGame({ id: gameId, words: ["a", "b", "c"], playerCount: 1, startsAt: new Date() });
+    await store.createGame({
+      id: gameId,
+      mode: "public",
+      words: ["a", "b", "c"],
+      playerCount: 1,
+      startsAt: new Date(),
+    });
     await store.recordResult(result(gameId, ann!.id, 1));
     assert.equal(await store.pending(), 0);
     assert.equal((await rowsOf(gameId)).length, 1);
@@ -85,7 +91,13 @@ describe("durable race store: PostgreSQL, with an outbox for outages", () => {
     const bob = await createGuestUser(direct, "Bob");
     const gameId = randomUUID();
     proxy.cut();
-    await store.createGame({ id: gameId, words: ["a", "b", "c"], playerCount: 2, startsAt: new Date() });
+    await store.createGame({
+      id: gameId,
+      mode: "public",
+      words: ["a", "b", "c"],
+      playerCount: 2,
+      startsAt: new Date(),
+    });
     const annFinish = await store.recordResult(result(gameId, ann.id, 1));
     assert.deepEqual(annFinish, { isPersonalBest: false }, "not known until written");
     await store.recordResult(result(gameId, bob.id, null));
@@ -117,7 +129,13 @@ describe("durable race store: PostgreSQL, with an outbox for outages", () => {
     proxy.cut();
     // A result for a game that will never exist: a foreign-key failure, not an outage.
     await store.recordResult(result(randomUUID(), ann.id, 1));
-    await store.createGame({ id: gameId, words: ["a", "b", "c"], playerCount: 1, startsAt: new Date() });
+    await store.createGame({
+      id: gameId,
+      mode: "public",
+      words: ["a", "b", "c"],
+      playerCount: 1,
+      startsAt: new Date(),
+    });
     await store.recordResult(result(gameId, ann.id, 1));
     proxy.restore();
     await eventually("the outbox drained", async () => (await store.pending()) === 0, 10_000);
@@ -128,7 +146,13 @@ describe("durable race store: PostgreSQL, with an outbox for outages", () => {
     const ann = await createGuestUser(direct, "Ann");
     const gameId = randomUUID();
     const writes = [
-      store.createGame({ id: gameId, words: ["a", "b", "c"], playerCount: 1, startsAt: new Date() }),
+      store.createGame({
+        id: gameId,
+        mode: "public",
+        words: ["a", "b", "c"],
+        playerCount: 1,
+        startsAt: new Date(),
+      }),
       store.recordResult(result(gameId, ann.id, 1)),
     ];
     await store.flush();

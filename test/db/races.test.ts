@@ -48,6 +48,7 @@ describe("race results (src/db/races.ts)", () => {
       const startsAt = new Date(Date.UTC(2026, 10, 29, 12, 0, 0, 123));
       const games: NewGame[] = Array.from({ length: 30 }, (_, i) => ({
         id: randomUUID(),
+        mode: "public",
         words: ["plain", 'a "quoted" word', "back\\slash", "{brace},comma", "naïve", "NULL", `w${i}`],
         playerCount: (i % 5) + 1,
         startsAt: new Date(startsAt.getTime() + i),
@@ -56,12 +57,21 @@ describe("race results (src/db/races.ts)", () => {
       await Promise.all([...games, ...games].map((game) => store.createGame(game)));
       const rows = await db.prisma.game.findMany({
         where: { id: { in: games.map((game) => game.id) } },
-        select: { id: true, words: true, wordCount: true, playerCount: true, status: true, startsAt: true },
+        select: {
+          id: true,
+          mode: true,
+          words: true,
+          wordCount: true,
+          playerCount: true,
+          status: true,
+          startsAt: true,
+        },
       });
       assert.deepEqual(
         rows.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime()),
-        games.map(({ id, words, playerCount, startsAt }) => ({
+        games.map(({ id, mode, words, playerCount, startsAt }) => ({
           id,
+          mode,
           words,
           wordCount: words.length,
           playerCount,

@@ -101,4 +101,58 @@ describe("several processes over Redis", function () {
       (await monitor(b)).rooms.map((room) => room.roomId).sort(),
     );
   });
+
+  it("lists the live public races of both processes from either, and races friends across them", async () => {
+    const [a, b] = servers as [ServerProcess, ServerProcess];
+    const auth = `Basic ${Buffer.from("admin:monitor-secret").toString("base64")}`;
+    const hostOf = async (roomId: string) => {
+      const answer = (await (
+        await fetch(`${a.url}/monitor/api`, { headers: { authorization: auth } })
+      ).json()) as {
+        rooms: Array<{ roomId: string; processId: string }>;
+      };
+      return answer.rooms.find((room) => room.roomId === roomId)?.processId;
+    };
+    // Races go to the process with the fewest rooms: start pairs until both processes host one.
+    const races = new Map<string, string>();
+    await eventually(
+      "a race on each process",
+      async () => {
+        const pair = [await playerVia(a, a.url, "Left"), await playerVia(b, a.url, "Right")];
+        players.push(...pair);
+        for (const player of pair) await player.queue();
+        await Promise.all(pair.map((player) => player.enterRace()));
+        const gameId = pair[0]!.race!.roomId;
+        races.set(gameId, (await hostOf(gameId))!);
+        return new Set(races.values()).size === 2;
+      },
+      30_000,
+    );
+    for (const server of servers) {
+      const live = dataOf(await call<Array<{ gameId: string }>>(server.url, "/api/v1/games/live"));
+      const listed = new Set(live.map(({ gameId }) => gameId));
+      for (const gameId of races.keys()) assert.ok(listed.has(gameId), `${server.url} lists ${gameId}`);
+    }
+
+    // A private room made through A, joined by code through B, raced and watched from both.
+    const host = await playerVia(a, a.url, "Host");
+    const friend = await playerVia(b, a.url, "Friend");
+    const watcher = await playerVia(b, a.url, "Watcher");
+    players.push(host, friend, watcher);
+    const room = await host.createParty({ words: 10 });
+    await friend.joinParty(room.roomId);
+    await eventually("two in the room", () => room.state.players.size === 2);
+    host.start();
+    await Promise.all([host.enterRace(), friend.enterRace()]);
+    const gameId = host.race!.roomId;
+    await watcher.spectate(gameId);
+    await Promise.all([host.waitForRacing(), friend.waitForRacing()]);
+    for (const player of [host, friend]) {
+      await player.typeSlowly([...player.race!.state.words].join(" "), 35);
+    }
+    await eventually("the room reopens after its race", () => room.state.lastGameId === gameId, 10_000);
+    await eventually("the watcher sees it over", () => watcher.race!.state.status === "finished");
+    const live = dataOf(await call<Array<{ gameId: string }>>(b.url, "/api/v1/games/live"));
+    assert.ok(!live.some((race) => race.gameId === gameId), "a private race is never listed");
+  });
 });

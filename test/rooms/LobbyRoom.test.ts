@@ -68,6 +68,56 @@ describe("LobbyRoom: matchmaking", function () {
     }
   });
 
+  it("queues per race length: players asking for different lengths never share a lobby", async () => {
+    const [ann, bob, cy, dee] = (await Promise.all(
+      ["Ann", "Bob", "Cy", "Dee"].map((name) => signIn(name)),
+    )) as [Player, Player, Player, Player];
+    const short = await ann.queue(undefined, { words: 10 });
+    const long = await bob.queue(undefined, { words: 50 });
+    const usual = await cy.queue();
+    const asked = await dee.queue(undefined, { words: 25 });
+    assert.deepEqual(
+      [short.state.words, long.state.words, usual.state.words, asked.state.words],
+      [10, 50, 25, 25],
+    );
+    assert.equal(new Set([short.roomId, long.roomId, usual.roomId]).size, 3);
+    assert.equal(asked.roomId, usual.roomId, "25 is the default: asking for it or not is the same queue");
+    const races = await Promise.all([ann, bob, cy, dee].map((player) => player.enterRace()));
+    assert.deepEqual(
+      races.map((race) => [race.state.words.length, race.state.mode, race.state.players.size]),
+      [
+        [10, "public", 1],
+        [50, "public", 1],
+        [25, "public", 2],
+        [25, "public", 2],
+      ],
+    );
+  });
+
+  it("refuses any other lobby option with BAD_OPTIONS, and seats nobody for it", async () => {
+    const ann = await signIn("Ann");
+    for (const options of [
+      { words: 30 },
+      { words: "25" },
+      { words: 0 },
+      { words: null },
+      { words: 10.5 },
+      { words: 10, colour: "red" },
+      { mode: "private" },
+    ]) {
+      await assert.rejects(
+        ann.queue(undefined, options as { words?: unknown }),
+        (error: { code: number; message: string }) => {
+          assert.equal(joinRefusalCode(error.code), RoomCloseCode.BAD_OPTIONS, JSON.stringify(options));
+          assert.match(error.message, /^BAD_OPTIONS: /);
+          return true;
+        },
+      );
+    }
+    const lobby = await ann.queue(undefined, { words: 100 });
+    assert.equal(lobby.state.words, 100, "and still queues");
+  });
+
   it("a lone player races alone when the countdown ends, which joins do not reset", async () => {
     const solo = await signIn("Solo");
     const lobby = await solo.queue();

@@ -41,12 +41,14 @@ describe("TypingRoom on Colyseus's test harness", function () {
     const startsAt = Date.now() + startsInMs;
     await createGame(db, {
       id: gameId,
+      mode: "public",
       words: WORDS,
       playerCount: players.length,
       startsAt: new Date(startsAt),
     });
     return colyseus.createRoom<TypingRoom>(RoomName.RACE, {
       gameId,
+      mode: "public",
       words: WORDS,
       startsAt,
       roster: players.map(({ id, name }) => ({ id, name })),

@@ -10,15 +10,18 @@ import {
   type GameStartMessage,
   type KeyMessage,
   type LobbyStateShape,
+  type PrivateStateShape,
   type RaceStateShape,
   type RoomErrorMessage,
   RoomName,
   ServerMessage,
+  type SettingsMessage,
 } from "../../src/protocol.ts";
 import { signInGuest } from "./http.ts";
 
 export type LobbyRoomHandle = Room<unknown, LobbyStateShape>;
 export type RaceRoomHandle = Room<unknown, RaceStateShape>;
+export type PrivateRoomHandle = Room<unknown, PrivateStateShape>;
 
 /** Resolves with the probe's first truthy answer, polling; rejects after `timeoutMs` naming `what`. */
 export async function eventually<T>(
@@ -93,6 +96,7 @@ export class Player {
   readonly accessToken: string;
   lobby: LobbyRoomHandle | undefined;
   race: RaceRoomHandle | undefined;
+  party: PrivateRoomHandle | undefined;
   gameStart: GameStartMessage | undefined;
   finished: FinishedMessage | undefined;
   readonly errors: RoomErrorMessage[] = [];
@@ -122,10 +126,10 @@ export class Player {
   }
 
   /** Joins (or creates) a lobby, or takes `seat`, and records the `game_start` it will receive. */
-  async queue(seat?: SeatReservation): Promise<LobbyRoomHandle> {
+  async queue(seat?: SeatReservation, options?: { words?: unknown }): Promise<LobbyRoomHandle> {
     const lobby = (await (seat
       ? this.sdk.consumeSeatReservation(seat)
-      : this.sdk.joinOrCreate(RoomName.LOBBY))) as unknown as LobbyRoomHandle;
+      : this.sdk.joinOrCreate(RoomName.LOBBY, options))) as unknown as LobbyRoomHandle;
     const ready = initialState(lobby);
     lobby.onMessage(ServerMessage.GAME_START, (message: GameStartMessage) => {
       this.gameStart = message;
@@ -138,13 +142,58 @@ export class Player {
     return ready;
   }
 
+  /** Creates a private room (as its host) and records the `game_start`s it will send. */
+  async createParty(options?: Record<string, unknown>): Promise<PrivateRoomHandle> {
+    return this.#party((await this.sdk.create(RoomName.PRIVATE, options)) as unknown as PrivateRoomHandle);
+  }
+
+  /** Joins a private room by its code. */
+  async joinParty(code: string, options?: Record<string, unknown>): Promise<PrivateRoomHandle> {
+    return this.#party((await this.sdk.joinById(code, options)) as unknown as PrivateRoomHandle);
+  }
+
+  #party(party: PrivateRoomHandle): Promise<PrivateRoomHandle> {
+    const ready = initialState(party);
+    party.onMessage(ServerMessage.GAME_START, (message: GameStartMessage) => {
+      this.gameStart = message;
+    });
+    party.onMessage(ServerMessage.ERROR, (message: RoomErrorMessage) => this.errors.push(message));
+    this.party = party;
+    return ready;
+  }
+
+  /** The host's `start` (no payload). */
+  start(): void {
+    this.party!.send(ClientMessage.START);
+  }
+
+  settings(settings: SettingsMessage | unknown): void {
+    this.party!.send(ClientMessage.SETTINGS, settings);
+  }
+
+  /** Watches a race: the live state, no seat. */
+  async spectate(
+    gameId: string,
+    options: Record<string, unknown> = { spectate: true },
+  ): Promise<RaceRoomHandle> {
+    return this.#watch((await this.sdk.joinById(gameId, options)) as unknown as RaceRoomHandle);
+  }
+
+  /** The code of the last error the server sent, once one more than `before` has come. */
+  async nextError(before: number): Promise<string> {
+    const error = await eventually(`${this.name}'s error`, () => this.errors[before]);
+    return error.code;
+  }
+
   async waitForGameStart(timeoutMs = 5_000): Promise<GameStartMessage> {
     return eventually(`${this.name}'s game_start`, () => this.gameStart, timeoutMs);
   }
 
-  /** Takes the seat the lobby reserved. */
+  /** Takes the seat the lobby or private room reserved (and forgets it: the next start is another). */
   async enterRace(): Promise<RaceRoomHandle> {
     const start = await this.waitForGameStart();
+    this.gameStart = undefined;
+    this.finished = undefined;
     return this.#watch(
       (await this.sdk.consumeSeatReservation(start.reservation)) as unknown as RaceRoomHandle,
     );
@@ -191,7 +240,7 @@ export class Player {
   }
 
   async leaveAll(): Promise<void> {
-    for (const room of [this.lobby, this.race]) {
+    for (const room of [this.lobby, this.race, this.party]) {
       if (room?.connection?.isOpen) await room.leave().catch(() => {});
     }
   }

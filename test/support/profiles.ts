@@ -8,9 +8,10 @@ import { randomUUID } from "node:crypto";
 import type { Database } from "../../src/db/database.ts";
 import { createGame, recordResult } from "../../src/db/races.ts";
 import type { RaceResult } from "../../src/game/race/result.ts";
+import type { RaceMode } from "../../src/protocol.ts";
 
 /** A race as the stories write it: a result, how many raced in that game, and when it started. */
-export type Race = Omit<RaceResult, "keystrokes"> & { playerCount: number; startsAt: Date };
+export type Race = Omit<RaceResult, "keystrokes"> & { playerCount: number; startsAt: Date; mode?: RaceMode };
 
 export interface Player {
   id: string;
@@ -64,6 +65,7 @@ export async function record(db: Database, one: Race): Promise<{ isPersonalBest:
 export function createGameOf(db: Database, one: Race): Promise<void> {
   return createGame(db, {
     id: one.gameId,
+    mode: one.mode ?? "public",
     words: Array.from({ length: one.wordCount }, () => "word"),
     playerCount: one.playerCount,
     startsAt: one.startsAt,
@@ -71,7 +73,7 @@ export function createGameOf(db: Database, one: Race): Promise<void> {
 }
 
 export function resultOf(one: Race): RaceResult {
-  const { playerCount: _, startsAt: __, ...result } = one;
+  const { playerCount: _, startsAt: __, mode: ___, ...result } = one;
   return { ...result, keystrokes: Uint8Array.from([1, 0x61]) };
 }
 
@@ -186,6 +188,8 @@ export function historyOf(races: readonly Race[], page: number, size: number) {
       playedAt: one.startsAt.toISOString(),
       flagged: one.flagged,
       playerCount: one.playerCount,
+      mode: one.mode ?? "public",
+      wordCount: one.wordCount,
     })),
   };
 }

@@ -11,6 +11,10 @@ const ROOM_ERRORS: Record<RoomErrorCode, string> = {
   [RoomErrorCode.UNKNOWN_MESSAGE]: "The server did not understand this page. Try reloading it.",
   [RoomErrorCode.RATE_LIMITED]: "Too many keys at once: slow down a little.",
   [RoomErrorCode.RACE_UNAVAILABLE]: "The race could not be set up on the server. Please find a race again.",
+  [RoomErrorCode.NOT_HOST]: "Only the host can do that.",
+  [RoomErrorCode.INVALID_SETTINGS]: "Those settings are not possible: nothing changed.",
+  [RoomErrorCode.ALREADY_RACING]: "A race of this room is already on.",
+  [RoomErrorCode.SPECTATOR]: "You are watching this race: spectators do not type.",
 };
 
 export function roomErrorText(code: string, fallback?: string): string {

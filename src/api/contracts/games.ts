@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { RACE_STATUSES } from "../../protocol.ts";
+import { type LiveRace, RACE_MODES, RACE_STATUSES } from "../../protocol.ts";
 
 export const lobbyParams = z.object({
   roomId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: "must be a room id" }),
@@ -20,26 +20,48 @@ export type LeaveLobbyResponse = z.infer<typeof leaveLobbyResponse>;
 
 const raceStatus = z.enum(RACE_STATUSES);
 
+const raceMode = z.enum(RACE_MODES);
+const playerPosition = z.object({
+  id: z.string(),
+  name: z.string(),
+  wordIndex: z.number().int(),
+  charIndex: z.number().int(),
+  finished: z.boolean(),
+  rank: z.number().int(),
+});
+
 export const gameResponse = z
   .object({
     gameId: z.uuid(),
+    mode: raceMode,
     status: raceStatus,
     words: z.array(z.string()),
+    wordCount: z.number().int(),
     startsAt: z.iso.datetime(),
     /** seconds until typing opens (countdown), until the time limit (racing), 0 when finished */
     secondsLeft: z.number().int(),
-    players: z.array(
-      z.object({
-        id: z.string(),
-        name: z.string(),
-        wordIndex: z.number().int(),
-        charIndex: z.number().int(),
-        finished: z.boolean(),
-        rank: z.number().int(),
-      }),
-    ),
+    players: z.array(playerPosition),
   })
   .meta({ id: "Game" });
+
+/** Newest first, at most 50: public races in countdown or racing, on every process. */
+export const liveRacesResponse = z
+  .array(
+    z
+      .object({
+        gameId: z.uuid(),
+        mode: z.literal("public"),
+        /** the race's length in words */
+        words: z.number().int(),
+        status: z.enum(["countdown", "racing"]),
+        startsAt: z.iso.datetime(),
+        spectators: z.number().int(),
+        players: z.array(playerPosition),
+      })
+      .meta({ id: "LiveRace" }),
+  )
+  .meta({ id: "LiveRaces" });
+export type LiveRacesResponse = LiveRace[];
 export type GameResponse = z.infer<typeof gameResponse>;
 
 export const countdownResponse = z.object({ startsAt: z.iso.datetime(), secondsLeft: z.number().int() });
@@ -68,8 +90,10 @@ const rankingEntry = z
 export const resultResponse = z
   .object({
     gameId: z.uuid(),
+    mode: raceMode,
     status: raceStatus,
     words: z.array(z.string()),
+    wordCount: z.number().int(),
     startsAt: z.iso.datetime(),
     endedAt: z.iso.datetime().nullable(),
     ranking: z.array(rankingEntry),

@@ -1,7 +1,7 @@
 /** Profiles (`/api/v1/profile/*`, `/api/v1/users/:userId/*`) and leaderboards (`/api/v1/leaderboards`). */
 
 import { z } from "zod";
-import { LEADERBOARD_PERIODS } from "../../protocol.ts";
+import { LEADERBOARD_PERIODS, RACE_MODES } from "../../protocol.ts";
 import { publicUser } from "./common.ts";
 
 /** A whole number in a query string, within bounds. */
@@ -101,6 +101,9 @@ export const historyResponse = z
         playedAt: z.iso.datetime(),
         flagged: z.boolean(),
         playerCount: z.number().int(),
+        mode: z.enum(RACE_MODES),
+        /** the race's length in words */
+        wordCount: z.number().int(),
       }),
     ),
   })

@@ -10,7 +10,7 @@
  * who did not finish).
  */
 
-import type { RacePlayerState, RaceStatus } from "../../protocol.ts";
+import type { RaceMode, RacePlayerState, RaceStatus } from "../../protocol.ts";
 import { assessFairPlay } from "../fairPlay.ts";
 import type { Key } from "../keys.ts";
 import { KeystrokeLog } from "../keystrokeLog.ts";
@@ -20,6 +20,8 @@ import type { RaceResult } from "./result.ts";
 
 export interface RaceSettings {
   gameId: string;
+  /** public matchmaking or a private room: the rules are the same, the result says where it came from */
+  mode: RaceMode;
   words: readonly string[];
   /** epoch ms when typing opens */
   startsAt: number;
@@ -32,6 +34,7 @@ export interface RaceSettings {
 /** The race as the HTTP API shows it (GET /api/v1/games/:gameId). */
 export interface RaceSnapshot {
   gameId: string;
+  mode: RaceMode;
   status: RaceStatus;
   words: string[];
   startsAt: number;
@@ -77,8 +80,17 @@ interface Racer extends RacePlayerState {
   out: boolean;
 }
 
+/**
+ * A race's time limit: `limitMs` for races up to the server's default length, longer races longer
+ * in proportion (a 100-word race under a 25-word limit would cut off most of its field).
+ */
+export function timeLimitFor(length: number, limitMs: number, defaultLength: number): number {
+  return Math.round(limitMs * Math.max(1, length / defaultLength));
+}
+
 export class Race {
   readonly gameId: string;
+  readonly mode: RaceMode;
   readonly words: readonly string[];
   readonly startsAt: number;
   readonly endsAt: number;
@@ -92,6 +104,7 @@ export class Race {
     if (roster.length === 0) throw new RangeError("a race needs at least one racer");
     if (settings.words.length === 0) throw new RangeError("a race needs at least one word");
     this.gameId = settings.gameId;
+    this.mode = settings.mode;
     this.words = settings.words;
     this.startsAt = settings.startsAt;
     this.endsAt = settings.startsAt + settings.timeLimitMs;
@@ -134,6 +147,7 @@ export class Race {
   snapshot(): RaceSnapshot {
     return {
       gameId: this.gameId,
+      mode: this.mode,
       status: this.#status,
       words: [...this.words],
       startsAt: this.startsAt,

@@ -15,6 +15,7 @@ export const LobbyState = schema(
     players: t.map(LobbyPlayer),
     startsAt: t.float64().default(0),
     maxPlayers: t.uint8().default(0),
+    words: t.uint16().default(0),
   },
   "LobbyState",
 );

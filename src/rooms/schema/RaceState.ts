@@ -1,6 +1,6 @@
 import { type SchemaType, schema, t } from "@colyseus/schema";
 import type { Race, RacerView } from "../../game/race/race.ts";
-import type { RacePlayerState, RaceStateShape, RaceStatus } from "../../protocol.ts";
+import type { RaceMode, RacePlayerState, RaceStateShape, RaceStatus } from "../../protocol.ts";
 
 export const RacePlayer = schema(
   {
@@ -21,7 +21,9 @@ export type RacePlayer = SchemaType<typeof RacePlayer>;
 export const RaceState = schema(
   {
     gameId: t.string().default(""),
+    mode: t.string().default("public" satisfies RaceMode),
     words: t.array("string"),
+    spectators: t.uint16().default(0),
     status: t.string().default("countdown" satisfies RaceStatus),
     startsAt: t.float64().default(0),
     endsAt: t.float64().default(0),
@@ -33,11 +35,15 @@ export type RaceState = SchemaType<typeof RaceState>;
 
 // The synced state must keep the shape the protocol promises clients.
 RacePlayer satisfies new () => RacePlayerState;
-RaceState satisfies new () => Omit<RaceStateShape, "players" | "words" | "status"> & { status: string };
+RaceState satisfies new () => Omit<RaceStateShape, "players" | "words" | "status" | "mode"> & {
+  status: string;
+  mode: string;
+};
 
 /** A new race's synced state: the text, its times, and every racer as they start. */
 export function mirrorRace(state: RaceState, race: Race): void {
   state.gameId = race.gameId;
+  state.mode = race.mode;
   state.words.push(...race.words);
   state.startsAt = race.startsAt;
   state.endsAt = race.endsAt;

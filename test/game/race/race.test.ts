@@ -8,6 +8,7 @@ import { applyKey, newTypist } from "../../../src/game/typingEngine.ts";
 const T0 = 1_000_000;
 const SETTINGS: RaceSettings = {
   gameId: "game-1",
+  mode: "public",
   words: ["the", "cat"],
   startsAt: T0,
   timeLimitMs: 60_000,

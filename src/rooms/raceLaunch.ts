@@ -1,0 +1,72 @@
+/**
+ * Starting a race for players in a room (a public lobby or a private room): its game row, its text,
+ * its race room, and each player's seat in it, handed over in a `game_start` message.
+ */
+import { randomUUID } from "node:crypto";
+import { type Client, matchMaker } from "@colyseus/core";
+import { z } from "zod";
+import type { TokenUser } from "../auth/tokens.ts";
+import { pickWords } from "../game/text.ts";
+import { type GameStartMessage, RACE_MODES, type RaceMode, RoomName, ServerMessage } from "../protocol.ts";
+import type { RoomServices } from "./services.ts";
+
+/** What a lobby or private room passes to matchMaker.createRoom("race", …). */
+export const raceCreateOptions = z.object({
+  gameId: z.uuid(),
+  mode: z.enum(RACE_MODES),
+  words: z.array(z.string().min(1)).min(1),
+  startsAt: z.number().int().positive(),
+  roster: z.array(z.object({ id: z.uuid(), name: z.string() })).min(1),
+  /** the private room the race belongs to */
+  partyId: z.string().optional(),
+});
+type RaceCreateOptions = z.infer<typeof raceCreateOptions>;
+
+export interface Entrant {
+  client: Client;
+  user: TokenUser;
+}
+
+export interface Launch {
+  mode: RaceMode;
+  /** the race's length in words */
+  length: number;
+  /** the private room the race belongs to: told when it ends */
+  partyId?: string;
+}
+
+/** Creates the race and sends every entrant its seat; the game id. Throws when it cannot be created. */
+export async function launchRace(
+  services: RoomServices,
+  launch: Launch,
+  entrants: Entrant[],
+): Promise<string> {
+  const { timings, random, races } = services;
+  const race: RaceCreateOptions = {
+    gameId: randomUUID(),
+    mode: launch.mode,
+    words: pickWords(launch.length, random),
+    startsAt: Date.now() + timings.raceStartCountdownMs,
+    roster: entrants.map(({ user }) => ({ id: user.id, name: user.name })),
+    partyId: launch.partyId,
+  };
+  await races.createGame({
+    id: race.gameId,
+    mode: race.mode,
+    words: race.words,
+    playerCount: race.roster.length,
+    startsAt: new Date(race.startsAt),
+  });
+  const room = await matchMaker.createRoom(RoomName.RACE, race);
+  await Promise.all(
+    entrants.map(async ({ client, user }) => {
+      const reservation = await matchMaker.reserveSeatFor(room, {}, user);
+      client.send(ServerMessage.GAME_START, {
+        gameId: race.gameId,
+        roomId: room.roomId,
+        reservation,
+      } satisfies GameStartMessage);
+    }),
+  );
+  return race.gameId;
+}
