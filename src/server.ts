@@ -13,7 +13,7 @@ import { createTokenService } from "./auth/tokens.ts";
 import { RoomNameIndexedDriver } from "./colyseus/roomNameIndexedDriver.ts";
 import { startStaleProcessSweeper } from "./colyseus/staleProcessSweeper.ts";
 import type { Config } from "./config.ts";
-import { mergedGuestCheck } from "./db/accounts.ts";
+import { userStandingCheck } from "./db/accounts.ts";
 import { createDatabase } from "./db/database.ts";
 import { provideDatabaseServer } from "./db/databaseServer.ts";
 import { durableRaceStore } from "./db/durableRaceStore.ts";
@@ -129,7 +129,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     };
 
     const tokens = createTokenService(config.jwtSecret, {
-      isMergedGuest: mergedGuestCheck(db),
+      standingOf: userStandingCheck(db),
     });
     const gameServer = createGameServer({
       ...matchmaking,
