@@ -191,7 +191,12 @@ async function hold(directory: string, name: string): Promise<Held | undefined> 
     if (error.code === "EINVAL") {
       throw new Error(`${absolute}: too long a path for the journal's lock; use a shorter DATA_DIR`);
     }
-    if (error.code !== "EADDRINUSE" || (await answers(socketPath))) return undefined;
+    if (error.code !== "EADDRINUSE") {
+      throw new Error(
+        `${absolute}: cannot lock the journal here (${error.code}): DATA_DIR must be a local disk`,
+      );
+    }
+    if (await answers(socketPath)) return undefined;
     // Left by a process that died. Two processes starting at the same moment under one name could
     // both get here and both take it: only with PORT=0, since two cannot listen on one port.
     await rm(socketPath, { force: true });
