@@ -1,6 +1,7 @@
 /**
  * Prometheus metrics of one process (`GET /metrics`): players connected, rooms, keystrokes, rejected
- * messages, races, result writes, the outbox, errors, and Node's own (event-loop lag, memory, CPU).
+ * messages, races, result writes, the journal of race writes, errors, and Node's own (event-loop
+ * lag, memory, CPU).
  *
  * The per-keystroke counters are plain numbers added to the Prometheus counters only when they are
  * scraped, so a keystroke costs an increment, not a label lookup.
@@ -25,10 +26,12 @@ export interface GameMetrics {
 
 export interface ServerMetrics extends GameMetrics {
   registry: Registry;
-  /** Where the outbox depth is read from when metrics are scraped. */
-  watchOutbox(depth: () => Promise<number>): void;
+  /** Where the race writes waiting for PostgreSQL are counted when metrics are scraped. */
+  watchRaceWrites(waiting: () => number): void;
   resultWrite(seconds: number): void;
   databaseError(): void;
+  raceWriteRetried(): void;
+  raceWriteDiscarded(): void;
   redisError(): void;
 }
 
@@ -37,7 +40,7 @@ export function createMetrics(): ServerMetrics {
   collectDefaultMetrics({ register: registry, prefix: "typephoon_node_" });
 
   let keystrokes = 0;
-  let outboxDepth = async () => 0;
+  let raceWritesWaiting = () => 0;
   const rejectedByCode = new Map<string, number>();
 
   new Gauge({
@@ -87,17 +90,27 @@ export function createMetrics(): ServerMetrics {
   });
   const resultWrites = new Histogram({
     name: "typephoon_result_write_seconds",
-    help: "Time to write a race result (to PostgreSQL, or to the outbox during an outage)",
+    help: "Time to write a race result to PostgreSQL (its attempts, the first and any later)",
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
   new Gauge({
-    name: "typephoon_outbox_depth",
-    help: "Race writes waiting in the outbox for PostgreSQL",
+    name: "typephoon_race_writes_waiting",
+    help: "Race writes in this process's journal waiting for PostgreSQL",
     registers: [registry],
-    async collect() {
-      this.set(await outboxDepth().catch(() => -1));
+    collect() {
+      this.set(raceWritesWaiting());
     },
+  });
+  const raceWriteRetries = new Counter({
+    name: "typephoon_race_write_retries_total",
+    help: "Race writes tried again after PostgreSQL did not take them",
+    registers: [registry],
+  });
+  const raceWritesDiscarded = new Counter({
+    name: "typephoon_race_writes_discarded_total",
+    help: "Results discarded because their player no longer exists",
+    registers: [registry],
   });
   const databaseErrors = new Counter({
     name: "typephoon_database_errors_total",
@@ -112,8 +125,8 @@ export function createMetrics(): ServerMetrics {
 
   return {
     registry,
-    watchOutbox: (depth) => {
-      outboxDepth = depth;
+    watchRaceWrites: (waiting) => {
+      raceWritesWaiting = waiting;
     },
     roomOpened: (type) => rooms.inc({ type }),
     roomClosed: (type) => rooms.dec({ type }),
@@ -127,6 +140,8 @@ export function createMetrics(): ServerMetrics {
     raceFinished: () => racesFinished.inc(),
     resultWrite: (seconds) => resultWrites.observe(seconds),
     databaseError: () => databaseErrors.inc(),
+    raceWriteRetried: () => raceWriteRetries.inc(),
+    raceWriteDiscarded: () => raceWritesDiscarded.inc(),
     redisError: () => redisErrors.inc(),
   };
 }

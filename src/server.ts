@@ -13,12 +13,12 @@ import { createTokenService } from "./auth/tokens.ts";
 import { RoomNameIndexedDriver } from "./colyseus/roomNameIndexedDriver.ts";
 import { startStaleProcessSweeper } from "./colyseus/staleProcessSweeper.ts";
 import type { Config } from "./config.ts";
-import { mergedGuestCheck } from "./db/accounts.ts";
+import { userStandingCheck } from "./db/accounts.ts";
 import { createDatabase } from "./db/database.ts";
 import { provideDatabaseServer } from "./db/databaseServer.ts";
 import { durableRaceStore } from "./db/durableRaceStore.ts";
+import { openJournal } from "./db/journal.ts";
 import { applyMigrations } from "./db/migrations.ts";
-import { fileOutbox, redisOutbox } from "./db/outbox.ts";
 import { raceStore } from "./db/races.ts";
 import type { Logger } from "./log.ts";
 import { createMetrics, serveMetrics, timedRaceStore } from "./metrics.ts";
@@ -102,31 +102,37 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       };
     }
 
-    const outbox = redis ? redisOutbox(redis) : await fileOutbox(path.join(config.dataDir, "outbox.jsonl"));
+    // On this process's disk whatever else is down, Redis included.
+    const journal = await openJournal(path.join(config.dataDir, "journal"), config.port);
     const races = durableRaceStore({
       store: timedRaceStore(raceStore(db), metrics),
-      onDatabaseError: metrics.databaseError,
-      outbox,
+      journal,
       databaseIsUp: () =>
         checks.postgres!().then(
           () => true,
           () => false,
         ),
-      log: log.child({ component: "outbox" }),
+      log: log.child({ component: "journal" }),
+      events: {
+        failed: metrics.databaseError,
+        retried: metrics.raceWriteRetried,
+        discarded: metrics.raceWriteDiscarded,
+      },
     });
-    // Stopped after the rooms, so that every result of a race that ran to its end is written first.
+    // Stopped after the rooms, so that every result of a race that ran to its end is written (or
+    // kept in the journal for the next run) first.
     cleanups.push(async () => {
       await races.flush();
-      races.stop();
+      await races.stop();
     });
-    metrics.watchOutbox(races.pending);
+    metrics.watchRaceWrites(races.waiting);
     const degraded = async () => {
-      const pending = await races.pending();
-      return pending ? [`${pending} race writes wait in the outbox (${outbox.kind}) for PostgreSQL`] : [];
+      const waiting = races.waiting();
+      return waiting ? [`${waiting} race writes wait in the journal (${journal.name}) for PostgreSQL`] : [];
     };
 
     const tokens = createTokenService(config.jwtSecret, {
-      isMergedGuest: mergedGuestCheck(db),
+      standingOf: userStandingCheck(db),
     });
     const gameServer = createGameServer({
       ...matchmaking,

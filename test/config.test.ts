@@ -86,7 +86,10 @@ describe("config", () => {
   it("gives a shutdown time long enough for a race of the longest length just created, unless SHUTDOWN_TIMEOUT_MS says otherwise", () => {
     // 100 words under a limit for 25: four times the limit.
     assert.equal(parseSettings({}).shutdownTimeoutMs, 5_000 + 4 * 120_000 + 15_000);
-    assert.equal(parseSettings({ RACE_TIME_LIMIT_MS: "60000" }).shutdownTimeoutMs, 5_000 + 4 * 60_000 + 15_000);
+    assert.equal(
+      parseSettings({ RACE_TIME_LIMIT_MS: "60000" }).shutdownTimeoutMs,
+      5_000 + 4 * 60_000 + 15_000,
+    );
     assert.equal(parseSettings({ RACE_WORDS: "100" }).shutdownTimeoutMs, 5_000 + 120_000 + 15_000);
     assert.equal(parseSettings({ SHUTDOWN_TIMEOUT_MS: "30000" }).shutdownTimeoutMs, 30_000);
   });

@@ -54,7 +54,7 @@ describe("GET /metrics (Prometheus)", function () {
     assert.ok(sample(metrics, "typephoon_races_finished_total") >= 1);
     assert.equal(sample(metrics, 'typephoon_rooms{type="race"}'), 1);
     assert.ok(sample(metrics, "typephoon_result_write_seconds_count") >= 1);
-    assert.equal(sample(metrics, "typephoon_outbox_depth"), 0);
+    assert.equal(sample(metrics, "typephoon_race_writes_waiting"), 0);
     assert.ok(sample(metrics, "typephoon_connected_clients") >= 1);
     assert.match(metrics, /^typephoon_node_nodejs_eventloop_lag_seconds /m);
 

@@ -47,7 +47,7 @@ export interface TokenService {
   signedUserId(token: string): string | undefined;
 }
 
-const MERGED_GUEST_CHECK_TIMEOUT_MS = 1000;
+const STANDING_CHECK_TIMEOUT_MS = 1000;
 /**
  * Verified tokens remembered per process (fast-jwt's LRU cache): a player's token is checked at
  * the lobby and again at the race, often within a second, and the signature is the costliest step
@@ -77,12 +77,16 @@ interface AccessClaims {
   guest?: unknown;
 }
 
+/** Whether a token's user may still act: not once merged into an account, nor once deleted. */
+export type UserStanding = "active" | "merged" | "deleted";
+
 export interface TokenServiceOptions {
   /**
-   * Whether a guest's races have moved into a registered account (src/db/accounts.ts): the
-   * guest's old tokens then stop working, so nothing new is written for the old guest.
+   * The user's standing now (src/db/accounts.ts): a guest whose races moved into a registered
+   * account, or a user whose account was deleted, is refused, so that nothing new is written for
+   * them.
    */
-  isMergedGuest?: (userId: string) => Promise<boolean>;
+  standingOf?: (userId: string) => Promise<UserStanding>;
 }
 
 export function createTokenService(secret: string, options: TokenServiceOptions = {}): TokenService {
@@ -95,18 +99,18 @@ export function createTokenService(secret: string, options: TokenServiceOptions 
     requiredClaims: ["iss", "sub", "iat", "exp"],
     cache: VERIFIED_TOKENS_KEPT,
   });
-  // A database outage (or stall) must not sign every guest out of the rooms: a merged guest's
-  // token only ever speaks for that guest, so letting it through meanwhile harms nobody else.
-  const isMergedGuest = async (userId: string) => {
-    if (!options.isMergedGuest) return false;
+  // A database outage (or stall) must not sign every player out: a merged or deleted user's token
+  // only ever speaks for that user, so letting it through meanwhile harms nobody else.
+  const standingOf = async (userId: string): Promise<UserStanding> => {
+    if (!options.standingOf) return "active";
     let timer: NodeJS.Timeout | undefined;
-    const giveUp = new Promise<false>((resolve) => {
-      timer = setTimeout(resolve, MERGED_GUEST_CHECK_TIMEOUT_MS, false);
+    const giveUp = new Promise<"active">((resolve) => {
+      timer = setTimeout(resolve, STANDING_CHECK_TIMEOUT_MS, "active");
     });
     try {
-      return await Promise.race([options.isMergedGuest(userId), giveUp]);
+      return await Promise.race([options.standingOf(userId), giveUp]);
     } catch {
-      return false;
+      return "active";
     } finally {
       clearTimeout(timer);
     }
@@ -154,9 +158,11 @@ export function createTokenService(secret: string, options: TokenServiceOptions 
     async verifyAccessToken(token) {
       try {
         const user = verifiedClaims(token);
-        if (user.guest && (await isMergedGuest(user.id))) {
+        const standing = await standingOf(user.id);
+        if (standing === "merged") {
           throw new TokenError("UNAUTHORIZED", "this guest now belongs to an account: sign in with it");
         }
+        if (standing === "deleted") throw new TokenError("UNAUTHORIZED", "this user no longer exists");
         return user;
       } catch (error) {
         if (error instanceof TokenError) throw error;

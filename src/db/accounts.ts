@@ -2,6 +2,8 @@
  * Registered accounts: found or created by the identity a provider vouches for, and the one-time
  * move of a guest's races into the account the guest signed in to.
  */
+
+import type { UserStanding } from "../auth/tokens.ts";
 import { batchedByKey } from "./batchedByKey.ts";
 import { rebuildAggregates } from "./bests.ts";
 import type { Database } from "./database.ts";
@@ -108,16 +110,17 @@ export function mergeGuestInto(
 }
 
 /**
- * Whether a user is a guest whose races moved into an account. It runs on every room join, so the
- * joins of one moment share one query (src/db/batchedByKey.ts), in raw SQL without Prisma's client
- * (a model query costs Prisma's query compiler far more CPU than the lookup itself).
+ * Whether a user may still act: `active`, a guest whose races moved into an account (`merged`), or
+ * no user at all any more (`deleted`). It runs on every room join and API call, so the calls of one
+ * moment share one query (src/db/batchedByKey.ts), in raw SQL without Prisma's client (a model
+ * query costs Prisma's query compiler far more CPU than the lookup itself).
  */
-export function mergedGuestCheck(db: Database): (userId: string) => Promise<boolean> {
+export function userStandingCheck(db: Database): (userId: string) => Promise<UserStanding> {
   return batchedByKey(async (userIds: string[]) => {
-    const rows = await db.sql.$queryRaw<Array<{ id: string }>>`
-      SELECT id FROM users WHERE id = ANY(${userIds}::uuid[]) AND merged_into IS NOT NULL`;
-    return new Map(rows.map(({ id }) => [id, true]));
-  }, false);
+    const rows = await db.sql.$queryRaw<Array<{ id: string; merged: boolean }>>`
+      SELECT id::text, merged_into IS NOT NULL AS merged FROM users WHERE id = ANY(${userIds}::uuid[])`;
+    return new Map(rows.map(({ id, merged }): [string, UserStanding] => [id, merged ? "merged" : "active"]));
+  }, "deleted");
 }
 
 function isUniqueViolation(error: unknown): boolean {

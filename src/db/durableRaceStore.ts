@@ -1,20 +1,25 @@
 /**
- * The race store the rooms use: writes go straight to PostgreSQL, and when PostgreSQL cannot take
- * them they go to the durable outbox (src/db/outbox.ts) and are written, in order, once it is back.
- * Races never wait for the database and never lose a result to an outage.
+ * The race store the rooms use. Every write (game created, result, game ended) is first appended
+ * to this process's journal on disk (src/db/journal.ts, fsync'd), then written to PostgreSQL, then
+ * marked done; what PostgreSQL does not take stays in the journal and is written later, also by
+ * the next run of the process. Races never wait for the database, and no write is ever dropped:
+ * the one exception is a result whose player no longer exists (their account was deleted), which
+ * can never be written and is discarded with a log line.
  *
- * Every write is idempotent (src/db/races.ts), so an entry replayed after a crash between "written"
- * and "removed from the outbox" changes nothing: each result lands exactly once.
+ * Every write is idempotent (src/db/races.ts), so an entry replayed after a crash between
+ * "written" and "marked done" changes nothing: each result lands exactly once.
  *
- * While the outbox holds anything, new writes queue behind it, so a result is never written before
- * the game it belongs to. A write that keeps failing while PostgreSQL is reachable (a bug, not an
- * outage) is set aside after MAX_ATTEMPTS and logged, so it cannot block the queue forever.
+ * Writes wait only for those they depend on: a game's creation goes before its results and its
+ * end, and one player's results go in the order they were recorded (personal bests are decided
+ * in that order). While PostgreSQL is unreachable nothing is tried (it is asked once per
+ * `retryEveryMs` whether it is back); a write that fails while it answers is tried again after
+ * a delay that doubles each time, up to `maxRetryDelayMs`, and holds up only its dependents.
  */
 
 import type { RaceResult } from "../game/race/result.ts";
 import type { Logger } from "../log.ts";
-import type { Outbox, OutboxEntry } from "./outbox.ts";
-import type { NewGame, RaceStore } from "./races.ts";
+import type { Journal, JournalEntry } from "./journal.ts";
+import { type NewGame, PlayerGoneError, type RaceStore } from "./races.ts";
 
 type RaceWrite =
   | { kind: "createGame"; game: NewGame }
@@ -22,160 +27,329 @@ type RaceWrite =
   | { kind: "endGame"; gameId: string; endedAt: Date };
 
 export interface DurableRaceStore extends RaceStore {
-  /** Writes waiting in the outbox (0 when PostgreSQL has everything). */
-  pending(): Promise<number>;
-  /** Waits for the writes under way, then tries once to write what the outbox holds. */
+  /** Writes in the journal that PostgreSQL does not have yet, but those at their first try. */
+  waiting(): number;
+  /** Waits for the writes under way and tries those that may go now. */
   flush(): Promise<void>;
-  stop(): void;
+  /** Stops trying and closes the journal. */
+  stop(): Promise<void>;
+}
+
+/** What the store reports (src/metrics.ts counts them). */
+export interface RaceWriteEvents {
+  /** A write PostgreSQL did not take. */
+  failed(): void;
+  /** A write tried after it had to wait. */
+  retried(): void;
+  /** A result discarded: its player no longer exists. */
+  discarded(): void;
 }
 
 export interface DurableRaceStoreOptions {
   store: RaceStore;
-  outbox: Outbox;
+  journal: Journal;
   /** Resolves when PostgreSQL answers; tells an outage from a write that fails on its own. */
   databaseIsUp: () => Promise<boolean>;
   log: Logger;
+  events?: Partial<RaceWriteEvents>;
+  /** How often PostgreSQL is asked whether it is back, during an outage. */
   retryEveryMs?: number;
-  /** Called for every write PostgreSQL did not take. */
-  onDatabaseError?: () => void;
+  /** The first delay before a failed write is tried again; it doubles at each failure… */
+  firstRetryDelayMs?: number;
+  /** …up to this. */
+  maxRetryDelayMs?: number;
 }
 
-const MAX_ATTEMPTS = 5;
-const DRAIN_BATCH = 100;
+/** Writes under way at once: a journal replayed after an outage goes in batches of this. */
+const MAX_WRITING = 1_000;
+
+interface Waiting {
+  entry: JournalEntry;
+  write: RaceWrite;
+  /** failed tries while PostgreSQL answered */
+  failures: number;
+  /** it could not go at once (an outage, a write it depends on), or failed: it waits */
+  waited: boolean;
+  /** not tried again before this time (ms) */
+  notBefore: number;
+  /** the attempt under way: its answer, or undefined when it failed */
+  writing?: Promise<unknown>;
+}
 
 export function durableRaceStore(options: DurableRaceStoreOptions): DurableRaceStore {
-  const { store, outbox, databaseIsUp, log } = options;
-  const inFlight = new Set<Promise<unknown>>();
-  const attempts = new Map<string, number>();
-  let queued = 0;
-  let draining: Promise<void> | undefined;
+  const { store, journal, log } = options;
+  const events = options.events ?? {};
+  const retryEveryMs = options.retryEveryMs ?? 1_000;
+  const firstRetryDelayMs = options.firstRetryDelayMs ?? 1_000;
+  const maxRetryDelayMs = options.maxRetryDelayMs ?? 60_000;
+  /** By journal seq, so in the order they were recorded. */
+  const unwritten = new Map<number, Waiting>();
+  let writing = 0;
+  let firstTries = 0;
+  let appending: Array<{ write: RaceWrite; answer: (value: unknown) => void }> = [];
+  let committing: Promise<void> | undefined;
+  let databaseDown = false;
+  let probing: Promise<boolean> | undefined;
+  /** Some write had to wait: say so once they are all written. */
+  let behind = false;
+  let stopped = false;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let pumpScheduled = false;
 
-  async function write<T>(entry: RaceWrite, direct: () => Promise<T>, whenQueued: T): Promise<T> {
-    if (queued === 0) {
-      try {
-        return await direct();
-      } catch (error) {
-        options.onDatabaseError?.();
-        log.warn({ err: error, write: entry.kind }, "race write failed: queued in the outbox");
-      }
-    }
-    await outbox.append(encodeWrite(entry));
-    queued++;
-    return whenQueued;
+  for (const entry of journal.left) {
+    unwritten.set(entry.seq, {
+      entry,
+      write: decodeWrite(entry.value),
+      failures: 0,
+      waited: true,
+      notBefore: 0,
+    });
   }
-
-  function tracked<T>(work: Promise<T>): Promise<T> {
-    inFlight.add(work);
-    work.finally(() => inFlight.delete(work)).catch(() => {});
-    return work;
-  }
-
-  async function apply(entry: RaceWrite): Promise<void> {
-    if (entry.kind === "createGame") await store.createGame(entry.game);
-    else if (entry.kind === "recordResult") await store.recordResult(entry.result);
-    else await store.endGame(entry.gameId, entry.endedAt);
-  }
-
-  /** Writes the outbox's entries in order until it is empty or PostgreSQL fails. */
-  async function drainOnce(): Promise<void> {
-    for (;;) {
-      const batch = await outbox.peek(DRAIN_BATCH);
-      queued = batch.length === 0 ? 0 : await outbox.size();
-      if (batch.length === 0) return;
-      const done: OutboxEntry[] = [];
-      try {
-        for (const entry of batch) {
-          if (await applyEntry(entry)) done.push(entry);
-          else break;
-        }
-      } finally {
-        await outbox.remove(done);
-      }
-      if (done.length < batch.length) return;
-      log.info({ written: done.length }, "outbox writes reached PostgreSQL");
-    }
-  }
-
-  /** true: written (or set aside for good); false: stop draining for now. */
-  async function applyEntry(entry: OutboxEntry): Promise<boolean> {
-    try {
-      await apply(decodeWrite(entry.payload));
-      attempts.delete(entry.id);
-      return true;
-    } catch (error) {
-      if (!(await databaseIsUp())) return false;
-      const tries = (attempts.get(entry.id) ?? 0) + 1;
-      attempts.set(entry.id, tries);
-      if (tries < MAX_ATTEMPTS) return false;
-      attempts.delete(entry.id);
-      log.error(
-        { err: error, entry: entry.payload },
-        "a race write keeps failing with PostgreSQL up: set aside",
-      );
-      return true;
-    }
-  }
-
-  function drain(): Promise<void> {
-    draining ??= drainOnce()
-      .catch((error) => log.warn({ err: error }, "outbox drain failed; retrying later"))
-      .finally(() => {
-        draining = undefined;
-      });
-    return draining;
-  }
-
-  // Also picks up what an earlier process (or one that died) left in the outbox.
-  const timer = setInterval(() => {
-    outbox.size().then(
-      (size) => {
-        queued = size;
-        if (size > 0) drain();
-      },
-      () => {},
+  if (unwritten.size > 0) {
+    behind = true;
+    log.info(
+      { writes: unwritten.size, journal: journal.name },
+      "race writes left in the journal: writing them",
     );
-  }, options.retryEveryMs ?? 1_000);
-  timer.unref();
+  }
+
+  /** Appends the write to the journal; answers its first attempt if that could start at once. */
+  function record(write: RaceWrite): Promise<unknown> {
+    return new Promise((answer) => {
+      appending.push({ write, answer });
+      // Writes recorded meanwhile share the next append and its fsync.
+      committing ??= commit();
+    });
+  }
+
+  async function commit(): Promise<void> {
+    while (appending.length > 0) {
+      const batch = appending;
+      appending = [];
+      let entries: JournalEntry[];
+      try {
+        entries = await journal.append(batch.map(({ write }) => encodeWrite(write)));
+      } catch (error) {
+        log.error({ err: error }, "the journal cannot be written: race writes go to PostgreSQL alone");
+        for (const { write, answer } of batch) answer(writeUnjournaled(write));
+        continue;
+      }
+      for (const [i, entry] of entries.entries()) {
+        unwritten.set(entry.seq, { entry, write: batch[i]!.write, failures: 0, waited: false, notBefore: 0 });
+      }
+      pump();
+      for (const [i, entry] of entries.entries()) {
+        const waiting = unwritten.get(entry.seq)!;
+        if (!waiting.writing) waiting.waited = true;
+        batch[i]!.answer(waiting.writing);
+      }
+    }
+    committing = undefined;
+  }
+
+  async function writeUnjournaled(write: RaceWrite): Promise<unknown> {
+    try {
+      return await apply(write);
+    } catch (error) {
+      events.failed?.();
+      log.error(
+        { err: error, write: encodeWrite(write) },
+        "a race write is lost: neither the journal nor PostgreSQL took it",
+      );
+      return undefined;
+    }
+  }
+
+  function apply(write: RaceWrite): Promise<unknown> {
+    if (write.kind === "createGame") return store.createGame(write.game);
+    if (write.kind === "recordResult") return store.recordResult(write.result);
+    return store.endGame(write.gameId, write.endedAt);
+  }
+
+  /** Starts every write that may go now: each after those it depends on, oldest first. */
+  function pump() {
+    pumpScheduled = false;
+    if (databaseDown || stopped) return;
+    const now = Date.now();
+    const gamesAhead = new Set<string>();
+    const playersAhead = new Set<string>();
+    let soonest = Number.POSITIVE_INFINITY;
+    for (const waiting of unwritten.values()) {
+      const { write } = waiting;
+      const gameId = gameOf(write);
+      const userId = write.kind === "recordResult" ? write.result.userId : undefined;
+      const blocked =
+        (write.kind !== "createGame" && gamesAhead.has(gameId)) ||
+        (userId !== undefined && playersAhead.has(userId));
+      if (write.kind === "createGame") gamesAhead.add(gameId);
+      if (userId !== undefined) playersAhead.add(userId);
+      if (blocked || waiting.writing) continue;
+      if (waiting.notBefore > now) soonest = Math.min(soonest, waiting.notBefore);
+      else if (writing < MAX_WRITING) attempt(waiting);
+    }
+    clearTimeout(retryTimer);
+    if (soonest < Number.POSITIVE_INFINITY) {
+      retryTimer = setTimeout(pump, soonest - now);
+      retryTimer.unref();
+    }
+  }
+
+  function pumpSoon() {
+    if (pumpScheduled) return;
+    pumpScheduled = true;
+    // Writes that end together (one batched transaction) start their dependents in one pass.
+    setImmediate(pump);
+  }
+
+  function attempt(waiting: Waiting) {
+    writing++;
+    const isFirst = !waiting.waited;
+    if (isFirst) firstTries++;
+    else events.retried?.();
+    waiting.writing = (async () => {
+      try {
+        const answer = await apply(waiting.write);
+        written(waiting);
+        return answer;
+      } catch (error) {
+        waiting.waited = true;
+        events.failed?.();
+        if (error instanceof PlayerGoneError) {
+          log.warn(
+            { err: error, write: summary(waiting.write) },
+            "a result of a player who no longer exists: discarded",
+          );
+          events.discarded?.();
+          written(waiting);
+        } else if (!(await isDatabaseUp())) {
+          outage();
+        } else {
+          const delay = Math.min(maxRetryDelayMs, firstRetryDelayMs * 2 ** waiting.failures);
+          waiting.failures++;
+          waiting.notBefore = Date.now() + delay;
+          behind = true;
+          log.warn(
+            { err: error, write: summary(waiting.write), failures: waiting.failures, retryInMs: delay },
+            "a race write failed with PostgreSQL up: it waits in the journal",
+          );
+        }
+        return undefined;
+      } finally {
+        waiting.writing = undefined;
+        writing--;
+        if (isFirst) firstTries--;
+        pumpSoon();
+      }
+    })();
+  }
+
+  function written(waiting: Waiting) {
+    unwritten.delete(waiting.entry.seq);
+    journal.done(waiting.entry);
+    if (behind && unwritten.size === 0) {
+      behind = false;
+      log.info("every race write of the journal is in PostgreSQL");
+    }
+  }
+
+  /** One question at a time, however many writes fail together. */
+  function isDatabaseUp(): Promise<boolean> {
+    probing ??= options
+      .databaseIsUp()
+      .catch(() => false)
+      .finally(() => {
+        probing = undefined;
+      });
+    return probing;
+  }
+
+  function outage() {
+    if (databaseDown) return;
+    databaseDown = true;
+    behind = true;
+    log.warn("PostgreSQL unreachable: race writes wait in the journal");
+    const probe = async () => {
+      if (stopped) return;
+      if (!(await isDatabaseUp())) {
+        setTimeout(probe, retryEveryMs).unref();
+        return;
+      }
+      databaseDown = false;
+      log.info({ writes: unwritten.size }, "PostgreSQL is back: writing what waits in the journal");
+      pump();
+    };
+    setTimeout(probe, retryEveryMs).unref();
+  }
+
+  // What an earlier run left.
+  pumpSoon();
 
   return {
-    createGame: (game) =>
-      tracked(write({ kind: "createGame", game }, () => store.createGame(game), undefined)),
-    recordResult: (result) =>
-      tracked(
-        write({ kind: "recordResult", result }, () => store.recordResult(result), {
-          // Known only once it is written.
-          isPersonalBest: false,
-        }),
-      ),
-    endGame: (gameId, endedAt) =>
-      tracked(write({ kind: "endGame", gameId, endedAt }, () => store.endGame(gameId, endedAt), undefined)),
-    pending: async () => (queued = await outbox.size()),
-    async flush() {
-      await Promise.allSettled([...inFlight]);
-      await drain();
+    createGame: async (game) => {
+      await record({ kind: "createGame", game });
     },
-    stop() {
-      clearInterval(timer);
+    recordResult: async (result) =>
+      ((await record({ kind: "recordResult", result })) as { isPersonalBest: boolean } | undefined) ?? {
+        // Known only once it is written.
+        isPersonalBest: false,
+      },
+    endGame: async (gameId, endedAt) => {
+      await record({ kind: "endGame", gameId, endedAt });
+    },
+    waiting: () => unwritten.size - firstTries,
+    async flush() {
+      for (;;) {
+        await committing;
+        pump();
+        const underWay = [...unwritten.values()].flatMap((waiting) => waiting.writing ?? []);
+        if (underWay.length === 0 && !committing) return;
+        await Promise.all(underWay);
+      }
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(retryTimer);
+      await journal.close();
     },
   };
 }
 
-/** JSON with dates as ISO strings and the keystroke log as base64. */
-function encodeWrite(entry: RaceWrite): string {
-  return JSON.stringify(entry, (key, value) => {
-    if (key === "keystrokes" && value instanceof Uint8Array) return Buffer.from(value).toString("base64");
-    return value;
-  });
+function gameOf(write: RaceWrite): string {
+  if (write.kind === "createGame") return write.game.id;
+  if (write.kind === "recordResult") return write.result.gameId;
+  return write.gameId;
 }
 
-function decodeWrite(payload: string): RaceWrite {
-  const entry = JSON.parse(payload) as RaceWrite;
-  if (entry.kind === "createGame") entry.game.startsAt = new Date(entry.game.startsAt);
-  else if (entry.kind === "endGame") entry.endedAt = new Date(entry.endedAt);
-  else {
-    const stored = entry.result as unknown as { keystrokes: string; finishedAt: string | null };
-    entry.result.keystrokes = Buffer.from(stored.keystrokes, "base64");
-    entry.result.finishedAt = stored.finishedAt === null ? null : new Date(stored.finishedAt);
+/** What a log line says of a write: which one, not its keystrokes. */
+function summary(write: RaceWrite) {
+  if (write.kind === "recordResult") {
+    const { gameId, userId, rank } = write.result;
+    return { kind: write.kind, gameId, userId, rank };
   }
-  return entry;
+  return { kind: write.kind, gameId: gameOf(write) };
+}
+
+/** A write as the journal keeps it: JSON, with the keystroke log as base64 (dates as ISO strings). */
+function encodeWrite(write: RaceWrite): unknown {
+  if (write.kind !== "recordResult") return write;
+  return {
+    ...write,
+    result: { ...write.result, keystrokes: Buffer.from(write.result.keystrokes).toString("base64") },
+  };
+}
+
+function decodeWrite(value: unknown): RaceWrite {
+  const write = value as RaceWrite;
+  if (write.kind === "createGame")
+    return { ...write, game: { ...write.game, startsAt: new Date(write.game.startsAt) } };
+  if (write.kind === "endGame") return { ...write, endedAt: new Date(write.endedAt) };
+  const stored = write.result as unknown as { keystrokes: string; finishedAt: string | null };
+  return {
+    ...write,
+    result: {
+      ...write.result,
+      keystrokes: Buffer.from(stored.keystrokes, "base64"),
+      finishedAt: stored.finishedAt === null ? null : new Date(stored.finishedAt),
+    },
+  };
 }

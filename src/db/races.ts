@@ -1,7 +1,7 @@
 /**
  * What a race writes to PostgreSQL: the game row when the lobby creates the race, each player's
  * result the moment that player finishes (DNF rows when the race ends), the game's end. Every
- * write is idempotent (a retried write changes nothing), so a durable outbox can replay them.
+ * write is idempotent (a retried write changes nothing), so the journal can replay them.
  */
 import { type Best, countsForBests, isBetterBest, isNewPersonalBest } from "../game/personalBest.ts";
 import { countsForAverages, type RaceResult } from "../game/race/result.ts";
@@ -18,7 +18,7 @@ export interface NewGame {
   startsAt: Date;
 }
 
-/** Where races are written: PostgreSQL here, or a durable outbox in front of it. */
+/** Where races are written: PostgreSQL here, or a durable journal in front of it. */
 export interface RaceStore {
   createGame(game: NewGame): Promise<void>;
   recordResult(result: RaceResult): Promise<{ isPersonalBest: boolean }>;
@@ -52,7 +52,7 @@ export function raceStore(db: Database): RaceStore {
 /**
  * All of `results` in one transaction; when that fails, each alone, so that one result PostgreSQL
  * refuses (its player deleted meanwhile, say) fails by itself rather than sending the others of
- * its moment to the outbox with it.
+ * its moment back to the journal with it.
  */
 async function recordEachSettled(
   db: Database,
@@ -79,7 +79,7 @@ export async function createGame(db: Database, game: NewGame): Promise<void> {
  * Records one player's result, once: a second call for the same (game, user) changes nothing and
  * answers what the first did. Whether it is a personal best is src/game/personalBest.ts's rule,
  * against every result of that user recorded before it (for one player, results arrive in the
- * order the races end; the outbox keeps that order). The user's aggregates (src/db/bests.ts)
+ * order the races end; the journal keeps that order). The user's aggregates (src/db/bests.ts)
  * change in the same transaction.
  */
 export async function recordResult(db: Database, result: RaceResult): Promise<{ isPersonalBest: boolean }> {
@@ -136,6 +136,11 @@ function bestsOf(result: RaceResult): BestSlot[] {
   });
 }
 
+/** A result whose player no longer exists (their account was deleted): it can never be written. */
+export class PlayerGoneError extends Error {
+  override name = "PlayerGoneError";
+}
+
 /** Locks the users' rows; answers each one's guest flag. */
 async function lockUsers(tx: Queries, results: RaceResult[]): Promise<Map<string, boolean>> {
   const userIds = [...new Set(results.map((result) => id(result.userId)))];
@@ -143,7 +148,7 @@ async function lockUsers(tx: Queries, results: RaceResult[]): Promise<Map<string
     SELECT id::text, guest FROM users WHERE id = ANY(${userIds}::uuid[]) ORDER BY users.id FOR NO KEY UPDATE`;
   const guests = new Map(rows.map((row) => [row.id, row.guest]));
   const unknown = userIds.find((userId) => !guests.has(userId));
-  if (unknown !== undefined) throw new Error(`no user ${unknown}: its result cannot be recorded`);
+  if (unknown !== undefined) throw new PlayerGoneError(`no user ${unknown}: its result cannot be recorded`);
   return guests;
 }
 

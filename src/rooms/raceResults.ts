@@ -1,14 +1,18 @@
 /**
  * Hands a race's results to the store: each finisher's the moment they finish (then tells them,
- * personal best or not), the others' when the race ends, then the game's end. A failed write has
- * already gone to the outbox (src/db/durableRaceStore.ts): the race never waits for the database.
+ * personal best or not), the others' when the race ends, then the game's end. Each is on this
+ * process's disk before the store answers, and written to PostgreSQL as soon as it can be
+ * (src/db/durableRaceStore.ts): the race never waits for the database.
  */
 import type { RaceResult } from "../game/race/result.ts";
 import type { Logger } from "../log.ts";
 import type { FinishedMessage } from "../protocol.ts";
 import type { RoomServices } from "./services.ts";
 
-/** Stores a finisher's result; `tell` gets the message for them once it is written. */
+/**
+ * Stores a finisher's result; `tell` gets the message for them once it is on disk, and in
+ * PostgreSQL when it could be written at once (whether it is a personal best is known only then).
+ */
 export function storeFinish(
   { races }: RoomServices,
   result: RaceResult,

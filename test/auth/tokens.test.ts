@@ -1,19 +1,16 @@
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { createTokenService, TokenError } from "../../src/auth/tokens.ts";
+import { createTokenService, TokenError, type UserStanding } from "../../src/auth/tokens.ts";
 import { TEST_JWT_SECRET } from "../support/server.ts";
 
-describe("access tokens of guests merged into an account (src/auth/tokens.ts)", () => {
+describe("access tokens of guests merged into an account, and of deleted users (src/auth/tokens.ts)", () => {
   const guest = { id: "6f9619ff-8b86-4d01-b42d-00cf4fc964ff", name: "Guest", guest: true };
-  const account = { ...guest, guest: false };
+  const account = { ...guest, id: "7f9619ff-8b86-4d01-b42d-00cf4fc964ff", guest: false };
 
-  it("refuses a merged guest's token, and asks nothing about registered accounts", async () => {
-    const asked: string[] = [];
+  it("refuses a merged guest's token and a deleted user's, whoever they were", async () => {
+    const standings = new Map<string, UserStanding>([[guest.id, "merged"]]);
     const tokens = createTokenService(TEST_JWT_SECRET, {
-      isMergedGuest: async (userId) => {
-        asked.push(userId);
-        return true;
-      },
+      standingOf: async (userId) => standings.get(userId) ?? "active",
     });
     const { token } = await tokens.issueAccessToken(guest, 60);
     await assert.rejects(tokens.verifyAccessToken(token), (error: TokenError) => {
@@ -24,14 +21,18 @@ describe("access tokens of guests merged into an account (src/auth/tokens.ts)", 
     });
     const registered = await tokens.issueAccessToken(account, 60);
     assert.deepEqual(await tokens.verifyAccessToken(registered.token), account);
-    assert.deepEqual(asked, [guest.id]);
+    standings.set(account.id, "deleted");
+    await assert.rejects(tokens.verifyAccessToken(registered.token), {
+      code: "UNAUTHORIZED",
+      message: "this user no longer exists",
+    });
   });
 
-  it("lets guests in while the check fails or stalls (a database outage signs nobody out)", async () => {
+  it("lets players in while the check fails or stalls (a database outage signs nobody out)", async () => {
     const failing = createTokenService(TEST_JWT_SECRET, {
-      isMergedGuest: () => Promise.reject(new Error("database down")),
+      standingOf: () => Promise.reject(new Error("database down")),
     });
-    const stalled = createTokenService(TEST_JWT_SECRET, { isMergedGuest: () => new Promise(() => {}) });
+    const stalled = createTokenService(TEST_JWT_SECRET, { standingOf: () => new Promise(() => {}) });
     for (const tokens of [failing, stalled]) {
       const { token } = await tokens.issueAccessToken(guest, 60);
       assert.deepEqual(await tokens.verifyAccessToken(token), guest);
@@ -39,14 +40,14 @@ describe("access tokens of guests merged into an account (src/auth/tokens.ts)", 
   });
 
   it("checks a token verified before again for its expiry and for a merge since", async () => {
-    let merged = false;
-    const tokens = createTokenService(TEST_JWT_SECRET, { isMergedGuest: async () => merged });
+    let standing: UserStanding = "active";
+    const tokens = createTokenService(TEST_JWT_SECRET, { standingOf: async () => standing });
     // Issued 59 s ago for 60 s: valid for at most one more second.
     const { token } = await tokens.issueAccessToken(guest, 60, new Date(Date.now() - 59_000));
     assert.deepEqual(await tokens.verifyAccessToken(token), guest);
-    merged = true;
+    standing = "merged";
     await assert.rejects(tokens.verifyAccessToken(token), /belongs to an account/);
-    merged = false;
+    standing = "active";
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     await assert.rejects(tokens.verifyAccessToken(token), { code: "TOKEN_EXPIRED" });
   });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { mergedGuestCheck, mergeGuestInto, signInAccount } from "../../src/db/accounts.ts";
+import type { UserStanding } from "../../src/auth/tokens.ts";
+import { mergeGuestInto, signInAccount, userStandingCheck } from "../../src/db/accounts.ts";
 import { createDatabase, type Database } from "../../src/db/database.ts";
 import { applyMigrations } from "../../src/db/migrations.ts";
 import { createGuestUser } from "../../src/db/users.ts";
@@ -9,11 +10,12 @@ import { playedRace } from "../support/results.ts";
 
 describe("accounts (src/db/accounts.ts)", () => {
   let db: Database;
-  let isMergedGuest: (userId: string) => Promise<boolean>;
+  let standingOf: (userId: string) => Promise<UserStanding>;
+  const isMergedGuest = async (userId: string) => (await standingOf(userId)) === "merged";
   before(async () => {
     await applyMigrations(testDatabaseUrl());
     db = createDatabase(testDatabaseUrl());
-    isMergedGuest = mergedGuestCheck(db);
+    standingOf = userStandingCheck(db);
   });
   after(async () => {
     await db?.close();
@@ -56,18 +58,21 @@ describe("accounts (src/db/accounts.ts)", () => {
     });
   });
 
-  describe("mergedGuestCheck", () => {
-    it("answers each of many joins at once, merged guests among them, and an unknown id as not merged", async () => {
+  describe("userStandingCheck", () => {
+    it("answers each of many joins at once: merged guests, deleted users and the others", async () => {
       const ada = await account("Ada");
       const guests = await Promise.all(
         Array.from({ length: 6 }, (_, i) => createGuestUser(db, `Guest ${i}`)),
       );
       for (const guest of guests.slice(0, 2)) await mergeGuestInto(db, guest.id, ada.id);
+      await db.prisma.user.delete({ where: { id: guests[2]!.id } });
       const asked = [...guests, ...guests, ada].map((user) => user.id).concat(randomUUID());
-      assert.deepEqual(
-        await Promise.all(asked.map((id) => isMergedGuest(id))),
-        asked.map((id) => id === guests[0]!.id || id === guests[1]!.id),
-      );
+      const expected = (id: string): UserStanding => {
+        if (id === guests[0]!.id || id === guests[1]!.id) return "merged";
+        if (id === guests[2]!.id || !asked.slice(0, -1).includes(id)) return "deleted";
+        return "active";
+      };
+      assert.deepEqual(await Promise.all(asked.map((id) => standingOf(id))), asked.map(expected));
     });
   });
 

@@ -4,8 +4,12 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createDatabase, type Database } from "../../src/db/database.ts";
-import { type DurableRaceStore, durableRaceStore } from "../../src/db/durableRaceStore.ts";
-import { fileOutbox, type Outbox } from "../../src/db/outbox.ts";
+import {
+  type DurableRaceStore,
+  durableRaceStore,
+  type RaceWriteEvents,
+} from "../../src/db/durableRaceStore.ts";
+import { type Journal, openJournal } from "../../src/db/journal.ts";
 import { raceStore } from "../../src/db/races.ts";
 import { createGuestUser } from "../../src/db/users.ts";
 import type { RaceResult } from "../../src/game/race/result.ts";
@@ -14,30 +18,62 @@ import { testDatabaseUrl } from "../hooks.ts";
 import { eventually } from "../support/players.ts";
 import { startTcpProxy, type TcpProxy } from "../support/tcpProxy.ts";
 
-function result(gameId: string, userId: string, rank: number | null): RaceResult {
+function result(gameId: string, userId: string, rank: number | null, wpm = 61.5): RaceResult {
   return {
     gameId,
     userId,
     rank,
-    wpm: 61.5,
+    wpm,
     wpmRaw: 64.25,
     acc: 97.5,
     accRaw: 98,
-    won: rank === 1,
     finishedAt: rank === null ? null : new Date(),
     wordCount: 3,
     durationMs: 12_345,
     flagged: false,
+    won: false,
     keystrokes: Uint8Array.from([5, 0x61, 7, 0x08]),
   };
 }
 
-describe("durable race store: PostgreSQL, with an outbox for outages", () => {
+const newGame = (id = randomUUID(), playerCount = 2) => ({
+  id,
+  mode: "public" as const,
+  words: ["a", "b", "c"],
+  playerCount,
+  startsAt: new Date(),
+});
+
+describe("durable race store: a journal on disk in front of PostgreSQL", () => {
   let proxy: TcpProxy;
   let db: Database;
   let direct: Database;
-  let outbox: Outbox;
+  let journalDir: string;
+  let journal: Journal;
   let store: DurableRaceStore;
+  let counted: Record<keyof RaceWriteEvents, number>;
+
+  async function openStore() {
+    journal = await openJournal(journalDir, 0);
+    store = durableRaceStore({
+      store: raceStore(db),
+      journal,
+      databaseIsUp: () =>
+        db.sql.$queryRaw`SELECT 1`.then(
+          () => true,
+          () => false,
+        ),
+      log: createLogger("silent"),
+      events: {
+        failed: () => counted.failed++,
+        retried: () => counted.retried++,
+        discarded: () => counted.discarded++,
+      },
+      retryEveryMs: 100,
+      firstRetryDelayMs: 100,
+      maxRetryDelayMs: 400,
+    });
+  }
 
   beforeEach(async () => {
     const url = new URL(testDatabaseUrl());
@@ -45,23 +81,12 @@ describe("durable race store: PostgreSQL, with an outbox for outages", () => {
     url.port = String(proxy.port);
     db = createDatabase(url.toString());
     direct = createDatabase(testDatabaseUrl());
-    outbox = await fileOutbox(
-      path.join(await mkdtemp(path.join(tmpdir(), "typephoon-durable-")), "outbox.jsonl"),
-    );
-    store = durableRaceStore({
-      store: raceStore(db),
-      outbox,
-      databaseIsUp: () =>
-        db.sql.$queryRaw`SELECT 1`.then(
-          () => true,
-          () => false,
-        ),
-      log: createLogger("silent"),
-      retryEveryMs: 100,
-    });
+    journalDir = path.join(await mkdtemp(path.join(tmpdir(), "typephoon-durable-")), "journal");
+    counted = { failed: 0, retried: 0, discarded: 0 };
+    await openStore();
   });
   afterEach(async () => {
-    store.stop();
+    await store.stop();
     await db.close();
     await direct.close();
     await proxy.close();
@@ -71,47 +96,47 @@ describe("durable race store: PostgreSQL, with an outbox for outages", () => {
     return direct.prisma.gameResult.findMany({ where: { gameId }, orderBy: { userId: "asc" } });
   }
 
-  it("writes straight through while PostgreSQL is up", async () => {
-    const [ann] = await Promise.all([createGuestUser(direct, "Ann")]);
-    const gameId = randomUUID();
-    await store.createGame({
-      id: gameId,
-      mode: "public",
-      words: ["a", "b", "c"],
-      playerCount: 1,
-      startsAt: new Date(),
-    });
-    await store.recordResult(result(gameId, ann!.id, 1));
-    assert.equal(await store.pending(), 0);
-    assert.equal((await rowsOf(gameId)).length, 1);
+  /** Refuses (as a trigger would) every result of this player until the returned function runs. */
+  async function refuseResultsOf(userId: string): Promise<() => Promise<void>> {
+    const name = `refuse_${userId.replaceAll("-", "")}`;
+    await direct.prisma.$executeRawUnsafe(
+      `CREATE FUNCTION ${name}() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql`,
+    );
+    await direct.prisma.$executeRawUnsafe(
+      `CREATE TRIGGER ${name} BEFORE INSERT ON game_results FOR EACH ROW
+       WHEN (NEW.user_id = '${userId}') EXECUTE FUNCTION ${name}()`,
+    );
+    return async () => {
+      await direct.prisma.$executeRawUnsafe(`DROP TRIGGER ${name} ON game_results`);
+      await direct.prisma.$executeRawUnsafe(`DROP FUNCTION ${name}()`);
+    };
+  }
+
+  it("writes straight through while PostgreSQL is up, and tells the personal best", async () => {
+    const ann = await createGuestUser(direct, "Ann");
+    const game = newGame(undefined, 1);
+    await store.createGame(game);
+    assert.deepEqual(await store.recordResult(result(game.id, ann.id, 1)), { isPersonalBest: true });
+    assert.equal(store.waiting(), 0);
+    assert.equal((await rowsOf(game.id)).length, 1);
   });
 
   it("during an outage, keeps every write in order and writes each exactly once when PostgreSQL is back", async () => {
     const ann = await createGuestUser(direct, "Ann");
     const bob = await createGuestUser(direct, "Bob");
-    const gameId = randomUUID();
+    const game = newGame();
     proxy.cut();
-    await store.createGame({
-      id: gameId,
-      mode: "public",
-      words: ["a", "b", "c"],
-      playerCount: 2,
-      startsAt: new Date(),
-    });
-    const annFinish = await store.recordResult(result(gameId, ann.id, 1));
+    await store.createGame(game);
+    const annFinish = await store.recordResult(result(game.id, ann.id, 1));
     assert.deepEqual(annFinish, { isPersonalBest: false }, "not known until written");
-    await store.recordResult(result(gameId, bob.id, null));
-    await store.endGame(gameId, new Date());
-    assert.equal(await store.pending(), 4);
-    assert.equal(await direct.prisma.game.count({ where: { id: gameId } }), 0);
-
-    // A replayed entry (a crash between writing and removing) changes nothing.
-    const [first] = await outbox.peek(1);
-    await outbox.append(first!.payload);
+    await store.recordResult(result(game.id, bob.id, null));
+    await store.endGame(game.id, new Date());
+    assert.equal(store.waiting(), 4);
+    assert.equal(await direct.prisma.game.count({ where: { id: game.id } }), 0);
 
     proxy.restore();
-    await eventually("the outbox drained", async () => (await store.pending()) === 0, 10_000);
-    const rows = await rowsOf(gameId);
+    await eventually("the journal written", () => store.waiting() === 0, 10_000);
+    const rows = await rowsOf(game.id);
     assert.deepEqual(
       rows.map((row) => [row.userId, row.rank, row.wpm, row.durationMs, [...row.keystrokes]]).sort(),
       [
@@ -119,44 +144,93 @@ describe("durable race store: PostgreSQL, with an outbox for outages", () => {
         [bob.id, null, 61.5, 12_345, [5, 0x61, 7, 0x08]],
       ].sort(),
     );
-    const game = await direct.prisma.game.findUniqueOrThrow({ where: { id: gameId } });
-    assert.equal(game.status, "finished");
+    const stored = await direct.prisma.game.findUniqueOrThrow({ where: { id: game.id } });
+    assert.equal(stored.status, "finished");
   });
 
-  it("sets aside a write that keeps failing while PostgreSQL is up, so it cannot block the others", async () => {
+  it("keeps what waits for the next run (a restart), which writes each once, also what was written already", async () => {
     const ann = await createGuestUser(direct, "Ann");
-    const gameId = randomUUID();
+    const game = newGame(undefined, 1);
+    await store.createGame(game);
     proxy.cut();
-    // A result for a game that will never exist: a foreign-key failure, not an outage.
-    await store.recordResult(result(randomUUID(), ann.id, 1));
-    await store.createGame({
-      id: gameId,
-      mode: "public",
-      words: ["a", "b", "c"],
-      playerCount: 1,
-      startsAt: new Date(),
-    });
-    await store.recordResult(result(gameId, ann.id, 1));
+    await store.recordResult(result(game.id, ann.id, 1));
+    await store.endGame(game.id, new Date());
+    await store.flush();
+    await store.stop();
+
     proxy.restore();
-    await eventually("the outbox drained", async () => (await store.pending()) === 0, 10_000);
-    assert.equal((await rowsOf(gameId)).length, 1);
+    // Written meanwhile by someone, as if the last run died between writing it and marking it done.
+    await raceStore(direct).recordResult(result(game.id, ann.id, 1));
+    await openStore();
+    await eventually("the journal written", () => store.waiting() === 0, 10_000);
+    assert.deepEqual(
+      (await rowsOf(game.id)).map((row) => [row.userId, row.rank]),
+      [[ann.id, 1]],
+    );
+    assert.equal((await direct.prisma.game.findUniqueOrThrow({ where: { id: game.id } })).status, "finished");
+    await store.stop();
+    await openStore();
+    assert.deepEqual(journal.left, [], "nothing left once written");
   });
 
-  it("flush() waits for the writes under way and drains what it can", async () => {
+  it("never drops a write PostgreSQL refuses while it answers: tries it again later, holding up only its player's", async () => {
     const ann = await createGuestUser(direct, "Ann");
-    const gameId = randomUUID();
-    const writes = [
-      store.createGame({
-        id: gameId,
-        mode: "public",
-        words: ["a", "b", "c"],
-        playerCount: 1,
-        startsAt: new Date(),
-      }),
-      store.recordResult(result(gameId, ann.id, 1)),
-    ];
+    const bob = await createGuestUser(direct, "Bob");
+    const first = newGame();
+    const second = newGame();
+    await store.createGame(first);
+    const allow = await refuseResultsOf(ann.id);
+    try {
+      assert.deepEqual(await store.recordResult(result(first.id, ann.id, 1, 90)), { isPersonalBest: false });
+      // Bob's does not wait for Ann's, nor does the next race.
+      assert.deepEqual(await store.recordResult(result(first.id, bob.id, 2, 60)), { isPersonalBest: true });
+      await store.createGame(second);
+      assert.equal(await direct.prisma.game.count({ where: { id: second.id } }), 1);
+      // Ann's next, slower race waits for her first: personal bests are decided in order.
+      await store.recordResult(result(second.id, ann.id, 1, 80));
+      assert.equal(store.waiting(), 2);
+      // Longer than the tries of a write once lasted before it was set aside.
+      await eventually("tried again", () => counted.retried >= 5, 10_000);
+      assert.equal(store.waiting(), 2);
+    } finally {
+      await allow();
+    }
+    await eventually("written once PostgreSQL takes them", () => store.waiting() === 0, 10_000);
+    const annRows = await direct.prisma.gameResult.findMany({
+      where: { userId: ann.id },
+      orderBy: { wpm: "desc" },
+      select: { wpm: true, isPersonalBest: true },
+    });
+    assert.deepEqual(annRows, [
+      { wpm: 90, isPersonalBest: true },
+      { wpm: 80, isPersonalBest: false },
+    ]);
+    assert.equal(counted.discarded, 0);
+  });
+
+  it("discards the result of a player deleted meanwhile, without holding up anyone else's", async () => {
+    const ann = await createGuestUser(direct, "Ann");
+    const bob = await createGuestUser(direct, "Bob");
+    const game = newGame();
+    await store.createGame(game);
+    await direct.prisma.user.delete({ where: { id: ann.id } });
+    assert.deepEqual(await store.recordResult(result(game.id, ann.id, 1)), { isPersonalBest: false });
+    assert.deepEqual(await store.recordResult(result(game.id, bob.id, 2)), { isPersonalBest: true });
+    await store.endGame(game.id, new Date());
+    assert.equal(store.waiting(), 0);
+    assert.equal(counted.discarded, 1);
+    assert.deepEqual(
+      (await rowsOf(game.id)).map((row) => [row.userId, row.rank]),
+      [[bob.id, 2]],
+    );
+  });
+
+  it("flush() waits for the writes under way", async () => {
+    const ann = await createGuestUser(direct, "Ann");
+    const game = newGame(undefined, 1);
+    const writes = [store.createGame(game), store.recordResult(result(game.id, ann.id, 1))];
     await store.flush();
+    assert.equal((await rowsOf(game.id)).length, 1);
     await Promise.all(writes);
-    assert.equal((await rowsOf(gameId)).length + (await store.pending()), 1);
   });
 });

@@ -53,7 +53,7 @@ describe("race results (src/db/races.ts)", () => {
         playerCount: (i % 5) + 1,
         startsAt: new Date(startsAt.getTime() + i),
       }));
-      // Every game twice: a retried write (the outbox replays them) changes nothing.
+      // Every game twice: a retried write (the journal replays them) changes nothing.
       await Promise.all([...games, ...games].map((game) => store.createGame(game)));
       const rows = await db.prisma.game.findMany({
         where: { id: { in: games.map((game) => game.id) } },
@@ -114,7 +114,7 @@ describe("race results (src/db/races.ts)", () => {
       assert.deepEqual(await record(db, first), { isPersonalBest: true });
       await record(db, race(grace.id, { wpm: 80, finishedAt: new Date("2025-03-10T13:00:00Z") }));
 
-      // Replayed from the outbox after the faster race: still the personal best it was.
+      // Replayed from the journal after the faster race: still the personal best it was.
       assert.deepEqual(await recordResult(db, resultOf(first)), { isPersonalBest: true });
       assert.deepEqual(await recordResult(db, resultOf({ ...first, wpm: 200 })), { isPersonalBest: true });
       const stored = await db.prisma.gameResult.findMany({
@@ -274,7 +274,7 @@ describe("race results (src/db/races.ts)", () => {
       const stats = await db.prisma.userStats.findUniqueOrThrow({ where: { userId: ida.id } });
       assert.equal(stats.races, 3);
 
-      // Written again (the outbox replays): nothing changes, each answered as the first time.
+      // Written again (the journal replays): nothing changes, each answered as the first time.
       const again = await Promise.all(races.map((one) => store.recordResult(resultOf(one))));
       assert.deepEqual(again, answers);
       assert.equal(await db.prisma.gameResult.count({ where: { userId: ida.id } }), 3);
@@ -282,7 +282,7 @@ describe("race results (src/db/races.ts)", () => {
 
     it("answer a result given twice in one moment once, as the first time", async () => {
       const nia = await newPlayer(db, "Nia", false);
-      // Two copies (the outbox replaying a write that was also made directly), then a slower race.
+      // Two copies (the journal replaying a write that was also made directly), then a slower race.
       const fast = race(nia.id, { wpm: 80 });
       const races = [fast, fast, race(nia.id, { wpm: 75 })];
       for (const one of races) await createGameOf(db, one);

@@ -2,8 +2,16 @@ import assert from "node:assert/strict";
 import pg from "pg";
 import { LOBBY_SEARCH_HOLD_MS } from "../../src/colyseus/matchmaking.ts";
 import { testDatabaseUrl } from "../hooks.ts";
-import { call } from "../support/http.ts";
+import { clusterEnv, playerVia } from "../support/cluster.ts";
+import { call, type HttpAnswer } from "../support/http.ts";
 import { eventually, Player } from "../support/players.ts";
+import {
+  freePort,
+  type ServerProcess,
+  spawnServer,
+  terminate,
+  waitUntilReady,
+} from "../support/processes.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 import { TEST_REDIS_URL } from "../support/services.ts";
 import { startTcpProxy, type TcpProxy } from "../support/tcpProxy.ts";
@@ -16,17 +24,8 @@ const RACE = {
 };
 
 async function resultRows(gameId: string) {
-  const client = new pg.Client(testDatabaseUrl());
-  await client.connect();
-  try {
-    const { rows } = await client.query(
-      "SELECT user_id, rank FROM game_results WHERE game_id = $1 ORDER BY rank",
-      [gameId],
-    );
-    return rows as Array<{ user_id: string; rank: number | null }>;
-  } finally {
-    await client.end();
-  }
+  const rows = await sql("SELECT user_id, rank FROM game_results WHERE game_id = $1 ORDER BY rank", [gameId]);
+  return rows as Array<{ user_id: string; rank: number | null }>;
 }
 
 function proxiedUrl(url: string, proxy: TcpProxy): string {
@@ -40,6 +39,40 @@ async function readiness(server: TestServer) {
   return call<{ ready: boolean; degraded: string[] }>(server.url, "/readyz");
 }
 
+function notReady(answer: HttpAnswer) {
+  assert.equal(answer.status, 503);
+  if (answer.body.ok) throw new Error("ready during the outage");
+  return answer.body.error.details as { degraded: string[]; checks: Record<string, { ok: boolean }> };
+}
+
+async function isReadyAndWritten(server: TestServer) {
+  const answer = await readiness(server);
+  return answer.status === 200 && answer.body.ok && answer.body.data.degraded.length === 0;
+}
+
+async function sql(statement: string, values: unknown[] = []) {
+  const client = new pg.Client(testDatabaseUrl());
+  await client.connect();
+  try {
+    return (await client.query(statement, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+async function gameStatus(gameId: string) {
+  const [game] = await sql("SELECT status FROM games WHERE id = $1", [gameId]);
+  return (game as { status: string } | undefined)?.status;
+}
+
+const MONITOR_AUTH = `Basic ${Buffer.from("admin:monitor-secret").toString("base64")}`;
+
+/** The value of one sample in Prometheus's text format (0 when absent). */
+function sample(text: string, name: string): number {
+  const line = text.split("\n").find((row) => row.startsWith(`${name} `));
+  return line ? Number(line.slice(name.length + 1)) : 0;
+}
+
 async function pair(
   server: TestServer,
   names: [string, string],
@@ -51,81 +84,224 @@ async function pair(
   return both;
 }
 
-for (const outbox of ["file", "redis"] as const) {
-  describe(`PostgreSQL unreachable during races (outbox: ${outbox === "file" ? "a file under DATA_DIR" : "a Redis stream"})`, function () {
-    this.timeout(60_000);
-    let proxy: TcpProxy;
-    let server: TestServer;
-    const players: Player[] = [];
-    before(async () => {
-      const database = new URL(testDatabaseUrl());
-      proxy = await startTcpProxy(Number(database.port || 5432), database.hostname);
-      server = await startTestServer({
-        ...RACE,
-        DATABASE_URL: proxiedUrl(testDatabaseUrl(), proxy),
-        ...(outbox === "redis" ? { REDIS_URL: TEST_REDIS_URL } : {}),
-      });
+describe("PostgreSQL unreachable during races", function () {
+  this.timeout(60_000);
+  let proxy: TcpProxy;
+  let server: TestServer;
+  const players: Player[] = [];
+  before(async () => {
+    const database = new URL(testDatabaseUrl());
+    proxy = await startTcpProxy(Number(database.port || 5432), database.hostname);
+    server = await startTestServer({ ...RACE, DATABASE_URL: proxiedUrl(testDatabaseUrl(), proxy) });
+  });
+  after(async () => {
+    await Promise.all(players.map((player) => player.leaveAll()));
+    proxy.restore();
+    await server.stop();
+    await proxy.close();
+  });
+
+  it("races go on, results wait in the journal, and land exactly once when PostgreSQL is back", async () => {
+    // Signed in while the database is up; the outage starts before the lobby creates the race.
+    const [ann, bob] = (await Promise.all(["Ann", "Bob"].map((name) => Player.signIn(server.url, name)))) as [
+      Player,
+      Player,
+    ];
+    players.push(ann, bob);
+    await ann.queue();
+    proxy.cut();
+    await bob.queue();
+    await Promise.all([ann.enterRace(), bob.enterRace()]);
+    await ann.waitForRacing();
+    const text = [...ann.race!.state.words].join(" ");
+    ann.type(text);
+    await eventually("Ann's finish", () => ann.finished);
+    bob.type(text);
+    await eventually("Bob's finish", () => bob.finished);
+    await eventually("the race over", () => ann.race!.state.status === "finished");
+
+    const during = await readiness(server);
+    assert.equal(during.status, 503);
+    const details = notReady(during);
+    assert.equal(details.checks.postgres!.ok, false);
+    assert.deepEqual(details.degraded, ["4 race writes wait in the journal (port-0) for PostgreSQL"]);
+    const gameId = ann.finished!.gameId;
+    assert.deepEqual(await resultRows(gameId), [], "nothing reached PostgreSQL yet");
+    // What needs the database says so, and when to come back.
+    const signIn = await call(server.url, "/api/v1/auth/guest", { method: "POST", json: {} });
+    assert.equal(signIn.status, 503);
+    assert.ok(!signIn.body.ok && signIn.body.error.code === "DATABASE_UNAVAILABLE");
+    assert.equal(signIn.headers.get("retry-after"), "5");
+
+    proxy.restore();
+    await eventually("ready and written again", async () => isReadyAndWritten(server), 15_000);
+    assert.deepEqual(await resultRows(gameId), [
+      { user_id: ann.id, rank: 1 },
+      { user_id: bob.id, rank: 2 },
+    ]);
+    const game = dataOfGame(await call<{ status: string }>(server.url, `/api/v1/games/${gameId}/result`));
+    assert.equal(game.status, "finished");
+  });
+});
+
+describe("PostgreSQL and Redis unreachable together", function () {
+  this.timeout(90_000);
+  const players: Player[] = [];
+  let database: TcpProxy;
+  let redis: TcpProxy;
+  before(async () => {
+    const url = new URL(testDatabaseUrl());
+    database = await startTcpProxy(Number(url.port || 5432), url.hostname);
+    redis = await startTcpProxy(Number(new URL(TEST_REDIS_URL).port || 6379));
+  });
+  afterEach(async () => {
+    await Promise.all(players.splice(0).map((player) => player.leaveAll()));
+    database.restore();
+    redis.restore();
+  });
+  after(async () => {
+    await database.close();
+    await redis.close();
+  });
+
+  /** Two players race while both are away; answers what each was told. */
+  async function raceDuringTheOutage(url: string, join: (name: string) => Promise<Player>) {
+    const [ann, bob] = (await Promise.all(["Ann", "Bob"].map(join))) as [Player, Player];
+    players.push(ann, bob);
+    for (const player of [ann, bob]) await player.queue();
+    await Promise.all([ann.enterRace(), bob.enterRace()]);
+    await ann.waitForRacing();
+    database.cut();
+    redis.cut();
+    const text = [...ann.race!.state.words].join(" ");
+    ann.type(text);
+    await eventually("Ann's finish", () => ann.finished);
+    bob.type(text);
+    await eventually("Bob's finish", () => bob.finished);
+    await eventually("the race over", () => ann.race!.state.status === "finished");
+    assert.deepEqual([ann.finished!.rank, bob.finished!.rank], [1, 2]);
+    const during = notReady(await call<{ ready: boolean; degraded: string[] }>(url, "/readyz"));
+    assert.match(during.degraded[0] ?? "", /^3 race writes wait in the journal/);
+    return { ann, bob, gameId: ann.finished!.gameId };
+  }
+
+  it("keeps the results players were told on this process's disk, and writes each once when PostgreSQL is back", async () => {
+    const server = await startTestServer({
+      ...RACE,
+      DATABASE_URL: proxiedUrl(testDatabaseUrl(), database),
+      REDIS_URL: proxiedUrl(TEST_REDIS_URL, redis),
     });
-    after(async () => {
-      await Promise.all(players.map((player) => player.leaveAll()));
-      proxy.restore();
+    try {
+      const { ann, bob, gameId } = await raceDuringTheOutage(server.url, (name) =>
+        Player.signIn(server.url, name),
+      );
+      database.restore();
+      redis.restore();
+      await eventually("ready and written again", async () => isReadyAndWritten(server), 20_000);
+      assert.deepEqual(await resultRows(gameId), [
+        { user_id: ann.id, rank: 1 },
+        { user_id: bob.id, rank: 2 },
+      ]);
+      assert.equal(await gameStatus(gameId), "finished");
+    } finally {
       await server.stop();
-      await proxy.close();
+    }
+  });
+
+  it("and when the process is killed meanwhile (SIGKILL), its next start writes them, once", async () => {
+    const env = await clusterEnv(await freePort(), {
+      ...RACE,
+      DATABASE_URL: proxiedUrl(testDatabaseUrl(), database),
+      REDIS_URL: proxiedUrl(TEST_REDIS_URL, redis),
     });
+    const first = await spawnServer(env);
+    let second: ServerProcess | undefined;
+    try {
+      await waitUntilReady(first);
+      const { ann, bob, gameId } = await raceDuringTheOutage(first.url, (name) =>
+        playerVia(first, first.url, name),
+      );
+      await terminate(first, "SIGKILL");
+      database.restore();
+      redis.restore();
+      assert.deepEqual(await resultRows(gameId), [], "nothing reached PostgreSQL before the crash");
 
-    it("races go on, results wait in the outbox, and land exactly once when PostgreSQL is back", async () => {
-      // Signed in while the database is up; the outage starts before the lobby creates the race.
-      const [ann, bob] = (await Promise.all(
-        ["Ann", "Bob"].map((name) => Player.signIn(server.url, name)),
-      )) as [Player, Player];
-      players.push(ann, bob);
-      await ann.queue();
-      proxy.cut();
-      await bob.queue();
-      await Promise.all([ann.enterRace(), bob.enterRace()]);
-      await ann.waitForRacing();
-      const text = [...ann.race!.state.words].join(" ");
-      ann.type(text);
-      await eventually("Ann's finish", () => ann.finished);
-      bob.type(text);
-      await eventually("Bob's finish", () => bob.finished);
-      await eventually("the race over", () => ann.race!.state.status === "finished");
-
-      const during = await readiness(server);
-      assert.equal(during.status, 503);
-      assert.ok(!during.body.ok);
-      const details = (during.body.error.details ?? {}) as {
-        degraded: string[];
-        checks: Record<string, { ok: boolean }>;
-      };
-      assert.equal(details.checks.postgres!.ok, false);
-      assert.match(details.degraded[0] ?? "", /race writes wait in the outbox/);
-      const gameId = ann.finished!.gameId;
-      assert.deepEqual(await resultRows(gameId), [], "nothing reached PostgreSQL yet");
-      // What needs the database says so, and when to come back.
-      const signIn = await call(server.url, "/api/v1/auth/guest", { method: "POST", json: {} });
-      assert.equal(signIn.status, 503);
-      assert.ok(!signIn.body.ok && signIn.body.error.code === "DATABASE_UNAVAILABLE");
-      assert.equal(signIn.headers.get("retry-after"), "5");
-
-      proxy.restore();
+      second = await spawnServer(env);
+      await waitUntilReady(second);
       await eventually(
-        "ready and drained again",
-        async () => {
-          const after = await readiness(server);
-          return after.status === 200 && after.body.ok && after.body.data.degraded.length === 0;
-        },
+        "written by the next start",
+        async () => (await resultRows(gameId)).length === 2,
         15_000,
       );
       assert.deepEqual(await resultRows(gameId), [
         { user_id: ann.id, rank: 1 },
         { user_id: bob.id, rank: 2 },
       ]);
-      const game = dataOfGame(await call<{ status: string }>(server.url, `/api/v1/games/${gameId}/result`));
-      assert.equal(game.status, "finished");
-    });
+      assert.equal(await gameStatus(gameId), "finished");
+    } finally {
+      if (first.child.exitCode === null && first.child.signalCode === null) await terminate(first);
+      if (second) await terminate(second);
+    }
   });
-}
+});
+
+describe("PostgreSQL refusing writes while it answers", function () {
+  this.timeout(60_000);
+  let server: TestServer;
+  const players: Player[] = [];
+  before(async () => {
+    server = await startTestServer({ ...RACE, MONITOR_PASSWORD: "monitor-secret" });
+  });
+  after(async () => {
+    await Promise.all(players.map((player) => player.leaveAll()));
+    await server.stop();
+  });
+
+  it("keeps every result, says how many wait, and writes them once PostgreSQL takes them", async () => {
+    const [ann, bob] = await pair(server, ["Ann", "Bob"], players);
+    await Promise.all([ann.enterRace(), bob.enterRace()]);
+    await ann.waitForRacing();
+    const refusing = Date.now();
+    await sql(`CREATE FUNCTION refuse_results() RETURNS trigger AS $$
+               BEGIN RAISE EXCEPTION 'results refused for now'; END $$ LANGUAGE plpgsql`);
+    await sql(`CREATE TRIGGER refuse_results BEFORE INSERT ON game_results
+               FOR EACH ROW EXECUTE FUNCTION refuse_results()`);
+    try {
+      const text = [...ann.race!.state.words].join(" ");
+      ann.type(text);
+      await eventually("Ann's finish", () => ann.finished);
+      bob.type(text);
+      await eventually("Bob's finish", () => bob.finished);
+      assert.deepEqual([ann.finished!.rank, bob.finished!.rank], [1, 2]);
+
+      const during = await readiness(server);
+      assert.equal(during.status, 200, "PostgreSQL answers: still ready");
+      assert.ok(during.body.ok);
+      assert.deepEqual(during.body.data.degraded, [
+        "2 race writes wait in the journal (port-0) for PostgreSQL",
+      ]);
+      const metrics = async () =>
+        (await fetch(`${server.url}/metrics`, { headers: { authorization: MONITOR_AUTH } })).text();
+      assert.equal(sample(await metrics(), "typephoon_race_writes_waiting"), 2);
+      await eventually(
+        "tried again",
+        async () => sample(await metrics(), "typephoon_race_write_retries_total") >= 2,
+      );
+      // Longer than a write was once tried before it was set aside.
+      await new Promise((resolve) => setTimeout(resolve, 8_000 - (Date.now() - refusing)));
+      assert.deepEqual(await resultRows(ann.finished!.gameId), []);
+    } finally {
+      await sql("DROP TRIGGER refuse_results ON game_results");
+      await sql("DROP FUNCTION refuse_results()");
+    }
+    await eventually("written", async () => (await resultRows(ann.finished!.gameId)).length === 2, 30_000);
+    assert.deepEqual(await resultRows(ann.finished!.gameId), [
+      { user_id: ann.id, rank: 1 },
+      { user_id: bob.id, rank: 2 },
+    ]);
+    assert.ok(await isReadyAndWritten(server));
+  });
+});
 
 function dataOfGame<T>(answer: { body: { ok: boolean; data?: T } }): T {
   if (!answer.body.ok) throw new Error(JSON.stringify(answer.body));

@@ -43,6 +43,16 @@ async function raceOf<Names extends string[]>(
   return players as { [K in keyof Names]: Player };
 }
 
+async function deleteUser(userId: string) {
+  const client = new pg.Client(testDatabaseUrl());
+  await client.connect();
+  try {
+    await client.query("DELETE FROM users WHERE id = $1", [userId]);
+  } finally {
+    await client.end();
+  }
+}
+
 const textOf = (player: Player) => [...player.race!.state.words].join(" ");
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
@@ -379,6 +389,40 @@ describe("TypingRoom: the race", function () {
         [rival.id, false],
       ],
     );
+  });
+
+  it("a player deleted mid-race: nothing is kept of them, the others are told the truth, their token is refused", async () => {
+    const [ann, bob] = await raceOf(server, ["Ann", "Bob"], everyone);
+    await ann.waitForRacing();
+    await deleteUser(ann.id);
+    ann.type(textOf(ann));
+    assert.equal((await eventually("Ann's finish", () => ann.finished)).rank, 1);
+    await bob.typeSlowly(textOf(bob), 70);
+    const finished = await eventually("Bob's finish", () => bob.finished);
+    assert.equal(finished.rank, 2);
+    assert.equal(finished.isPersonalBest, true, "Bob's first race, stored as his best");
+    const result = dataOf(
+      await call<{ ranking: Array<{ userId: string; rank: number; isPersonalBest: boolean }> }>(
+        server.url,
+        `/api/v1/games/${finished.gameId}/result`,
+      ),
+    );
+    assert.deepEqual(
+      result.ranking.map((entry) => [entry.userId, entry.rank, entry.isPersonalBest]),
+      [[bob.id, 2, true]],
+      "the ranks the players were told, with a gap where Ann was",
+    );
+    const ready = dataOf(await call<{ degraded: string[] }>(server.url, "/readyz"));
+    assert.deepEqual(ready.degraded, [], "nothing waits for Ann's result");
+
+    const me = await call(server.url, "/api/v1/auth/me", { token: ann.accessToken });
+    assert.equal(me.status, 401);
+    assert.equal(errorOf(me).message, "this user no longer exists");
+    await ann.leaveAll();
+    await assert.rejects(ann.queue(), (error: { code: number }) => {
+      assert.equal(joinRefusalCode(error.code), RoomCloseCode.UNAUTHORIZED);
+      return true;
+    });
   });
 
   it("flags a humanly impossible result", async () => {

@@ -6,7 +6,7 @@ export type Liveness = z.infer<typeof liveness>;
 export const readiness = z
   .object({
     ready: z.boolean(),
-    /** what works only partly, e.g. race results waiting in the outbox for PostgreSQL */
+    /** what works only partly, e.g. race writes waiting in the journal for PostgreSQL */
     degraded: z.array(z.string()),
     checks: z.record(z.string(), z.object({ ok: z.boolean(), error: z.string().optional() })),
   })
