@@ -11,6 +11,7 @@ import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
 import type { TokenService } from "../auth/tokens.ts";
 import type { Database } from "../db/database.ts";
+import { withTimeout } from "../deadline.ts";
 import type { Logger } from "../log.ts";
 import { type ApiEnvelope, ApiErrorCode } from "../protocol.ts";
 import { type AccountSettings, accountRoutes } from "./accountRoutes.ts";
@@ -151,9 +152,16 @@ const errorResponse =
     res.status(failure.status).json(body);
   };
 
+/**
+ * How long the error handler waits for PostgreSQL to answer before calling it down: the request
+ * has already waited for its own query (src/db/database.ts bounds it), and the answer is due within
+ * about 2 s in all.
+ */
+const OUTAGE_CHECK_MS = 500;
+
 async function databaseOutage(postgres: (() => Promise<void>) | undefined): Promise<ApiError | undefined> {
   if (!postgres) return undefined;
-  const up = await postgres().then(
+  const up = await withTimeout(postgres(), OUTAGE_CHECK_MS).then(
     () => true,
     () => false,
   );

@@ -153,33 +153,39 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
     }
 
     const { timings, random, races } = this.services;
-    const race: RaceCreateOptions = {
-      gameId: randomUUID(),
-      words: pickWords(timings.raceWords, random),
-      startsAt: Date.now() + timings.raceStartCountdownMs,
-      roster: roster.map(({ user }) => ({ id: user.id, name: user.name })),
-    };
+    const gameId = randomUUID();
+    const words = pickWords(timings.raceWords, random);
     try {
+      // The game row first, so that none of the race's results can reach PostgreSQL before it.
+      // Its start is the one planned now: a write that stalls (and ends in the outbox) delays it.
       await races.createGame({
-        id: race.gameId,
-        words: race.words,
-        playerCount: race.roster.length,
-        startsAt: new Date(race.startsAt),
+        id: gameId,
+        words,
+        playerCount: roster.length,
+        startsAt: new Date(Date.now() + timings.raceStartCountdownMs),
       });
+      // The race's clock starts with its room: however long the write took, every player gets the
+      // whole countdown and the whole time limit.
+      const race: RaceCreateOptions = {
+        gameId,
+        words,
+        startsAt: Date.now() + timings.raceStartCountdownMs,
+        roster: roster.map(({ user }) => ({ id: user.id, name: user.name })),
+      };
       const room = await matchMaker.createRoom(RoomName.RACE, race);
       await Promise.all(
         roster.map(async ({ client, user }) => {
           const reservation = await matchMaker.reserveSeatFor(room, {}, user);
           client.send(ServerMessage.GAME_START, {
-            gameId: race.gameId,
+            gameId,
             roomId: room.roomId,
             reservation,
           } satisfies GameStartMessage);
         }),
       );
-      this.#log.info({ gameId: race.gameId, players: roster.length }, "race created");
+      this.#log.info({ gameId, players: roster.length }, "race created");
     } catch (error) {
-      this.#log.error({ err: error, gameId: race.gameId }, "could not create the race");
+      this.#log.error({ err: error, gameId }, "could not create the race");
       for (const { client } of roster) {
         rejectMessage(
           this.services.metrics,

@@ -127,6 +127,101 @@ for (const outbox of ["file", "redis"] as const) {
   });
 }
 
+/** Fetches with a deadline, so that a hang fails the test instead of stalling it; also says how long it took. */
+async function timed<T>(path: string, server: TestServer, init: Parameters<typeof call>[2] = {}) {
+  const started = Date.now();
+  const answer = await call<T>(server.url, path, { ...init, signal: AbortSignal.timeout(10_000) });
+  return { ...answer, ms: Date.now() - started };
+}
+
+/** Within ~2 s: what a client may wait for an answer that says "try again". */
+const PROMPT_MS = 2_500;
+
+describe("PostgreSQL partitioned (packets dropped, no reset)", function () {
+  this.timeout(60_000);
+  let proxy: TcpProxy;
+  let server: TestServer;
+  const players: Player[] = [];
+  before(async () => {
+    const database = new URL(testDatabaseUrl());
+    proxy = await startTcpProxy(Number(database.port || 5432), database.hostname);
+    // A countdown shorter than a stalled write may take to give up.
+    server = await startTestServer({
+      ...RACE,
+      RACE_START_COUNTDOWN_MS: "1000",
+      DATABASE_URL: proxiedUrl(testDatabaseUrl(), proxy),
+    });
+  });
+  after(async () => {
+    await Promise.all(players.map((player) => player.leaveAll()));
+    proxy.restore();
+    await server.stop();
+    await proxy.close();
+  });
+  afterEach(async () => {
+    proxy.restore();
+    await eventually("ready again", async () => (await readiness(server)).status === 200, 15_000);
+  });
+
+  it("answers what needs the database with 503 DATABASE_UNAVAILABLE within ~2 s, and /readyz too", async () => {
+    const known = await Player.signIn(server.url, "Known");
+    proxy.drop();
+    for (const [method, path] of [
+      ["POST", "/api/v1/auth/guest"],
+      ["GET", "/api/v1/leaderboards?period=weekly&words=7"],
+      ["GET", `/api/v1/users/${known.id}`],
+    ] as const) {
+      const answer = await timed(path, server, { method, ...(method === "POST" ? { json: {} } : {}) });
+      assert.equal(answer.status, 503, `${method} ${path}`);
+      assert.ok(!answer.body.ok && answer.body.error.code === "DATABASE_UNAVAILABLE");
+      assert.equal(answer.headers.get("retry-after"), "5");
+      assert.ok(answer.ms < PROMPT_MS, `${method} ${path} answered after ${answer.ms} ms`);
+    }
+    const ready = await timed<never>("/readyz", server);
+    assert.equal(ready.status, 503);
+    assert.ok(ready.ms < PROMPT_MS, `/readyz answered after ${ready.ms} ms`);
+    assert.match(ready.body.ok ? "" : ready.body.error.message, /postgres/);
+  });
+
+  it("opens a race created during the stall with its whole countdown; results wait and land once", async () => {
+    const [ann, bob] = (await Promise.all(["Ann", "Bob"].map((name) => Player.signIn(server.url, name)))) as [
+      Player,
+      Player,
+    ];
+    players.push(ann, bob);
+    await ann.queue();
+    proxy.drop();
+    await bob.queue();
+    // The game row cannot be written: the race starts anyway, its clock from when its room exists.
+    await Promise.all([ann.waitForGameStart(10_000), bob.waitForGameStart(10_000)]);
+    await Promise.all([ann.enterRace(), bob.enterRace()]);
+    const { status, startsAt } = ann.race!.state;
+    assert.equal(status, "countdown");
+    assert.ok(startsAt - Date.now() > 500, `typing opens ${startsAt - Date.now()} ms after the seat`);
+    await ann.waitForRacing();
+    const text = [...ann.race!.state.words].join(" ");
+    ann.type(text);
+    bob.type(text);
+    await eventually("both finished", () => ann.finished && bob.finished, 10_000);
+    const gameId = ann.finished!.gameId;
+    const during = await timed<never>("/readyz", server);
+    assert.ok(during.ms < PROMPT_MS, `/readyz answered after ${during.ms} ms`);
+    const details = (during.body.ok ? {} : during.body.error.details) as { degraded?: string[] };
+    assert.ok((details.degraded ?? []).length > 0, "the writes wait, and /readyz says so");
+
+    proxy.restore();
+    await eventually(
+      "the waiting writes written",
+      async () => (await resultRows(gameId)).length === 2 && (await readiness(server)).status === 200,
+      15_000,
+    );
+    assert.deepEqual(await resultRows(gameId), [
+      { user_id: ann.id, rank: 1 },
+      { user_id: bob.id, rank: 2 },
+    ]);
+  });
+});
+
 function dataOfGame<T>(answer: { body: { ok: boolean; data?: T } }): T {
   if (!answer.body.ok) throw new Error(JSON.stringify(answer.body));
   return answer.body.data!;
