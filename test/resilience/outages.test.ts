@@ -285,3 +285,30 @@ describe("Redis unreachable", function () {
     assert.equal(lobbies.length, 3);
   });
 });
+
+describe("Redis partitioned (packets dropped, no reset)", function () {
+  this.timeout(60_000);
+  let proxy: TcpProxy;
+  let server: TestServer;
+  before(async () => {
+    proxy = await startTcpProxy(Number(new URL(TEST_REDIS_URL).port || 6379));
+    server = await startTestServer({ ...RACE, REDIS_URL: proxiedUrl(TEST_REDIS_URL, proxy) });
+  });
+  after(async () => {
+    proxy.restore();
+    await server.stop();
+    await proxy.close();
+  });
+
+  it("/readyz answers 503 within ~2 s naming Redis, whatever it asks Redis, and 200 once it is back", async () => {
+    proxy.drop();
+    for (let probe = 0; probe < 2; probe++) {
+      const answer = await timed<never>("/readyz", server);
+      assert.equal(answer.status, 503);
+      assert.ok(answer.ms < PROMPT_MS, `/readyz answered after ${answer.ms} ms`);
+      assert.match(answer.body.ok ? "" : answer.body.error.message, /redis/);
+    }
+    proxy.restore();
+    await eventually("ready again", async () => (await readiness(server)).status === 200, 10_000);
+  });
+});
