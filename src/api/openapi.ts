@@ -420,7 +420,9 @@ const ROUTES: Route[] = [
     operationId: "readiness",
     tag: "Health",
     summary: "Every dependency answers",
-    description: "PostgreSQL (and Redis, when configured) within 2 s, and the process is not shutting down.",
+    description:
+      "PostgreSQL (and Redis, with matchmaking's own connections, when configured) within 2 s, and " +
+      "the process is not shutting down.",
     answer: { status: 200, description: "Ready", data: readiness },
     fails: [
       failure(503, ApiErrorCode.NOT_READY, "a dependency does not answer; the message names it", {

@@ -1,9 +1,18 @@
 import assert from "node:assert/strict";
+import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { LOBBY_SEARCH_HOLD_MS } from "../../src/colyseus/matchmaking.ts";
 import { testDatabaseUrl } from "../hooks.ts";
-import { call } from "../support/http.ts";
+import { clusterEnv, playerVia } from "../support/cluster.ts";
+import { call, errorOf } from "../support/http.ts";
 import { eventually, Player } from "../support/players.ts";
+import {
+  freePort,
+  type ServerProcess,
+  spawnServer,
+  terminate,
+  waitUntilReady,
+} from "../support/processes.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 import { TEST_REDIS_URL } from "../support/services.ts";
 import { startTcpProxy, type TcpProxy } from "../support/tcpProxy.ts";
@@ -128,9 +137,9 @@ for (const outbox of ["file", "redis"] as const) {
 }
 
 /** Fetches with a deadline, so that a hang fails the test instead of stalling it; also says how long it took. */
-async function timed<T>(path: string, server: TestServer, init: Parameters<typeof call>[2] = {}) {
+async function timed<T>(base: string, path: string, init: Parameters<typeof call>[2] = {}) {
   const started = Date.now();
-  const answer = await call<T>(server.url, path, { ...init, signal: AbortSignal.timeout(10_000) });
+  const answer = await call<T>(base, path, { ...init, signal: AbortSignal.timeout(10_000) });
   return { ...answer, ms: Date.now() - started };
 }
 
@@ -171,13 +180,13 @@ describe("PostgreSQL partitioned (packets dropped, no reset)", function () {
       ["GET", "/api/v1/leaderboards?period=weekly&words=7"],
       ["GET", `/api/v1/users/${known.id}`],
     ] as const) {
-      const answer = await timed(path, server, { method, ...(method === "POST" ? { json: {} } : {}) });
+      const answer = await timed(server.url, path, { method, ...(method === "POST" ? { json: {} } : {}) });
       assert.equal(answer.status, 503, `${method} ${path}`);
       assert.ok(!answer.body.ok && answer.body.error.code === "DATABASE_UNAVAILABLE");
       assert.equal(answer.headers.get("retry-after"), "5");
       assert.ok(answer.ms < PROMPT_MS, `${method} ${path} answered after ${answer.ms} ms`);
     }
-    const ready = await timed<never>("/readyz", server);
+    const ready = await timed<never>(server.url, "/readyz");
     assert.equal(ready.status, 503);
     assert.ok(ready.ms < PROMPT_MS, `/readyz answered after ${ready.ms} ms`);
     assert.match(ready.body.ok ? "" : ready.body.error.message, /postgres/);
@@ -204,7 +213,7 @@ describe("PostgreSQL partitioned (packets dropped, no reset)", function () {
     bob.type(text);
     await eventually("both finished", () => ann.finished && bob.finished, 10_000);
     const gameId = ann.finished!.gameId;
-    const during = await timed<never>("/readyz", server);
+    const during = await timed<never>(server.url, "/readyz");
     assert.ok(during.ms < PROMPT_MS, `/readyz answered after ${during.ms} ms`);
     const details = (during.body.ok ? {} : during.body.error.details) as { degraded?: string[] };
     assert.ok((details.degraded ?? []).length > 0, "the writes wait, and /readyz says so");
@@ -303,12 +312,72 @@ describe("Redis partitioned (packets dropped, no reset)", function () {
   it("/readyz answers 503 within ~2 s naming Redis, whatever it asks Redis, and 200 once it is back", async () => {
     proxy.drop();
     for (let probe = 0; probe < 2; probe++) {
-      const answer = await timed<never>("/readyz", server);
+      const answer = await timed<never>(server.url, "/readyz");
       assert.equal(answer.status, 503);
       assert.ok(answer.ms < PROMPT_MS, `/readyz answered after ${answer.ms} ms`);
       assert.match(answer.body.ok ? "" : answer.body.error.message, /redis/);
     }
     proxy.restore();
     await eventually("ready again", async () => (await readiness(server)).status === 200, 10_000);
+  });
+});
+
+describe("Redis accepting connections and resetting them, under two processes", function () {
+  this.timeout(90_000);
+  let proxy: TcpProxy;
+  const servers: ServerProcess[] = [];
+  const players: Player[] = [];
+  before(async () => {
+    proxy = await startTcpProxy(Number(new URL(TEST_REDIS_URL).port || 6379));
+    const env = { REDIS_URL: proxiedUrl(TEST_REDIS_URL, proxy), LOBBY_COUNTDOWN_MS: "60000" };
+    for (let i = 0; i < 2; i++) servers.push(await spawnServer(await clusterEnv(await freePort(), env)));
+    await Promise.all(servers.map((server) => waitUntilReady(server)));
+  });
+  after(async () => {
+    await Promise.all(players.map((player) => player.leaveAll()));
+    proxy.restore();
+    await Promise.all(servers.map((server) => terminate(server)));
+    await proxy.close();
+  });
+
+  it("is not ready and refuses joins meanwhile, then reconnects by itself: both processes match again", async () => {
+    const [a, b] = servers as [ServerProcess, ServerProcess];
+    const early = await playerVia(a, a.url, "Early");
+    players.push(early);
+    proxy.reset();
+    // A join waits while ioredis retries, then is refused without a word of Redis's internals.
+    const refused = await call(a.url, "/matchmake/joinOrCreate/lobby", {
+      method: "POST",
+      json: {},
+      token: early.accessToken,
+      signal: AbortSignal.timeout(20_000),
+    });
+    assert.equal(refused.status, 503);
+    assert.deepEqual(errorOf(refused).code, "MATCHMAKING_UNAVAILABLE");
+    assert.equal(
+      (refused.body as { message?: string }).message,
+      "MATCHMAKING_UNAVAILABLE: matchmaking is unavailable right now; ask again shortly",
+    );
+    assert.equal(refused.headers.get("retry-after"), "2");
+    for (const server of servers) {
+      const answer = await timed<never>(server.url, "/readyz");
+      assert.equal(answer.status, 503, server.output());
+      assert.ok(answer.ms < PROMPT_MS, `/readyz answered after ${answer.ms} ms`);
+    }
+    // Longer than ioredis takes to give up on the commands a connection holds (20 retries).
+    await sleep(14_000);
+    proxy.restore();
+    await Promise.all(servers.map((server) => waitUntilReady(server, 15_000)));
+
+    // Each process finds the lobby the other opened: remote calls through presence work again.
+    const [ann, bob, cy] = await Promise.all(
+      [a, b, b].map((server, i) => playerVia(server, a.url, ["Ann", "Bob", "Cy"][i]!)),
+    );
+    players.push(ann!, bob!, cy!);
+    const lobby = await ann!.queue();
+    for (const player of [bob!, cy!]) {
+      const joined = await Promise.race([player.queue(), sleep(10_000).then(() => undefined)]);
+      assert.equal(joined?.roomId, lobby.roomId, `${player.name} joined Ann's lobby`);
+    }
   });
 });
