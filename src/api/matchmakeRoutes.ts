@@ -40,9 +40,6 @@ const matchmakeParams = z.object({
 /** Each room type validates its own options (in its static onAuth); here only their form. */
 const matchmakeOptions = z.record(z.string(), z.unknown());
 
-/** How long a client told SHUTTING_DOWN or MATCHMAKING_UNAVAILABLE should wait before asking again. */
-const RETRY_AFTER_S = 2;
-
 export interface MatchmakeDependencies {
   tokens: TokenService;
   log: Logger;
@@ -59,7 +56,6 @@ export function matchmakeRoutes(deps: MatchmakeDependencies): Router {
     }
     const options = parseInput(matchmakeOptions, req.body ?? {}, "body");
     if (isShuttingDown()) {
-      res.setHeader("Retry-After", String(RETRY_AFTER_S));
       throw new ApiError(503, ApiErrorCode.SHUTTING_DOWN, "this server is restarting; ask again");
     }
     const context = await joinContextOf(req, deps.tokens);
@@ -132,11 +128,9 @@ function refusal(error: unknown, req: Request, log: Logger): ApiError {
   }
   if (isSeatTaken(error)) return new ApiError(409, ApiErrorCode.ROOM_FULL, "this room has no seat left");
   (req.log ?? log).error({ err: error }, "matchmaking failed");
-  const unavailable = new ApiError(
+  return new ApiError(
     503,
     ApiErrorCode.MATCHMAKING_UNAVAILABLE,
     "matchmaking is unavailable right now; ask again shortly",
   );
-  req.res?.setHeader("Retry-After", String(RETRY_AFTER_S));
-  return unavailable;
 }

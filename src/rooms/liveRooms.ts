@@ -1,23 +1,47 @@
 /**
- * Questions the HTTP API asks of live rooms, wherever they run: the matchmaker's driver knows every
- * room (Redis when several processes share it) and a remote call reaches the process hosting it.
+ * Questions the HTTP API asks of live rooms, wherever they run: a room of this process answers
+ * directly; any other is found through the matchmaker's driver (Redis when several processes share
+ * it) and reached by a remote call to the process hosting it. Neither may hang a request when
+ * Redis is away or partitioned.
  */
 import { matchMaker } from "@colyseus/core";
+import { withTimeout } from "../deadline.ts";
 import type { RaceSnapshot } from "../game/race/race.ts";
 import { RoomName } from "../protocol.ts";
 import type { LobbyDescription, LobbyRoom } from "./LobbyRoom.ts";
 import type { TypingRoom } from "./TypingRoom.ts";
 
+/** How long a question may wait for the shared listing, or for a room of another process. */
+const LIVE_ROOM_TIMEOUT_MS = 1_000;
+
+/** The shared listing of rooms cannot be read: whether a room lives on another process is unknown. */
+export class LiveRoomsUnreachable extends Error {
+  override name = "LiveRoomsUnreachable";
+}
+
 async function liveRoomId(roomId: string, roomName: string): Promise<string | undefined> {
-  const listing = await matchMaker.getRoomById(roomId);
+  const here = matchMaker.getLocalRoomById(roomId);
+  if (here) return here.roomName === roomName ? roomId : undefined;
+  const listing = await withTimeout(matchMaker.getRoomById(roomId), LIVE_ROOM_TIMEOUT_MS).catch(
+    (error: Error) => {
+      throw new LiveRoomsUnreachable(`the room listing did not answer: ${error.message}`);
+    },
+  );
   return listing?.name === roomName ? listing.roomId : undefined;
+}
+
+/** A room's answer; undefined when it does not give one in time (gone meanwhile, or its process). */
+function ask<R>(roomId: string, method: string, args?: unknown[]): Promise<R | undefined> {
+  return withTimeout(matchMaker.remoteRoomCall(roomId, method, args), LIVE_ROOM_TIMEOUT_MS).catch(
+    () => undefined,
+  );
 }
 
 /** undefined: no such lobby (never existed, or its race has started). */
 export async function describeLobby(roomId: string): Promise<LobbyDescription | undefined> {
   const id = await liveRoomId(roomId, RoomName.LOBBY);
   if (!id) return undefined;
-  return matchMaker.remoteRoomCall<LobbyRoom>(id, "describe").catch(() => undefined);
+  return ask<LobbyDescription>(id, "describe" satisfies keyof LobbyRoom);
 }
 
 /** "no-lobby" | "not-in-lobby" | "removed": what happened to the user's leave request. */
@@ -27,9 +51,7 @@ export async function leaveLobby(
 ): Promise<"no-lobby" | "not-in-lobby" | "removed"> {
   const id = await liveRoomId(roomId, RoomName.LOBBY);
   if (!id) return "no-lobby";
-  const removed: boolean | undefined = await matchMaker
-    .remoteRoomCall<LobbyRoom>(id, "removePlayer", [userId])
-    .catch(() => undefined);
+  const removed = await ask<boolean>(id, "removePlayer" satisfies keyof LobbyRoom, [userId]);
   if (removed === undefined) return "no-lobby";
   return removed ? "removed" : "not-in-lobby";
 }
@@ -38,5 +60,5 @@ export async function leaveLobby(
 export async function describeRace(gameId: string): Promise<RaceSnapshot | undefined> {
   const id = await liveRoomId(gameId, RoomName.RACE);
   if (!id) return undefined;
-  return matchMaker.remoteRoomCall<TypingRoom>(id, "describe").catch(() => undefined);
+  return ask<RaceSnapshot>(id, "describe" satisfies keyof TypingRoom);
 }

@@ -38,6 +38,22 @@ async function resultRows(gameId: string) {
   }
 }
 
+/** A game as PostgreSQL keeps it, with no room on this process. */
+async function storedGame(status: "countdown" | "finished"): Promise<string> {
+  const client = new pg.Client(testDatabaseUrl());
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `INSERT INTO games (id, words, word_count, player_count, status, starts_at)
+       VALUES (gen_random_uuid(), '{one,two}', 2, 2, $1, now()) RETURNING id`,
+      [status],
+    );
+    return rows[0].id as string;
+  } finally {
+    await client.end();
+  }
+}
+
 function proxiedUrl(url: string, proxy: TcpProxy): string {
   const proxied = new URL(url);
   proxied.hostname = "127.0.0.1";
@@ -267,6 +283,40 @@ describe("Redis unreachable", function () {
       [1, 2],
     );
     proxy.restore();
+    await eventually("ready again", async () => (await readiness(server)).status === 200, 20_000);
+  });
+
+  it("answers for games at once: a race here from its room, a finished one from PostgreSQL, else 503", async () => {
+    const [ann, bob] = await pair(server, ["Ann", "Bob"], players);
+    await Promise.all([ann.enterRace(), bob.enterRace()]);
+    const here = ann.gameStart!.gameId;
+    const finished = await storedGame("finished");
+    const elsewhere = await storedGame("countdown");
+    proxy.cut();
+    try {
+      for (const path of ["", "/countdown", "/result"]) {
+        const live = await timed<{ status: string }>(server.url, `/api/v1/games/${here}${path}`);
+        assert.equal(live.status, 200, `${path}: ${JSON.stringify(live.body)}`);
+        assert.ok(live.ms < PROMPT_MS, `${path} answered after ${live.ms} ms`);
+        if (path !== "/countdown") assert.notEqual(dataOfGame(live).status, "finished");
+        const over = await timed<{ status: string }>(server.url, `/api/v1/games/${finished}${path}`);
+        assert.equal(over.status, 200, `${path}: ${JSON.stringify(over.body)}`);
+        if (path !== "/countdown") assert.equal(dataOfGame(over).status, "finished");
+        assert.ok(over.ms < PROMPT_MS, `${path} answered after ${over.ms} ms`);
+        // Maybe running on another process: nobody can say without Redis.
+        const unknown = await timed(server.url, `/api/v1/games/${elsewhere}${path}`);
+        assert.equal(unknown.status, 503);
+        assert.ok(unknown.ms < PROMPT_MS, `${path} answered after ${unknown.ms} ms`);
+        assert.deepEqual(errorOf(unknown).code, "MATCHMAKING_UNAVAILABLE");
+        assert.doesNotMatch(errorOf(unknown).message, /redis|retries|ECONN/i);
+        assert.equal(unknown.headers.get("retry-after"), "2");
+      }
+      const lobby = await timed(server.url, "/api/v1/lobbies/someLobbyElsewhere");
+      assert.equal(lobby.status, 503);
+      assert.ok(lobby.ms < PROMPT_MS, `the lobby answered after ${lobby.ms} ms`);
+    } finally {
+      proxy.restore();
+    }
     await eventually("ready again", async () => (await readiness(server)).status === 200, 20_000);
   });
 
