@@ -234,6 +234,14 @@ describe("readiness while shutting down", () => {
       return reply.status === 503 ? reply : undefined;
     });
     assert.match(errorOf(answer).message, /^unreachable: process$/);
+    const seat = await call(server.url, "/matchmake/joinOrCreate/lobby", {
+      method: "POST",
+      json: {},
+      token: solo.accessToken,
+    });
+    assert.equal(seat.status, 503);
+    assert.equal(errorOf(seat).code, "SHUTTING_DOWN");
+    assert.equal(seat.headers.get("retry-after"), "2");
     await solo.waitForRacing();
     solo.type([...solo.race!.state.words].join(" "));
     await stopping;
