@@ -16,6 +16,7 @@ import { type Request, Router } from "express";
 import { z } from "zod";
 import { TokenError, type TokenService, type TokenUser } from "../auth/tokens.ts";
 import { inTurn, isSeatTaken, isShuttingDown } from "../colyseus/matchmaking.ts";
+import { withTimeout } from "../deadline.ts";
 import type { Logger } from "../log.ts";
 import { ApiErrorCode, type ApiErrorCode as ApiErrorCodeType, RoomName } from "../protocol.ts";
 import type { JoinContext } from "../rooms/services.ts";
@@ -40,6 +41,12 @@ const matchmakeParams = z.object({
 /** Each room type validates its own options (in its static onAuth); here only their form. */
 const matchmakeOptions = z.record(z.string(), z.unknown());
 
+/**
+ * How long a join may wait on the matchmaker. Behind a Redis partition its commands neither answer
+ * nor fail; a burst of joins takes seconds. A seat reserved after the refusal expires unused.
+ */
+const MATCHMAKING_TIMEOUT_MS = 10_000;
+
 export interface MatchmakeDependencies {
   tokens: TokenService;
   log: Logger;
@@ -61,12 +68,14 @@ export function matchmakeRoutes(deps: MatchmakeDependencies): Router {
     const context = await joinContextOf(req, deps.tokens);
     if (method === "joinById") context.roomId = roomName;
     try {
-      const seat =
+      const seat = await withTimeout(
         method === "joinOrCreate" || method === "join"
-          ? await searchInTurn(() => matchMaker[method](roomName, options, context))
+          ? searchInTurn(() => matchMaker[method](roomName, options, context))
           : method === "joinById"
-            ? await matchMaker.joinById(roomName, options, context)
-            : await matchMaker.reconnect(roomName, options);
+            ? matchMaker.joinById(roomName, options, context)
+            : matchMaker.reconnect(roomName, options),
+        MATCHMAKING_TIMEOUT_MS,
+      );
       res.json(seat);
     } catch (error) {
       throw refusal(error, req, deps.log);
