@@ -5,11 +5,11 @@
  */
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { RedisPresence } from "@colyseus/redis-presence";
 import { Redis } from "ioredis";
 import type { ReadinessSources } from "./api/healthRoutes.ts";
 import { createGameServer, type GameServer, listen } from "./app.config.ts";
 import { createTokenService } from "./auth/tokens.ts";
+import { createRedisPresence, presenceProbe } from "./colyseus/redisPresence.ts";
 import { RoomNameIndexedDriver } from "./colyseus/roomNameIndexedDriver.ts";
 import { startStaleProcessSweeper } from "./colyseus/staleProcessSweeper.ts";
 import type { Config } from "./config.ts";
@@ -86,16 +86,19 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       checks.redis = async () => {
         await client.ping();
       };
-      const presence = new RedisPresence(config.redisUrl);
-      // Every concurrent joinOrCreate waits on one subscription per room name: a burst of joins is
-      // not a listener leak.
-      presence.setMaxListeners(0);
+      const presence = createRedisPresence(config.redisUrl);
       // The driver's own connection, with its errors logged (ioredis prints unhandled ones to stderr).
       const driverClient = new Redis(config.redisUrl);
       driverClient.on("error", (error) => {
         metrics.redisError();
         log.warn({ err: error }, "redis connection error (matchmaking)");
       });
+      // Matchmaking's own connections, each of which can fail alone: the driver's, and presence's
+      // publisher and subscriber (a message through both comes back).
+      const presenceAnswers = await presenceProbe(presence);
+      checks.matchmaking = async () => {
+        await Promise.all([driverClient.ping(), presenceAnswers()]);
+      };
       matchmaking = {
         presence,
         driver: new RoomNameIndexedDriver(driverClient, [RoomName.LOBBY, RoomName.RACE]),

@@ -11,8 +11,10 @@ import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
 import type { TokenService } from "../auth/tokens.ts";
 import type { Database } from "../db/database.ts";
+import { withTimeout } from "../deadline.ts";
 import type { Logger } from "../log.ts";
 import { type ApiEnvelope, ApiErrorCode } from "../protocol.ts";
+import { LiveRoomsUnreachable } from "../rooms/liveRooms.ts";
 import { type AccountSettings, accountRoutes } from "./accountRoutes.ts";
 import { accessTokenOf } from "./authenticate.ts";
 import { authRoutes } from "./authRoutes.ts";
@@ -120,6 +122,13 @@ export function mountApi(app: express.Application, deps: ApiDependencies): void 
   app.use(errorResponse(deps.readiness.checks.postgres));
 }
 
+/** How long a client told that a dependency is away should wait before asking again, in seconds. */
+const RETRY_AFTER_S: Partial<Record<ApiErrorCode, number>> = {
+  [ApiErrorCode.DATABASE_UNAVAILABLE]: 5,
+  [ApiErrorCode.MATCHMAKING_UNAVAILABLE]: 2,
+  [ApiErrorCode.SHUTTING_DOWN]: 2,
+};
+
 /**
  * Body-parser failures carry a `type`; an unexpected failure while PostgreSQL is down is a 503 the
  * client may retry; anything else unexpected is a 500 without internals.
@@ -147,13 +156,21 @@ const errorResponse =
         : {}),
     };
     if (res.headersSent) return;
-    if (failure.code === ApiErrorCode.DATABASE_UNAVAILABLE) res.setHeader("Retry-After", "5");
+    const retryAfter = RETRY_AFTER_S[failure.code];
+    if (retryAfter !== undefined) res.setHeader("Retry-After", String(retryAfter));
     res.status(failure.status).json(body);
   };
 
+/**
+ * How long the error handler waits for PostgreSQL to answer before calling it down: the request
+ * has already waited for its own query (src/db/database.ts bounds it), and the answer is due within
+ * about 2 s in all.
+ */
+const OUTAGE_CHECK_MS = 500;
+
 async function databaseOutage(postgres: (() => Promise<void>) | undefined): Promise<ApiError | undefined> {
   if (!postgres) return undefined;
-  const up = await postgres().then(
+  const up = await withTimeout(postgres(), OUTAGE_CHECK_MS).then(
     () => true,
     () => false,
   );
@@ -164,6 +181,13 @@ async function databaseOutage(postgres: (() => Promise<void>) | undefined): Prom
 
 function asApiError(error: unknown): ApiError | undefined {
   if (error instanceof ApiError) return error;
+  if (error instanceof LiveRoomsUnreachable) {
+    return new ApiError(
+      503,
+      ApiErrorCode.MATCHMAKING_UNAVAILABLE,
+      "live rooms cannot be reached right now; ask again shortly",
+    );
+  }
   const type = (error as { type?: unknown }).type;
   if (type === "entity.parse.failed")
     return new ApiError(400, ApiErrorCode.BAD_JSON, "the body is not valid JSON");

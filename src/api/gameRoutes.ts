@@ -1,9 +1,10 @@
 import { Router } from "express";
 import type { Database } from "../db/database.ts";
 import { findGame, findResults, type StoredGame } from "../db/games.ts";
+import type { RaceSnapshot } from "../game/race/race.ts";
 import { replayKeystrokes } from "../game/replay.ts";
 import { ApiErrorCode, type RaceStatus, secondsUntil } from "../protocol.ts";
-import { describeRace, liveRaces } from "../rooms/liveRooms.ts";
+import { describeRace, LiveRoomsUnreachable, liveRaces } from "../rooms/liveRooms.ts";
 import {
   type CountdownResponse,
   type GameResponse,
@@ -27,8 +28,9 @@ export function gameRoutes(deps: { db: Database }): Router {
   router.get("/:gameId", async (req, res) => {
     const { gameId } = parseInput(gameParams, req.params, "params");
     const now = Date.now();
-    const live = await describeRace(gameId);
-    if (live) {
+    const race = await liveOrStored(deps.db, gameId);
+    if ("live" in race) {
+      const { live } = race;
       const until =
         live.status === "countdown" ? live.startsAt : live.status === "racing" ? live.endsAt : now;
       sendData<GameResponse>(res, 200, {
@@ -43,7 +45,7 @@ export function gameRoutes(deps: { db: Database }): Router {
       });
       return;
     }
-    const game = await storedGame(deps.db, gameId);
+    const { game } = race;
     const results = await findResults(deps.db, gameId);
     sendData<GameResponse>(res, 200, {
       gameId,
@@ -69,8 +71,8 @@ export function gameRoutes(deps: { db: Database }): Router {
 
   router.get("/:gameId/countdown", async (req, res) => {
     const { gameId } = parseInput(gameParams, req.params, "params");
-    const live = await describeRace(gameId);
-    const startsAt = live?.startsAt ?? (await storedGame(deps.db, gameId)).startsAt.getTime();
+    const race = await liveOrStored(deps.db, gameId);
+    const startsAt = "live" in race ? race.live.startsAt : race.game.startsAt.getTime();
     sendData<CountdownResponse>(res, 200, {
       startsAt: new Date(startsAt).toISOString(),
       secondsLeft: secondsUntil(startsAt, Date.now()),
@@ -82,7 +84,8 @@ export function gameRoutes(deps: { db: Database }): Router {
     const game = await storedGame(deps.db, gameId);
     const results = await findResults(deps.db, gameId);
     // A race still running has stored the results of those who finished so far.
-    const status = ((await describeRace(gameId))?.status ?? game.status) as RaceStatus;
+    const race = await liveOrStored(deps.db, gameId, game);
+    const status = ("live" in race ? race.live.status : game.status) as RaceStatus;
     sendData<ResultResponse>(res, 200, {
       gameId,
       mode: game.mode,
@@ -99,6 +102,28 @@ export function gameRoutes(deps: { db: Database }): Router {
   });
 
   return router;
+}
+
+/**
+ * The race from its room while it has one, else as stored. When the rooms of other processes
+ * cannot be asked (Redis away), a stored game that is over is still the answer; one that is not may
+ * be running elsewhere, and the lookup's failure (503) is.
+ */
+async function liveOrStored(
+  db: Database,
+  gameId: string,
+  stored?: StoredGame,
+): Promise<{ live: RaceSnapshot } | { game: StoredGame }> {
+  try {
+    const live = await describeRace(gameId);
+    if (live) return { live };
+  } catch (error) {
+    if (!(error instanceof LiveRoomsUnreachable)) throw error;
+    const game = stored ?? (await storedGame(db, gameId));
+    if (game.status !== "finished") throw error;
+    return { game };
+  }
+  return { game: stored ?? (await storedGame(db, gameId)) };
 }
 
 async function storedGame(db: Database, gameId: string): Promise<StoredGame> {

@@ -1,4 +1,5 @@
 import { Router } from "express";
+import { withTimeout } from "../deadline.ts";
 import { ApiErrorCode } from "../protocol.ts";
 import type { Liveness, Readiness } from "./contracts/health.ts";
 import { sendData } from "./respond.ts";
@@ -23,12 +24,19 @@ export function healthRoutes({ checks, degraded }: ReadinessSources): Router {
   });
 
   router.get("/readyz", async (_req, res) => {
-    const results = await Promise.all(
-      Object.entries(checks).map(async ([name, check]) => [name, await runCheck(check)] as const),
-    );
+    // All at once, each within CHECK_TIMEOUT_MS: the answer never waits longer than that.
+    const [results, reasons] = await Promise.all([
+      Promise.all(
+        Object.entries(checks).map(async ([name, check]) => [name, await runCheck(check)] as const),
+      ),
+      // A reason that cannot be read in time is itself one.
+      withTimeout(degraded(), CHECK_TIMEOUT_MS).catch((error: Error) => [
+        `could not tell what is degraded: ${error.message}`,
+      ]),
+    ]);
     const readiness: Readiness = {
       ready: results.every(([, result]) => result.ok),
-      degraded: await degraded().catch((error: Error) => [error.message]),
+      degraded: reasons,
       checks: Object.fromEntries(results),
     };
     if (readiness.ready) {
@@ -50,16 +58,10 @@ export function healthRoutes({ checks, degraded }: ReadinessSources): Router {
 }
 
 async function runCheck(check: ReadinessCheck): Promise<{ ok: boolean; error?: string }> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
-  });
   try {
-    await Promise.race([check(), timeout]);
+    await withTimeout(check(), CHECK_TIMEOUT_MS);
     return { ok: true };
   } catch (error) {
     return { ok: false, error: (error as Error).message };
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -17,6 +17,7 @@ import { type Request, Router } from "express";
 import { z } from "zod";
 import { TokenError, type TokenService, type TokenUser } from "../auth/tokens.ts";
 import { inTurn, isSeatTaken, isShuttingDown } from "../colyseus/matchmaking.ts";
+import { withTimeout } from "../deadline.ts";
 import type { Logger } from "../log.ts";
 import { ApiErrorCode, type ApiErrorCode as ApiErrorCodeType, RoomName } from "../protocol.ts";
 import type { JoinContext } from "../rooms/services.ts";
@@ -42,8 +43,11 @@ const matchmakeParams = z.object({
 /** Each room type validates its own options (in its static onAuth); here only their form. */
 const matchmakeOptions = z.record(z.string(), z.unknown());
 
-/** How long a client told SHUTTING_DOWN or MATCHMAKING_UNAVAILABLE should wait before asking again. */
-const RETRY_AFTER_S = 2;
+/**
+ * How long a join may wait on the matchmaker. Behind a Redis partition its commands neither answer
+ * nor fail; a burst of joins takes seconds. A seat reserved after the refusal expires unused.
+ */
+const MATCHMAKING_TIMEOUT_MS = 10_000;
 
 export interface MatchmakeDependencies {
   tokens: TokenService;
@@ -61,20 +65,21 @@ export function matchmakeRoutes(deps: MatchmakeDependencies): Router {
     }
     const options = parseInput(matchmakeOptions, req.body ?? {}, "body");
     if (isShuttingDown()) {
-      res.setHeader("Retry-After", String(RETRY_AFTER_S));
       throw new ApiError(503, ApiErrorCode.SHUTTING_DOWN, "this server is restarting; ask again");
     }
     const context = await joinContextOf(req, deps.tokens);
     if (method === "joinById") context.roomId = roomName;
     try {
-      const seat =
+      const seat = await withTimeout(
         method === "joinOrCreate" || method === "join"
-          ? await searchInTurn(() => matchMaker[method](roomName, options, context))
+          ? searchInTurn(() => matchMaker[method](roomName, options, context))
           : method === "create"
-            ? await matchMaker.create(roomName, options, context)
+            ? matchMaker.create(roomName, options, context)
             : method === "joinById"
-              ? await matchMaker.joinById(roomName, options, context)
-              : await matchMaker.reconnect(roomName, options);
+              ? matchMaker.joinById(roomName, options, context)
+              : matchMaker.reconnect(roomName, options),
+        MATCHMAKING_TIMEOUT_MS,
+      );
       res.json(seat);
     } catch (error) {
       throw refusal(error, req, deps.log);
@@ -136,11 +141,9 @@ function refusal(error: unknown, req: Request, log: Logger): ApiError {
   }
   if (isSeatTaken(error)) return new ApiError(409, ApiErrorCode.ROOM_FULL, "this room has no seat left");
   (req.log ?? log).error({ err: error }, "matchmaking failed");
-  const unavailable = new ApiError(
+  return new ApiError(
     503,
     ApiErrorCode.MATCHMAKING_UNAVAILABLE,
     "matchmaking is unavailable right now; ask again shortly",
   );
-  req.res?.setHeader("Retry-After", String(RETRY_AFTER_S));
-  return unavailable;
 }

@@ -127,6 +127,14 @@ const WRITE_FAILURES = [
   ),
 ];
 
+/** A route asking live rooms of any process (src/rooms/liveRooms.ts). */
+const LIVE_ROOMS_UNAVAILABLE = failure(
+  503,
+  ApiErrorCode.MATCHMAKING_UNAVAILABLE,
+  "the listing of other processes' rooms cannot be read (Redis is away) and no stored answer will " +
+    "do; `Retry-After` says when to try again",
+  { retryAfter: true },
+);
 const LOBBY_NOT_FOUND = failure(404, ApiErrorCode.LOBBY_NOT_FOUND, "no open lobby has this id");
 const GAME_NOT_FOUND = failure(404, ApiErrorCode.GAME_NOT_FOUND, "no game has this id");
 const USER_NOT_FOUND = failure(404, ApiErrorCode.USER_NOT_FOUND, "no user has this id");
@@ -311,7 +319,7 @@ const ROUTES: Route[] = [
     summary: "A lobby waiting for its race",
     params: lobbyParams,
     answer: { status: 200, description: "The lobby", data: lobbyResponse },
-    fails: [VALIDATION_ERROR, LOBBY_NOT_FOUND],
+    fails: [VALIDATION_ERROR, LOBBY_NOT_FOUND, LIVE_ROOMS_UNAVAILABLE],
   },
   {
     method: "post",
@@ -326,6 +334,7 @@ const ROUTES: Route[] = [
       VALIDATION_ERROR,
       LOBBY_NOT_FOUND,
       failure(404, ApiErrorCode.NOT_IN_LOBBY, "the caller is not in this lobby"),
+      LIVE_ROOMS_UNAVAILABLE,
     ],
   },
   {
@@ -339,6 +348,7 @@ const ROUTES: Route[] = [
       "newest first, at most 50, each with its players' positions. Private races are never listed. " +
       "Watch one with `joinById(gameId, { spectate: true })`.",
     answer: { status: 200, description: "The races", data: liveRacesResponse },
+    fails: [LIVE_ROOMS_UNAVAILABLE],
   },
   {
     method: "get",
@@ -351,7 +361,7 @@ const ROUTES: Route[] = [
       "from PostgreSQL (`secondsLeft` 0), each player's position replayed from their keystrokes.",
     params: gameParams,
     answer: { status: 200, description: "The race", data: gameResponse },
-    fails: [VALIDATION_ERROR, GAME_NOT_FOUND],
+    fails: [VALIDATION_ERROR, GAME_NOT_FOUND, LIVE_ROOMS_UNAVAILABLE],
     database: true,
   },
   {
@@ -362,7 +372,7 @@ const ROUTES: Route[] = [
     summary: "When typing opens",
     params: gameParams,
     answer: { status: 200, description: "The start", data: countdownResponse },
-    fails: [VALIDATION_ERROR, GAME_NOT_FOUND],
+    fails: [VALIDATION_ERROR, GAME_NOT_FOUND, LIVE_ROOMS_UNAVAILABLE],
     database: true,
   },
   {
@@ -376,7 +386,7 @@ const ROUTES: Route[] = [
       "fastest first. During the race, those who have finished so far.",
     params: gameParams,
     answer: { status: 200, description: "The ranking", data: resultResponse },
-    fails: [VALIDATION_ERROR, GAME_NOT_FOUND],
+    fails: [VALIDATION_ERROR, GAME_NOT_FOUND, LIVE_ROOMS_UNAVAILABLE],
     database: true,
   },
   {
@@ -433,7 +443,9 @@ const ROUTES: Route[] = [
     operationId: "readiness",
     tag: "Health",
     summary: "Every dependency answers",
-    description: "PostgreSQL (and Redis, when configured) within 2 s, and the process is not shutting down.",
+    description:
+      "PostgreSQL (and Redis, with matchmaking's own connections, when configured) within 2 s, and " +
+      "the process is not shutting down.",
     answer: { status: 200, description: "Ready", data: readiness },
     fails: [
       failure(503, ApiErrorCode.NOT_READY, "a dependency does not answer; the message names it", {

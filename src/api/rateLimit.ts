@@ -13,6 +13,7 @@ import type { Request, RequestHandler, Response } from "express";
 import { type AugmentedRequest, MemoryStore, type Options, rateLimit, type Store } from "express-rate-limit";
 import type { Redis } from "ioredis";
 import { type RedisReply, RedisStore } from "rate-limit-redis";
+import { withTimeout } from "../deadline.ts";
 import type { Logger } from "../log.ts";
 import { ApiErrorCode } from "../protocol.ts";
 import { ApiError } from "./errors.ts";
@@ -188,17 +189,5 @@ class RedisOrMemoryStore implements Store {
       this.#scriptsLoaded = undefined;
       throw error;
     }
-  }
-}
-
-async function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }

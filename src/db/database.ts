@@ -31,8 +31,34 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/**
+ * How long any one query, or getting a connection for it, may take. Every query here takes
+ * milliseconds; one that takes longer meets a PostgreSQL that is gone, partitioned (no reset: TCP
+ * alone would wait for many minutes) or stuck, and fails, so that a request answers 503 and a race
+ * write goes to the outbox instead of hanging.
+ */
+const QUERY_TIMEOUT_MS = 1_500;
+/**
+ * A transaction whose client went silent (partitioned mid-transaction) is rolled back by
+ * PostgreSQL after this long, freeing the rows it locked for the writes of other processes.
+ */
+const IDLE_IN_TRANSACTION_TIMEOUT_MS = 10_000;
+/** TCP keepalive on every connection, so that a dead one is found even while idle. */
+const KEEPALIVE_AFTER_MS = 10_000;
+
 export function createDatabase(url: string): Database {
-  const pool = new pg.Pool({ connectionString: url });
+  const pool = new pg.Pool({
+    connectionString: url,
+    // Opening a connection, and waiting for a free one of the pool.
+    connectionTimeoutMillis: QUERY_TIMEOUT_MS,
+    // Client side: the answer never comes (a partition). Server side: PostgreSQL stops the work
+    // the client has given up on.
+    query_timeout: QUERY_TIMEOUT_MS,
+    statement_timeout: QUERY_TIMEOUT_MS,
+    idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: KEEPALIVE_AFTER_MS,
+  });
   // An idle connection that fails (PostgreSQL restarting) only leaves the pool, which opens another
   // for the next query; Prisma's adapter, for a pool it makes itself, ignores these errors too.
   pool.on("error", () => {});
@@ -83,19 +109,28 @@ async function inTransaction<T>(
   work: (tx: Queries) => Promise<T>,
 ): Promise<T> {
   const client = await pool.connect();
-  let broken: Error | undefined;
+  // A query PostgreSQL did not answer (timed out, connection lost) leaves the connection in an
+  // unknown state, and a ROLLBACK behind it would wait as long again: the connection leaves the
+  // pool instead, and PostgreSQL rolls back the transaction of a connection that closes.
+  let unanswered: Error | undefined;
+  const query = (config: pg.QueryConfig) =>
+    client.query(config).catch((error: Error) => {
+      if (!(error instanceof pg.DatabaseError)) unanswered = error;
+      throw error;
+    });
   try {
-    await client.query("BEGIN");
-    const result = await work(sqlOver(client, statementName));
-    await client.query("COMMIT");
+    await query({ text: "BEGIN" });
+    const result = await work(sqlOver({ query } as Pick<pg.Pool, "query">, statementName));
+    await query({ text: "COMMIT" });
     return result;
   } catch (error) {
-    // A connection that cannot even roll back leaves the pool rather than serve the next caller.
-    await client.query("ROLLBACK").catch((failure: Error) => {
-      broken = failure;
-    });
+    if (!unanswered) {
+      await client.query("ROLLBACK").catch((failure: Error) => {
+        unanswered = failure;
+      });
+    }
     throw error;
   } finally {
-    client.release(broken);
+    client.release(unanswered);
   }
 }

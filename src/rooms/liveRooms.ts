@@ -1,8 +1,11 @@
 /**
- * Questions the HTTP API asks of live rooms, wherever they run: the matchmaker's driver knows every
- * room (Redis when several processes share it) and a remote call reaches the process hosting it.
+ * Questions the HTTP API asks of live rooms, wherever they run: a room of this process answers
+ * directly; any other is found through the matchmaker's driver (Redis when several processes share
+ * it) and reached by a remote call to the process hosting it. Neither may hang a request when
+ * Redis is away or partitioned.
  */
 import { matchMaker } from "@colyseus/core";
+import { withTimeout } from "../deadline.ts";
 import type { RaceSnapshot } from "../game/race/race.ts";
 import { type LiveRace, RoomName } from "../protocol.ts";
 import type { LobbyDescription, LobbyRoom } from "./LobbyRoom.ts";
@@ -11,16 +14,37 @@ import type { RaceListing, TypingRoom } from "./TypingRoom.ts";
 /** How many races GET /api/v1/games/live lists at most. */
 const LIVE_RACES_LISTED = 50;
 
+/** How long a question may wait for the shared listing, or for a room of another process. */
+const LIVE_ROOM_TIMEOUT_MS = 1_000;
+
+/** The shared listing of rooms cannot be read: whether a room lives on another process is unknown. */
+export class LiveRoomsUnreachable extends Error {
+  override name = "LiveRoomsUnreachable";
+}
+
 async function liveRoomId(roomId: string, roomName: string): Promise<string | undefined> {
-  const listing = await matchMaker.getRoomById(roomId);
+  const here = matchMaker.getLocalRoomById(roomId);
+  if (here) return here.roomName === roomName ? roomId : undefined;
+  const listing = await withTimeout(matchMaker.getRoomById(roomId), LIVE_ROOM_TIMEOUT_MS).catch(
+    (error: Error) => {
+      throw new LiveRoomsUnreachable(`the room listing did not answer: ${error.message}`);
+    },
+  );
   return listing?.name === roomName ? listing.roomId : undefined;
+}
+
+/** A room's answer; undefined when it does not give one in time (gone meanwhile, or its process). */
+function ask<R>(roomId: string, method: string, args?: unknown[]): Promise<R | undefined> {
+  return withTimeout(matchMaker.remoteRoomCall(roomId, method, args), LIVE_ROOM_TIMEOUT_MS).catch(
+    () => undefined,
+  );
 }
 
 /** undefined: no such lobby (never existed, or its race has started). */
 export async function describeLobby(roomId: string): Promise<LobbyDescription | undefined> {
   const id = await liveRoomId(roomId, RoomName.LOBBY);
   if (!id) return undefined;
-  return matchMaker.remoteRoomCall<LobbyRoom>(id, "describe").catch(() => undefined);
+  return ask<LobbyDescription>(id, "describe" satisfies keyof LobbyRoom);
 }
 
 /** "no-lobby" | "not-in-lobby" | "removed": what happened to the user's leave request. */
@@ -30,9 +54,7 @@ export async function leaveLobby(
 ): Promise<"no-lobby" | "not-in-lobby" | "removed"> {
   const id = await liveRoomId(roomId, RoomName.LOBBY);
   if (!id) return "no-lobby";
-  const removed: boolean | undefined = await matchMaker
-    .remoteRoomCall<LobbyRoom>(id, "removePlayer", [userId])
-    .catch(() => undefined);
+  const removed = await ask<boolean>(id, "removePlayer" satisfies keyof LobbyRoom, [userId]);
   if (removed === undefined) return "no-lobby";
   return removed ? "removed" : "not-in-lobby";
 }
@@ -41,7 +63,7 @@ export async function leaveLobby(
 export async function describeRace(gameId: string): Promise<RaceSnapshot | undefined> {
   const id = await liveRoomId(gameId, RoomName.RACE);
   if (!id) return undefined;
-  return matchMaker.remoteRoomCall<TypingRoom>(id, "describe").catch(() => undefined);
+  return ask<RaceSnapshot>(id, "describe" satisfies keyof TypingRoom);
 }
 
 /**
@@ -50,7 +72,11 @@ export async function describeRace(gameId: string): Promise<RaceSnapshot | undef
  * in between is left out.
  */
 export async function liveRaces(): Promise<LiveRace[]> {
-  const listings = await matchMaker.query({ name: RoomName.RACE });
+  const listings = await withTimeout(matchMaker.query({ name: RoomName.RACE }), LIVE_ROOM_TIMEOUT_MS).catch(
+    (error: Error) => {
+      throw new LiveRoomsUnreachable(`the room listing did not answer: ${error.message}`);
+    },
+  );
   const candidates = listings
     .filter(({ metadata }) => {
       const listing = metadata as Partial<RaceListing> | undefined;
@@ -59,9 +85,7 @@ export async function liveRaces(): Promise<LiveRace[]> {
     .sort((a, b) => new Date(b.createdAt ?? 0).getTime() - new Date(a.createdAt ?? 0).getTime())
     .slice(0, LIVE_RACES_LISTED);
   const races = await Promise.all(
-    candidates.map(({ roomId }) =>
-      matchMaker.remoteRoomCall<TypingRoom>(roomId, "describeLive").catch(() => undefined),
-    ),
+    candidates.map(({ roomId }) => ask<LiveRace>(roomId, "describeLive" satisfies keyof TypingRoom)),
   );
   return races.filter((race): race is LiveRace => race !== undefined && race.status !== "finished");
 }

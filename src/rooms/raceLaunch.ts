@@ -42,31 +42,37 @@ export async function launchRace(
   entrants: Entrant[],
 ): Promise<string> {
   const { timings, random, races } = services;
-  const race: RaceCreateOptions = {
-    gameId: randomUUID(),
+  const gameId = randomUUID();
+  const words = pickWords(launch.length, random);
+  // The game row first, so that none of the race's results can reach PostgreSQL before it. Its
+  // start is the one planned now: a write that stalls (and waits in the journal) delays the race.
+  await races.createGame({
+    id: gameId,
     mode: launch.mode,
-    words: pickWords(launch.length, random),
+    words,
+    playerCount: entrants.length,
+    startsAt: new Date(Date.now() + timings.raceStartCountdownMs),
+  });
+  // The race's clock starts with its room: however long the write took, every player gets the
+  // whole countdown and the whole time limit.
+  const race: RaceCreateOptions = {
+    gameId,
+    mode: launch.mode,
+    words,
     startsAt: Date.now() + timings.raceStartCountdownMs,
     roster: entrants.map(({ user }) => ({ id: user.id, name: user.name })),
     partyId: launch.partyId,
   };
-  await races.createGame({
-    id: race.gameId,
-    mode: race.mode,
-    words: race.words,
-    playerCount: race.roster.length,
-    startsAt: new Date(race.startsAt),
-  });
   const room = await matchMaker.createRoom(RoomName.RACE, race);
   await Promise.all(
     entrants.map(async ({ client, user }) => {
       const reservation = await matchMaker.reserveSeatFor(room, {}, user);
       client.send(ServerMessage.GAME_START, {
-        gameId: race.gameId,
+        gameId,
         roomId: room.roomId,
         reservation,
       } satisfies GameStartMessage);
     }),
   );
-  return race.gameId;
+  return gameId;
 }

@@ -192,7 +192,7 @@ describe("API conventions", () => {
 });
 
 describe("readiness with Redis", () => {
-  it("reports PostgreSQL and Redis when REDIS_URL is set", async () => {
+  it("reports PostgreSQL, Redis and matchmaking's own Redis connections when REDIS_URL is set", async () => {
     const { TEST_REDIS_URL } = await import("../support/services.ts");
     const server = await startTestServer({ REDIS_URL: TEST_REDIS_URL });
     try {
@@ -203,7 +203,12 @@ describe("readiness with Redis", () => {
         data: {
           ready: true,
           degraded: [],
-          checks: { process: { ok: true }, postgres: { ok: true }, redis: { ok: true } },
+          checks: {
+            process: { ok: true },
+            postgres: { ok: true },
+            redis: { ok: true },
+            matchmaking: { ok: true },
+          },
         },
       });
     } finally {
@@ -229,6 +234,14 @@ describe("readiness while shutting down", () => {
       return reply.status === 503 ? reply : undefined;
     });
     assert.match(errorOf(answer).message, /^unreachable: process$/);
+    const seat = await call(server.url, "/matchmake/joinOrCreate/lobby", {
+      method: "POST",
+      json: {},
+      token: solo.accessToken,
+    });
+    assert.equal(seat.status, 503);
+    assert.equal(errorOf(seat).code, "SHUTTING_DOWN");
+    assert.equal(seat.headers.get("retry-after"), "2");
     await solo.waitForRacing();
     solo.type([...solo.race!.state.words].join(" "));
     await stopping;

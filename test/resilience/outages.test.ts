@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
+import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { LOBBY_SEARCH_HOLD_MS } from "../../src/colyseus/matchmaking.ts";
 import { testDatabaseUrl } from "../hooks.ts";
 import { clusterEnv, playerVia } from "../support/cluster.ts";
-import { call, type HttpAnswer } from "../support/http.ts";
+import { call, errorOf, type HttpAnswer } from "../support/http.ts";
 import { eventually, Player } from "../support/players.ts";
 import {
   freePort,
@@ -26,6 +27,22 @@ const RACE = {
 async function resultRows(gameId: string) {
   const rows = await sql("SELECT user_id, rank FROM game_results WHERE game_id = $1 ORDER BY rank", [gameId]);
   return rows as Array<{ user_id: string; rank: number | null }>;
+}
+
+/** A game as PostgreSQL keeps it, with no room on this process. */
+async function storedGame(status: "countdown" | "finished"): Promise<string> {
+  const client = new pg.Client(testDatabaseUrl());
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `INSERT INTO games (id, words, word_count, player_count, status, starts_at)
+       VALUES (gen_random_uuid(), '{one,two}', 2, 2, $1, now()) RETURNING id`,
+      [status],
+    );
+    return rows[0].id as string;
+  } finally {
+    await client.end();
+  }
 }
 
 function proxiedUrl(url: string, proxy: TcpProxy): string {
@@ -303,6 +320,104 @@ describe("PostgreSQL refusing writes while it answers", function () {
   });
 });
 
+/** Fetches with a deadline, so that a hang fails the test instead of stalling it; also says how long it took. */
+async function timed<T>(base: string, path: string, init: Parameters<typeof call>[2] = {}) {
+  const started = Date.now();
+  const answer = await call<T>(base, path, { ...init, signal: AbortSignal.timeout(10_000) });
+  return { ...answer, ms: Date.now() - started };
+}
+
+/**
+ * Within ~2 s (the servers' bound), with room for a loaded test machine: what a client may wait for
+ * an answer that says "try again". A hang takes ten times longer.
+ */
+const PROMPT_MS = 3_000;
+
+describe("PostgreSQL partitioned (packets dropped, no reset)", function () {
+  this.timeout(60_000);
+  let proxy: TcpProxy;
+  let server: TestServer;
+  const players: Player[] = [];
+  before(async () => {
+    const database = new URL(testDatabaseUrl());
+    proxy = await startTcpProxy(Number(database.port || 5432), database.hostname);
+    // A countdown shorter than a stalled write may take to give up.
+    server = await startTestServer({
+      ...RACE,
+      RACE_START_COUNTDOWN_MS: "1000",
+      DATABASE_URL: proxiedUrl(testDatabaseUrl(), proxy),
+    });
+  });
+  after(async () => {
+    await Promise.all(players.map((player) => player.leaveAll()));
+    proxy.restore();
+    await server.stop();
+    await proxy.close();
+  });
+  afterEach(async () => {
+    proxy.restore();
+    await eventually("ready again", async () => (await readiness(server)).status === 200, 15_000);
+  });
+
+  it("answers what needs the database with 503 DATABASE_UNAVAILABLE within ~2 s, and /readyz too", async () => {
+    const known = await Player.signIn(server.url, "Known");
+    proxy.drop();
+    for (const [method, path] of [
+      ["POST", "/api/v1/auth/guest"],
+      ["GET", "/api/v1/leaderboards?period=weekly&words=7"],
+      ["GET", `/api/v1/users/${known.id}`],
+    ] as const) {
+      const answer = await timed(server.url, path, { method, ...(method === "POST" ? { json: {} } : {}) });
+      assert.equal(answer.status, 503, `${method} ${path}`);
+      assert.ok(!answer.body.ok && answer.body.error.code === "DATABASE_UNAVAILABLE");
+      assert.equal(answer.headers.get("retry-after"), "5");
+      assert.ok(answer.ms < PROMPT_MS, `${method} ${path} answered after ${answer.ms} ms`);
+    }
+    const ready = await timed<never>(server.url, "/readyz");
+    assert.equal(ready.status, 503);
+    assert.ok(ready.ms < PROMPT_MS, `/readyz answered after ${ready.ms} ms`);
+    assert.match(ready.body.ok ? "" : ready.body.error.message, /postgres/);
+  });
+
+  it("opens a race created during the stall with its whole countdown; results wait and land once", async () => {
+    const [ann, bob] = (await Promise.all(["Ann", "Bob"].map((name) => Player.signIn(server.url, name)))) as [
+      Player,
+      Player,
+    ];
+    players.push(ann, bob);
+    await ann.queue();
+    proxy.drop();
+    await bob.queue();
+    // The game row cannot be written: the race starts anyway, its clock from when its room exists.
+    await Promise.all([ann.waitForGameStart(10_000), bob.waitForGameStart(10_000)]);
+    await Promise.all([ann.enterRace(), bob.enterRace()]);
+    const { status, startsAt } = ann.race!.state;
+    assert.equal(status, "countdown");
+    assert.ok(startsAt - Date.now() > 500, `typing opens ${startsAt - Date.now()} ms after the seat`);
+    await ann.waitForRacing();
+    const text = [...ann.race!.state.words].join(" ");
+    ann.type(text);
+    bob.type(text);
+    await eventually("both finished", () => ann.finished && bob.finished, 10_000);
+    const gameId = ann.finished!.gameId;
+    const during = await timed<never>(server.url, "/readyz");
+    assert.ok(during.ms < PROMPT_MS, `/readyz answered after ${during.ms} ms`);
+    const details = (during.body.ok ? {} : during.body.error.details) as { degraded?: string[] };
+    assert.ok((details.degraded ?? []).length > 0, "the writes wait, and /readyz says so");
+
+    proxy.restore();
+    await eventually(
+      "the waiting writes written",
+      async () => (await resultRows(gameId)).length === 2 && (await readiness(server)).status === 200,
+      15_000,
+    );
+    assert.deepEqual(await resultRows(gameId), [
+      { user_id: ann.id, rank: 1 },
+      { user_id: bob.id, rank: 2 },
+    ]);
+  });
+});
+
 function dataOfGame<T>(answer: { body: { ok: boolean; data?: T } }): T {
   if (!answer.body.ok) throw new Error(JSON.stringify(answer.body));
   return answer.body.data!;
@@ -342,6 +457,40 @@ describe("Redis unreachable", function () {
     await eventually("ready again", async () => (await readiness(server)).status === 200, 20_000);
   });
 
+  it("answers for games at once: a race here from its room, a finished one from PostgreSQL, else 503", async () => {
+    const [ann, bob] = await pair(server, ["Ann", "Bob"], players);
+    await Promise.all([ann.enterRace(), bob.enterRace()]);
+    const here = ann.gameStart!.gameId;
+    const finished = await storedGame("finished");
+    const elsewhere = await storedGame("countdown");
+    proxy.cut();
+    try {
+      for (const path of ["", "/countdown", "/result"]) {
+        const live = await timed<{ status: string }>(server.url, `/api/v1/games/${here}${path}`);
+        assert.equal(live.status, 200, `${path}: ${JSON.stringify(live.body)}`);
+        assert.ok(live.ms < PROMPT_MS, `${path} answered after ${live.ms} ms`);
+        if (path !== "/countdown") assert.notEqual(dataOfGame(live).status, "finished");
+        const over = await timed<{ status: string }>(server.url, `/api/v1/games/${finished}${path}`);
+        assert.equal(over.status, 200, `${path}: ${JSON.stringify(over.body)}`);
+        if (path !== "/countdown") assert.equal(dataOfGame(over).status, "finished");
+        assert.ok(over.ms < PROMPT_MS, `${path} answered after ${over.ms} ms`);
+        // Maybe running on another process: nobody can say without Redis.
+        const unknown = await timed(server.url, `/api/v1/games/${elsewhere}${path}`);
+        assert.equal(unknown.status, 503);
+        assert.ok(unknown.ms < PROMPT_MS, `${path} answered after ${unknown.ms} ms`);
+        assert.deepEqual(errorOf(unknown).code, "MATCHMAKING_UNAVAILABLE");
+        assert.doesNotMatch(errorOf(unknown).message, /redis|retries|ECONN/i);
+        assert.equal(unknown.headers.get("retry-after"), "2");
+      }
+      const lobby = await timed(server.url, "/api/v1/lobbies/someLobbyElsewhere");
+      assert.equal(lobby.status, 503);
+      assert.ok(lobby.ms < PROMPT_MS, `the lobby answered after ${lobby.ms} ms`);
+    } finally {
+      proxy.restore();
+    }
+    await eventually("ready again", async () => (await readiness(server)).status === 200, 20_000);
+  });
+
   it("keeps the players who queue while it is away waiting, and seats them all once it is back", async () => {
     const three = await Promise.all(["Cy", "Di", "Ed"].map((name) => Player.signIn(server.url, name)));
     players.push(...three);
@@ -364,5 +513,112 @@ describe("Redis unreachable", function () {
       "no lobby over its maximum of 2",
     );
     assert.equal(lobbies.length, 3);
+  });
+});
+
+describe("Redis partitioned (packets dropped, no reset)", function () {
+  this.timeout(60_000);
+  let proxy: TcpProxy;
+  let server: TestServer;
+  before(async () => {
+    proxy = await startTcpProxy(Number(new URL(TEST_REDIS_URL).port || 6379));
+    server = await startTestServer({ ...RACE, REDIS_URL: proxiedUrl(TEST_REDIS_URL, proxy) });
+  });
+  after(async () => {
+    proxy.restore();
+    await server.stop();
+    await proxy.close();
+  });
+
+  it("/readyz answers 503 within ~2 s naming Redis, whatever it asks Redis, and 200 once it is back", async () => {
+    proxy.drop();
+    for (let probe = 0; probe < 2; probe++) {
+      const answer = await timed<never>(server.url, "/readyz");
+      assert.equal(answer.status, 503);
+      assert.ok(answer.ms < PROMPT_MS, `/readyz answered after ${answer.ms} ms`);
+      assert.match(answer.body.ok ? "" : answer.body.error.message, /redis/);
+    }
+    proxy.restore();
+    await eventually("ready again", async () => (await readiness(server)).status === 200, 10_000);
+  });
+
+  it("refuses a join it cannot serve with 503 MATCHMAKING_UNAVAILABLE instead of holding it forever", async () => {
+    const dan = await Player.signIn(server.url, "Dan");
+    proxy.drop();
+    try {
+      const started = Date.now();
+      const refused = await call(server.url, "/matchmake/joinOrCreate/lobby", {
+        method: "POST",
+        json: {},
+        token: dan.accessToken,
+        signal: AbortSignal.timeout(20_000),
+      });
+      assert.equal(refused.status, 503);
+      assert.equal(errorOf(refused).code, "MATCHMAKING_UNAVAILABLE");
+      assert.equal(refused.headers.get("retry-after"), "2");
+      assert.ok(Date.now() - started < 12_000, `refused after ${Date.now() - started} ms`);
+    } finally {
+      proxy.restore();
+    }
+  });
+});
+
+describe("Redis accepting connections and resetting them, under two processes", function () {
+  this.timeout(90_000);
+  let proxy: TcpProxy;
+  const servers: ServerProcess[] = [];
+  const players: Player[] = [];
+  before(async () => {
+    proxy = await startTcpProxy(Number(new URL(TEST_REDIS_URL).port || 6379));
+    const env = { REDIS_URL: proxiedUrl(TEST_REDIS_URL, proxy), LOBBY_COUNTDOWN_MS: "60000" };
+    for (let i = 0; i < 2; i++) servers.push(await spawnServer(await clusterEnv(await freePort(), env)));
+    await Promise.all(servers.map((server) => waitUntilReady(server)));
+  });
+  after(async () => {
+    await Promise.all(players.map((player) => player.leaveAll()));
+    proxy.restore();
+    await Promise.all(servers.map((server) => terminate(server)));
+    await proxy.close();
+  });
+
+  it("is not ready and refuses joins meanwhile, then reconnects by itself: both processes match again", async () => {
+    const [a, b] = servers as [ServerProcess, ServerProcess];
+    const early = await playerVia(a, a.url, "Early");
+    players.push(early);
+    proxy.reset();
+    // A join waits while ioredis retries, then is refused without a word of Redis's internals.
+    const refused = await call(a.url, "/matchmake/joinOrCreate/lobby", {
+      method: "POST",
+      json: {},
+      token: early.accessToken,
+      signal: AbortSignal.timeout(20_000),
+    });
+    assert.equal(refused.status, 503);
+    assert.deepEqual(errorOf(refused).code, "MATCHMAKING_UNAVAILABLE");
+    assert.equal(
+      (refused.body as { message?: string }).message,
+      "MATCHMAKING_UNAVAILABLE: matchmaking is unavailable right now; ask again shortly",
+    );
+    assert.equal(refused.headers.get("retry-after"), "2");
+    for (const server of servers) {
+      const answer = await timed<never>(server.url, "/readyz");
+      assert.equal(answer.status, 503, server.output());
+      assert.ok(answer.ms < PROMPT_MS, `/readyz answered after ${answer.ms} ms`);
+    }
+    // Longer than ioredis takes to give up on the commands a connection holds (20 retries).
+    await sleep(14_000);
+    proxy.restore();
+    await Promise.all(servers.map((server) => waitUntilReady(server, 15_000)));
+
+    // Each process finds the lobby the other opened: remote calls through presence work again.
+    const [ann, bob, cy] = await Promise.all(
+      [a, b, b].map((server, i) => playerVia(server, a.url, ["Ann", "Bob", "Cy"][i]!)),
+    );
+    players.push(ann!, bob!, cy!);
+    const lobby = await ann!.queue();
+    for (const player of [bob!, cy!]) {
+      const joined = await Promise.race([player.queue(), sleep(10_000).then(() => undefined)]);
+      assert.equal(joined?.roomId, lobby.roomId, `${player.name} joined Ann's lobby`);
+    }
   });
 });

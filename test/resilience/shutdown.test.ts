@@ -3,6 +3,7 @@ import pg from "pg";
 import { type ReconnectMessage, ServerMessage } from "../../src/protocol.ts";
 import { testDatabaseUrl } from "../hooks.ts";
 import { clusterEnv, playerVia } from "../support/cluster.ts";
+import { call } from "../support/http.ts";
 import { eventually, type Player } from "../support/players.ts";
 import {
   freePort,
@@ -60,6 +61,23 @@ describe("graceful shutdown (SIGTERM) of one of two processes", function () {
     const exit = terminate(leaving);
     const sentAt = Date.now();
     assert.deepEqual(await reconnectNotice, { reason: "server_shutdown" });
+    // Asked for a seat anyway, the leaving process says why and when to ask again, in the envelope.
+    const refused = await call(leaving.url, "/matchmake/joinOrCreate/lobby", {
+      method: "POST",
+      json: {},
+      token: waiter.accessToken,
+    });
+    assert.equal(refused.status, 503);
+    assert.equal(refused.headers.get("retry-after"), "2");
+    assert.deepEqual(refused.body, {
+      ok: false,
+      error: {
+        code: "SHUTTING_DOWN",
+        message: "this server is restarting; ask again",
+        requestId: refused.headers.get("x-request-id"),
+      },
+      message: "SHUTTING_DOWN: this server is restarting; ask again",
+    });
     // What the web client does on that notice: queue again, and land on the other process.
     const again = await playerVia(staying, staying.url, "Waiter again");
     again.sdk.auth.token = waiter.accessToken;

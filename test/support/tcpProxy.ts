@@ -10,6 +10,11 @@ export interface TcpProxy {
    * arrives, as TCP's retransmissions would deliver it once the network heals.
    */
   drop(): void;
+  /**
+   * Like a server that accepts connections and then fails them: every open connection is reset,
+   * and each new one is accepted, then reset as soon as the client speaks, until `restore()`.
+   */
+  reset(): void;
   restore(): void;
   close(): Promise<void>;
 }
@@ -25,6 +30,7 @@ export async function startTcpProxy(targetPort: number, targetHost = "127.0.0.1"
   const links = new Set<Link>();
   let isCut = false;
   let isDropping = false;
+  let isResetting = false;
   const forward = ({ client, upstream }: Link) => {
     client.pipe(upstream);
     upstream.pipe(client);
@@ -38,6 +44,10 @@ export async function startTcpProxy(targetPort: number, targetHost = "127.0.0.1"
   const server = createServer((client) => {
     if (isCut) {
       client.destroy();
+      return;
+    }
+    if (isResetting) {
+      client.once("data", () => client.resetAndDestroy()).on("error", () => {});
       return;
     }
     const upstream = connect(targetPort, targetHost);
@@ -71,8 +81,15 @@ export async function startTcpProxy(targetPort: number, targetHost = "127.0.0.1"
       isDropping = true;
       for (const link of links) hold(link);
     },
+    reset() {
+      isResetting = true;
+      for (const socket of open) socket.resetAndDestroy();
+      open.clear();
+      links.clear();
+    },
     restore() {
       isCut = false;
+      isResetting = false;
       if (!isDropping) return;
       isDropping = false;
       for (const link of links) forward(link);
