@@ -1,6 +1,6 @@
 /**
  * Registered accounts: "Sign in with …" through any configured provider (OpenID Connect, or
- * GitHub's OAuth 2), then sessions that last: a 15-minute access token, renewed with a rotating
+ * GitHub's OAuth 2), then sessions that last: a short access token, renewed with a rotating
  * refresh token kept in an HttpOnly cookie. A guest who signs in brings their races along.
  *
  * The login and callback routes are browser navigations: they answer with redirects, failures
@@ -18,12 +18,7 @@ import {
   SignInError,
 } from "../auth/identityProviders.ts";
 import { SIGN_IN_FLOW_TTL_S, signInFlowSealer } from "../auth/signInFlow.ts";
-import {
-  REGISTERED_ACCESS_TOKEN_TTL_S,
-  TokenError,
-  type TokenService,
-  type TokenUser,
-} from "../auth/tokens.ts";
+import { TokenError, type TokenService, type TokenUser } from "../auth/tokens.ts";
 import type { IdentityProviderSettings } from "../config.ts";
 import { mergeGuestInto, signInAccount } from "../db/accounts.ts";
 import type { Database } from "../db/database.ts";
@@ -58,6 +53,8 @@ export interface AccountSettings {
   /** where the browser lands after a sign-in (WEB_APP_URL) */
   webAppUrl: string;
   rateLimitPerMinute: number;
+  /** how long a registered account's access token lasts (ACCESS_TOKEN_TTL_S) */
+  accessTokenTtlS: number;
   providers: readonly IdentityProviderSettings[];
   /** JWT_SECRET: the sign-in flow cookie's key is derived from it */
   secret: string;
@@ -175,7 +172,7 @@ export function accountRoutes(deps: {
 
   /** Sets both cookies; answers what a sign-in response carries. */
   async function startSession(req: Request, res: Response, user: TokenUser, refresh: IssuedRefreshToken) {
-    const access = await tokens.issueAccessToken(user, REGISTERED_ACCESS_TOKEN_TTL_S);
+    const access = await tokens.issueAccessToken(user, auth.accessTokenTtlS);
     res.cookie(ACCESS_TOKEN_COOKIE, access.token, accessCookie(req, access.expiresAt));
     res.cookie(REFRESH_TOKEN_COOKIE, refresh.token, refreshCookie(req, refresh.expiresAt));
     const { id, name, guest } = user;

@@ -252,7 +252,7 @@ const ROUTES: Route[] = [
     summary: "Where the provider sends the browser back",
     description:
       "Checks the attempt, verifies the provider's answer, finds or creates the account and starts a " +
-      `session: \`${ACCESS_TOKEN_COOKIE}\` (15 minutes) and \`${REFRESH_TOKEN_COOKIE}\` (30 days). ` +
+      `session: \`${ACCESS_TOKEN_COOKIE}\` (ACCESS_TOKEN_TTL_S, 15 minutes by default) and \`${REFRESH_TOKEN_COOKIE}\` (30 days). ` +
       "Success and failure both redirect to the web app, a failure with `?auth_error=<SignInErrorCode>`.",
     params: providerParams,
     query: providerCallbackQuery,
