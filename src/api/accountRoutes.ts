@@ -25,6 +25,7 @@ import type { Database } from "../db/database.ts";
 import {
   type IssuedRefreshToken,
   issueRefreshToken,
+  refreshTokenSuccession,
   revokeRefreshToken,
   rotateRefreshToken,
 } from "../db/refreshTokens.ts";
@@ -70,6 +71,7 @@ export function accountRoutes(deps: {
   const router = Router();
   const providers = identityProviders(auth.providers);
   const flows = signInFlowSealer(auth.secret);
+  const successorOf = refreshTokenSuccession(auth.secret);
   const limit = deps.rateLimits.limiter(authRateLimit(auth.rateLimitPerMinute));
   const callbackUri = (provider: IdentityProvider) => `${auth.publicUrl}/api/v1/auth/${provider.id}/callback`;
   const backToWebApp = (res: Response, error?: SignInErrorCode) => {
@@ -152,7 +154,7 @@ export function accountRoutes(deps: {
   router.post("/refresh", limit, async (req, res) => {
     const presented = cookiesOf(req)[REFRESH_TOKEN_COOKIE];
     if (!presented) throw new ApiError(401, ApiErrorCode.UNAUTHORIZED, "no refresh token: sign in first");
-    const rotation = await rotateRefreshToken(db, presented);
+    const rotation = await rotateRefreshToken(db, presented, successorOf);
     if (!rotation.ok) {
       res.clearCookie(REFRESH_TOKEN_COOKIE, { path: REFRESH_COOKIE_PATH });
       if (rotation.reason === "reused") req.log.warn("refresh token reused: its whole family is revoked");
@@ -170,9 +172,12 @@ export function accountRoutes(deps: {
     sendData<SignOutResponse>(res, 200, { signedOut: true });
   });
 
-  /** Sets both cookies; answers what a sign-in response carries. */
+  /**
+   * Sets both cookies; answers what a sign-in response carries. The access token is issued at the
+   * refresh token's moment, so that a duplicate refresh within the grace answers the very same pair.
+   */
   async function startSession(req: Request, res: Response, user: TokenUser, refresh: IssuedRefreshToken) {
-    const access = await tokens.issueAccessToken(user, auth.accessTokenTtlS);
+    const access = await tokens.issueAccessToken(user, auth.accessTokenTtlS, refresh.issuedAt);
     res.cookie(ACCESS_TOKEN_COOKIE, access.token, accessCookie(req, access.expiresAt));
     res.cookie(REFRESH_TOKEN_COOKIE, refresh.token, refreshCookie(req, refresh.expiresAt));
     const { id, name, guest } = user;

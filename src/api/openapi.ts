@@ -267,7 +267,8 @@ const ROUTES: Route[] = [
     summary: "Renew the session",
     description:
       `Rotates the \`${REFRESH_TOKEN_COOKIE}\` cookie and issues a fresh access token. A refresh token ` +
-      "presented a second time revokes its whole session. Shares the auth routes' rate limit.",
+      "presented a second time revokes its whole session, except within 10 seconds of its rotation while " +
+      "its successor is unused: that duplicate gets the same new pair. Shares the auth routes' rate limit.",
     security: [["refreshCookie"]],
     answer: {
       status: 200,
