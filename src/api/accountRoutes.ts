@@ -24,6 +24,7 @@ import { mergeGuestInto, signInAccount } from "../db/accounts.ts";
 import type { Database } from "../db/database.ts";
 import {
   type IssuedRefreshToken,
+  isLiveRefreshToken,
   issueRefreshToken,
   refreshTokenSuccession,
   revokeRefreshToken,
@@ -32,8 +33,10 @@ import {
 import {
   ACCESS_TOKEN_COOKIE,
   ApiErrorCode,
+  RACES_MOVED_PARAM,
   REFRESH_TOKEN_COOKIE,
   SIGN_IN_ERROR_PARAM,
+  SIGNED_IN_PARAM,
   SignInErrorCode,
 } from "../protocol.ts";
 import { accessTokenOf } from "./authenticate.ts";
@@ -45,6 +48,12 @@ import { sendData } from "./respond.ts";
 
 /** Holds one sign-in's state, nonce and PKCE verifier between login and callback (encrypted). */
 const SIGN_IN_FLOW_COOKIE = "TP_SIGNIN";
+/**
+ * Set by a sign-out until the next sign-in: that sign-in asks the provider to show its account
+ * choice, so that signing out and in again can be somebody else (a shared computer).
+ */
+const SIGNED_OUT_COOKIE = "TP_SIGNED_OUT";
+const SIGNED_OUT_COOKIE_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
 /** The refresh cookie goes to /refresh and /logout only (and the other auth routes beside them). */
 const REFRESH_COOKIE_PATH = "/api/v1/auth";
 
@@ -74,9 +83,17 @@ export function accountRoutes(deps: {
   const successorOf = refreshTokenSuccession(auth.secret);
   const limit = deps.rateLimits.limiter(authRateLimit(auth.rateLimitPerMinute));
   const callbackUri = (provider: IdentityProvider) => `${auth.publicUrl}/api/v1/auth/${provider.id}/callback`;
-  const backToWebApp = (res: Response, error?: SignInErrorCode) => {
+  /** To the web app: with the error of a failed sign-in, or saying who signed in and what moved. */
+  const backToWebApp = (
+    res: Response,
+    outcome?: { error: SignInErrorCode } | { signedIn: string; racesMoved: number },
+  ) => {
     const target = new URL(auth.webAppUrl, `${auth.publicUrl}/`);
-    if (error) target.searchParams.set(SIGN_IN_ERROR_PARAM, error);
+    if (outcome && "error" in outcome) target.searchParams.set(SIGN_IN_ERROR_PARAM, outcome.error);
+    if (outcome && "signedIn" in outcome) {
+      target.searchParams.set(SIGNED_IN_PARAM, outcome.signedIn);
+      if (outcome.racesMoved > 0) target.searchParams.set(RACES_MOVED_PARAM, String(outcome.racesMoved));
+    }
     res.redirect(302, target.href);
   };
 
@@ -90,15 +107,16 @@ export function accountRoutes(deps: {
 
   router.get("/:provider/login", limit, async (req, res) => {
     const provider = providers.get(req.params.provider as string);
-    if (!provider) return backToWebApp(res, SignInErrorCode.UNKNOWN_PROVIDER);
+    if (!provider) return backToWebApp(res, { error: SignInErrorCode.UNKNOWN_PROVIDER });
     const checks = newAuthorizationChecks();
+    const chooseAccount = cookiesOf(req)[SIGNED_OUT_COOKIE] !== undefined;
     let authorizationUrl: URL;
     try {
-      authorizationUrl = await provider.authorizationUrl(callbackUri(provider), checks);
+      authorizationUrl = await provider.authorizationUrl(callbackUri(provider), checks, chooseAccount);
     } catch (error) {
       if (!(error instanceof SignInError)) throw error;
       req.log.warn({ provider: provider.id, err: error.cause }, error.message);
-      return backToWebApp(res, error.code);
+      return backToWebApp(res, { error: error.code });
     }
     const guest = await signedInGuest(tokens, req);
     const flow = await flows.seal({ provider: provider.id, ...checks, guestId: guest?.id });
@@ -108,20 +126,23 @@ export function accountRoutes(deps: {
 
   router.get("/:provider/callback", limit, async (req, res) => {
     const provider = providers.get(req.params.provider as string);
-    if (!provider) return backToWebApp(res, SignInErrorCode.UNKNOWN_PROVIDER);
+    if (!provider) return backToWebApp(res, { error: SignInErrorCode.UNKNOWN_PROVIDER });
     // A sign-in attempt is good for one callback, whatever happens in it.
     const { maxAge: _, ...clearFlow } = flowCookie(req, provider);
     res.clearCookie(SIGN_IN_FLOW_COOKIE, clearFlow);
 
     const sealed = cookiesOf(req)[SIGN_IN_FLOW_COOKIE];
     const flow = sealed ? await flows.open(sealed, provider.id) : undefined;
+    // The callback of a sign-in that already finished, opened again (history, a bookmark, a
+    // restored tab) by someone signed in: nothing went wrong, there is just nothing left to do.
+    if (!flow && (await signedInAccount(req))) return backToWebApp(res);
     const state = typeof req.query.state === "string" ? req.query.state : "";
     if (!flow || !sameString(state, flow.state)) {
       req.log.info(
         { provider: provider.id, flow: !!flow },
         "sign-in refused: unknown attempt or wrong state",
       );
-      return backToWebApp(res, SignInErrorCode.INVALID_STATE);
+      return backToWebApp(res, { error: SignInErrorCode.INVALID_STATE });
     }
 
     const callbackUrl = new URL(callbackUri(provider));
@@ -133,7 +154,7 @@ export function accountRoutes(deps: {
     } catch (error) {
       if (!(error instanceof SignInError)) throw error;
       req.log.info({ provider: provider.id, code: error.code, err: error.cause }, "sign-in failed");
-      return backToWebApp(res, error.code);
+      return backToWebApp(res, { error: error.code });
     }
 
     const account = await signInAccount(
@@ -141,14 +162,18 @@ export function accountRoutes(deps: {
       { provider: provider.id, subject: profile.subject, name: profile.name },
       friendlyGuestName(),
     );
+    let racesMoved = 0;
     if (flow.guestId) {
       const merge = await mergeGuestInto(db, flow.guestId, account.id);
-      if (merge.merged)
+      if (merge.merged) {
+        racesMoved = merge.movedResults;
         req.log.info({ userId: account.id, movedResults: merge.movedResults }, "guest merged");
+      }
     }
     req.log.info({ userId: account.id, provider: provider.id, created: account.created }, "signed in");
     await startSession(req, res, account, await issueRefreshToken(db, account.id));
-    backToWebApp(res);
+    res.clearCookie(SIGNED_OUT_COOKIE, { path: REFRESH_COOKIE_PATH });
+    backToWebApp(res, { signedIn: provider.id, racesMoved });
   });
 
   router.post("/refresh", limit, async (req, res) => {
@@ -169,6 +194,13 @@ export function accountRoutes(deps: {
     if (presented) await revokeRefreshToken(db, presented);
     res.clearCookie(REFRESH_TOKEN_COOKIE, { path: REFRESH_COOKIE_PATH });
     res.clearCookie(ACCESS_TOKEN_COOKIE, { path: "/" });
+    res.cookie(SIGNED_OUT_COOKIE, "1", {
+      httpOnly: true,
+      sameSite: "lax",
+      secure: req.secure,
+      path: REFRESH_COOKIE_PATH,
+      maxAge: SIGNED_OUT_COOKIE_MAX_AGE_MS,
+    });
     sendData<SignOutResponse>(res, 200, { signedOut: true });
   });
 
@@ -188,6 +220,14 @@ export function accountRoutes(deps: {
     };
   }
 
+  /** Whether the request comes from a registered account's session: a valid access or refresh cookie. */
+  async function signedInAccount(req: Request): Promise<boolean> {
+    const user = await userOf(tokens, req);
+    if (user && !user.guest) return true;
+    const refresh = cookiesOf(req)[REFRESH_TOKEN_COOKIE];
+    return refresh !== undefined && (await isLiveRefreshToken(db, refresh));
+  }
+
   return router;
 }
 
@@ -200,11 +240,16 @@ const REFRESH_REFUSALS = {
 
 /** The guest of the request's access token, if it has a valid one: they bring their races along. */
 async function signedInGuest(tokens: TokenService, req: Request): Promise<TokenUser | undefined> {
+  const user = await userOf(tokens, req);
+  return user?.guest ? user : undefined;
+}
+
+/** The user of the request's access token (header or cookie), if it has a valid one. */
+async function userOf(tokens: TokenService, req: Request): Promise<TokenUser | undefined> {
   const token = accessTokenOf(req);
   if (!token) return undefined;
   try {
-    const user = await tokens.verifyAccessToken(token);
-    return user.guest ? user : undefined;
+    return await tokens.verifyAccessToken(token);
   } catch (error) {
     if (error instanceof TokenError) return undefined;
     throw error;

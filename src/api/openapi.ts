@@ -233,8 +233,10 @@ const ROUTES: Route[] = [
     summary: "Start signing in with a provider (a browser navigation)",
     description:
       "Redirects to the provider's authorization page (authorization code flow with PKCE, state and, " +
-      "for OpenID Connect, nonce), with the attempt in the encrypted `TP_SIGNIN` cookie. A guest's " +
-      "valid access token brings the guest's races along. Failures redirect to the web app with " +
+      "for OpenID Connect, nonce), with the attempt in the encrypted `TP_SIGNIN` cookie, once the " +
+      "provider's sign-in page answers. A guest's valid access token brings the guest's races along; " +
+      "after a sign-out (`TP_SIGNED_OUT`) the provider is asked for its account choice " +
+      "(`prompt=select_account`) where it supports it. Failures redirect to the web app with " +
       "`?auth_error=<SignInErrorCode>`.",
     security: [[], ["accessCookie"], ["bearer"]],
     params: providerParams,
@@ -253,7 +255,9 @@ const ROUTES: Route[] = [
     description:
       "Checks the attempt, verifies the provider's answer, finds or creates the account and starts a " +
       `session: \`${ACCESS_TOKEN_COOKIE}\` (ACCESS_TOKEN_TTL_S, 15 minutes by default) and \`${REFRESH_TOKEN_COOKIE}\` (30 days). ` +
-      "Success and failure both redirect to the web app, a failure with `?auth_error=<SignInErrorCode>`.",
+      "Success and failure both redirect to the web app: success with `?signed_in=<provider>` " +
+      "(and `&races_moved=<n>` when a guest's races moved), a failure with " +
+      "`?auth_error=<SignInErrorCode>`; the attempt opened again by a signed-in browser, without either.",
     params: providerParams,
     query: providerCallbackQuery,
     answer: { status: 302, description: "Back to the web app", headers: REDIRECT },
@@ -292,14 +296,15 @@ const ROUTES: Route[] = [
     tag: "Auth",
     summary: "Sign out",
     description:
-      "Revokes the refresh cookie's session and clears both cookies; also without a session. " +
-      "Shares the auth routes' rate limit.",
+      "Revokes the refresh cookie's session and clears both cookies; also without a session. Sets " +
+      "`TP_SIGNED_OUT`, so that the next sign-in asks for the provider's account choice. Shares the " +
+      "auth routes' rate limit.",
     security: [[], ["refreshCookie"]],
     answer: {
       status: 200,
       description: "Signed out",
       data: signOutResponse,
-      headers: setsCookies("both cookies, cleared"),
+      headers: setsCookies("both cookies, cleared, and TP_SIGNED_OUT"),
     },
     database: true,
   },
