@@ -26,6 +26,8 @@ export const ApiErrorCode = {
   GAME_NOT_FOUND: "GAME_NOT_FOUND",
   /** 404: no user with this id (profiles) */
   USER_NOT_FOUND: "USER_NOT_FOUND",
+  /** 403: the account routes are a registered account's: a guest has none (sign in with a provider) */
+  ACCOUNT_REQUIRED: "ACCOUNT_REQUIRED",
   /** 429, with a Retry-After header in seconds */
   RATE_LIMITED: "RATE_LIMITED",
   /** matchmaking (400): the join's options are not what the room takes */

@@ -1,7 +1,8 @@
 /**
  * Registered accounts: "Sign in with …" through any configured provider (OpenID Connect, or
  * GitHub's OAuth 2), then sessions that last: a short access token, renewed with a rotating
- * refresh token kept in an HttpOnly cookie. A guest who signs in brings their races along.
+ * refresh token kept in an HttpOnly cookie. A guest who signs in brings their races along. The
+ * account page reads, renames and deletes the account (`/account`).
  *
  * The login and callback routes are browser navigations: they answer with redirects, failures
  * included (to the web app with `?auth_error=<SignInErrorCode>`), never with JSON.
@@ -20,7 +21,13 @@ import {
 import { SIGN_IN_FLOW_TTL_S, signInFlowSealer } from "../auth/signInFlow.ts";
 import { TokenError, type TokenService, type TokenUser } from "../auth/tokens.ts";
 import type { IdentityProviderSettings } from "../config.ts";
-import { mergeGuestInto, signInAccount } from "../db/accounts.ts";
+import {
+  accountDetails,
+  deleteAccount,
+  mergeGuestInto,
+  renameAccount,
+  signInAccount,
+} from "../db/accounts.ts";
 import type { Database } from "../db/database.ts";
 import {
   type IssuedRefreshToken,
@@ -39,12 +46,21 @@ import {
   SIGNED_IN_PARAM,
   SignInErrorCode,
 } from "../protocol.ts";
-import { accessTokenOf } from "./authenticate.ts";
+import { accessTokenOf, requireUser, signedInUser } from "./authenticate.ts";
 import { accessCookie, authRateLimit } from "./authRoutes.ts";
-import type { ProvidersResponse, RefreshResponse, SignOutResponse } from "./contracts/auth.ts";
+import {
+  type AccountResponse,
+  type DeleteAccountResponse,
+  type ProvidersResponse,
+  type RefreshResponse,
+  renameBody,
+  type SignInResponse,
+  type SignOutResponse,
+} from "./contracts/auth.ts";
 import { ApiError } from "./errors.ts";
 import type { RateLimits } from "./rateLimit.ts";
 import { sendData } from "./respond.ts";
+import { parseInput } from "./validate.ts";
 
 /** Holds one sign-in's state, nonce and PKCE verifier between login and callback (encrypted). */
 const SIGN_IN_FLOW_COOKIE = "TP_SIGNIN";
@@ -187,6 +203,59 @@ export function accountRoutes(deps: {
     }
     const session = await startSession(req, res, rotation.user, rotation.refresh);
     sendData<RefreshResponse>(res, 200, session);
+  });
+
+  // The account page: a registered account's own; a guest has none.
+  const accountHolder = (res: Response) => {
+    const user = signedInUser(res);
+    if (user.guest) {
+      throw new ApiError(
+        403,
+        ApiErrorCode.ACCOUNT_REQUIRED,
+        "a guest has no account: sign in with a provider",
+      );
+    }
+    return user;
+  };
+  const gone = () => new ApiError(401, ApiErrorCode.UNAUTHORIZED, "this account no longer exists");
+
+  router.get("/account", requireUser(tokens), async (_req, res) => {
+    const account = await accountDetails(db, accountHolder(res).id);
+    if (!account) throw gone();
+    const { identities, ...user } = account;
+    sendData<AccountResponse>(res, 200, {
+      user,
+      identities: identities.map((identity) => ({
+        provider: identity.provider,
+        providerName: providers.get(identity.provider)?.name ?? identity.provider,
+        linkedAt: identity.createdAt.toISOString(),
+        lastSignInAt: identity.lastSignInAt.toISOString(),
+      })),
+    });
+  });
+
+  /** Renames the account; answers a fresh access token, which carries the new name. */
+  router.patch("/account", limit, requireUser(tokens), async (req, res) => {
+    const { name } = parseInput(renameBody, req.body ?? {}, "body");
+    const user = await renameAccount(db, accountHolder(res).id, name);
+    if (!user) throw gone();
+    const access = await tokens.issueAccessToken(user, auth.accessTokenTtlS);
+    res.cookie(ACCESS_TOKEN_COOKIE, access.token, accessCookie(req, access.expiresAt));
+    sendData<SignInResponse>(res, 200, {
+      user,
+      accessToken: access.token,
+      expiresAt: access.expiresAt.toISOString(),
+    });
+  });
+
+  /** Deletes the account and its data (src/db/accounts.ts); its sessions go with it. */
+  router.delete("/account", limit, requireUser(tokens), async (req, res) => {
+    const user = accountHolder(res);
+    if (!(await deleteAccount(db, user.id))) throw gone();
+    req.log.info({ userId: user.id }, "account deleted");
+    res.clearCookie(REFRESH_TOKEN_COOKIE, { path: REFRESH_COOKIE_PATH });
+    res.clearCookie(ACCESS_TOKEN_COOKIE, { path: "/" });
+    sendData<DeleteAccountResponse>(res, 200, { deleted: true });
   });
 
   router.post("/logout", limit, async (req, res) => {

@@ -21,11 +21,14 @@ import {
 import { ACCESS_TOKEN_COOKIE, ApiErrorCode, REFRESH_TOKEN_COOKIE, REQUEST_ID_HEADER } from "../protocol.ts";
 import { MAX_BODY_BYTES } from "./bodyLimit.ts";
 import {
+  accountResponse,
+  deleteAccountResponse,
   guestSignInBody,
   meResponse,
   providerCallbackQuery,
   providerParams,
   providersResponse,
+  renameBody,
   signInResponse,
   signOutResponse,
 } from "./contracts/auth.ts";
@@ -126,6 +129,11 @@ const WRITE_FAILURES = [
   ),
 ];
 
+const ACCOUNT_REQUIRED = failure(
+  403,
+  ApiErrorCode.ACCOUNT_REQUIRED,
+  "the caller is a guest: only a registered account has an account page",
+);
 const LOBBY_NOT_FOUND = failure(404, ApiErrorCode.LOBBY_NOT_FOUND, "no open lobby has this id");
 const GAME_NOT_FOUND = failure(404, ApiErrorCode.GAME_NOT_FOUND, "no game has this id");
 const USER_NOT_FOUND = failure(404, ApiErrorCode.USER_NOT_FOUND, "no user has this id");
@@ -134,7 +142,7 @@ type Security = "bearer" | "accessCookie" | "refreshCookie";
 const SIGNED_IN: Security[][] = [["bearer"], ["accessCookie"]];
 
 interface Route {
-  method: "get" | "post";
+  method: "get" | "post" | "patch" | "delete";
   path: string;
   operationId: string;
   tag: Tag;
@@ -306,6 +314,59 @@ const ROUTES: Route[] = [
       data: signOutResponse,
       headers: setsCookies("both cookies, cleared, and TP_SIGNED_OUT"),
     },
+    database: true,
+  },
+  {
+    method: "get",
+    path: "/api/v1/auth/account",
+    operationId: "account",
+    tag: "Auth",
+    summary: "The signed-in account and the providers it signs in with",
+    auth: "required",
+    answer: { status: 200, description: "The account", data: accountResponse },
+    fails: [ACCOUNT_REQUIRED],
+    database: true,
+  },
+  {
+    method: "patch",
+    path: "/api/v1/auth/account",
+    operationId: "renameAccount",
+    tag: "Auth",
+    summary: "Rename the account",
+    description:
+      "The name follows the display-name rule (1–24 printable characters, some visible) and is kept over " +
+      "the provider's at later sign-ins. Answers a fresh access token carrying it (and sets " +
+      `\`${ACCESS_TOKEN_COOKIE}\`); tokens handed out before keep the old name until they expire. ` +
+      "Shares the auth routes' rate limit.",
+    auth: "required",
+    body: renameBody,
+    answer: {
+      status: 200,
+      description: "Renamed",
+      data: signInResponse,
+      headers: setsCookies(`${ACCESS_TOKEN_COOKIE}: the new access token`),
+    },
+    fails: [VALIDATION_ERROR, ACCOUNT_REQUIRED],
+    database: true,
+  },
+  {
+    method: "delete",
+    path: "/api/v1/auth/account",
+    operationId: "deleteAccount",
+    tag: "Auth",
+    summary: "Delete the account and its data",
+    description:
+      "Deletes the account with its races, personal bests, leaderboard places, statistics, linked " +
+      "providers and sessions, and the guests merged into it; clears both cookies. Other players' " +
+      "results of the same races stay. Shares the auth routes' rate limit.",
+    auth: "required",
+    answer: {
+      status: 200,
+      description: "Deleted",
+      data: deleteAccountResponse,
+      headers: setsCookies("both cookies, cleared"),
+    },
+    fails: [ACCOUNT_REQUIRED],
     database: true,
   },
   {

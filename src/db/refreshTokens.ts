@@ -13,7 +13,7 @@ import type { UserRecord } from "./users.ts";
 
 const REFRESH_TOKEN_TTL_S = 30 * 24 * 60 * 60;
 /** How long a rotated token still answers with its unused successor (docs/api.md). */
-export const REFRESH_GRACE_MS = 10_000;
+const REFRESH_GRACE_MS = 10_000;
 
 export interface IssuedRefreshToken {
   token: string;

@@ -77,6 +77,11 @@ export async function startOpenIdProvider(options: { redirectUris: string[] }): 
       AuthorizationCode: 60,
     },
     adapter: MemoryAdapter,
+    // Its error page, plain: Typephoon's check that the sign-in page answers lands here.
+    async renderError(ctx, out) {
+      ctx.type = "text/plain";
+      ctx.body = `${out.error}: ${out.error_description ?? ""}`;
+    },
     async findAccount(_ctx, sub) {
       return { accountId: sub, claims: async () => ({ sub, name: names.get(sub) }) };
     },
