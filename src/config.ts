@@ -111,6 +111,7 @@ const envSchema = z.object({
     .default("/"),
   CORS_ORIGINS: commaList(origin, "origins"),
   AUTH_RATE_LIMIT_PER_MINUTE: integer(0, 100_000, 60),
+  ACCESS_TOKEN_TTL_S: integer(5, 86_400, 15 * 60),
   API_RATE_LIMIT_PER_MINUTE: integer(0, 1_000_000, 600),
   MAX_CONNECTIONS_PER_IP: integer(0, 1_000_000, 500),
   USER_RATE_LIMIT_PER_MINUTE: integer(0, 1_000_000, 300),
@@ -185,6 +186,8 @@ export interface Settings {
   corsOrigins: string[];
   /** requests per minute and client IP to the auth routes; 0 = unlimited */
   authRateLimitPerMinute: number;
+  /** how long a registered account's access token lasts (its refresh token renews it) */
+  accessTokenTtlS: number;
   /** requests per minute to /api, per client IP and per access token; 0 = unlimited */
   apiRateLimitPerMinute: { perIp: number; perUser: number };
   /** open connections one client address may hold (0 = no cap); not applied behind a trusted proxy */
@@ -254,6 +257,7 @@ export function parseSettings(env: Env = environment()): Settings {
     webAppUrl: e.WEB_APP_URL,
     corsOrigins: e.CORS_ORIGINS,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+    accessTokenTtlS: e.ACCESS_TOKEN_TTL_S,
     apiRateLimitPerMinute: { perIp: e.API_RATE_LIMIT_PER_MINUTE, perUser: e.USER_RATE_LIMIT_PER_MINUTE },
     maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
     identityProviders: [...new Set(e.OIDC_PROVIDERS)].map((id) => identityProvider(id, present)),

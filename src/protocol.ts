@@ -26,6 +26,8 @@ export const ApiErrorCode = {
   GAME_NOT_FOUND: "GAME_NOT_FOUND",
   /** 404: no user with this id (profiles) */
   USER_NOT_FOUND: "USER_NOT_FOUND",
+  /** 403: the account routes are a registered account's: a guest has none (sign in with a provider) */
+  ACCOUNT_REQUIRED: "ACCOUNT_REQUIRED",
   /** 429, with a Retry-After header in seconds */
   RATE_LIMITED: "RATE_LIMITED",
   /** matchmaking (400): the join's options are not what the room takes */
@@ -80,6 +82,13 @@ export const SignInErrorCode = {
 } as const;
 export type SignInErrorCode = (typeof SignInErrorCode)[keyof typeof SignInErrorCode];
 export const SIGN_IN_ERROR_PARAM = "auth_error";
+/**
+ * After a good sign-in the callback redirects the browser to the web app with `?signed_in=<provider>`
+ * (SIGNED_IN_PARAM), and `&races_moved=<n>` (RACES_MOVED_PARAM) when a guest's races moved into
+ * the account: the page takes up the new session at once, and says so.
+ */
+export const SIGNED_IN_PARAM = "signed_in";
+export const RACES_MOVED_PARAM = "races_moved";
 export const REQUEST_ID_HEADER = "X-Request-Id";
 
 // ---------------------------------------------------------------------------------------------

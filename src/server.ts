@@ -159,6 +159,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
           webAppUrl: config.webAppUrl,
           corsOrigins: config.corsOrigins,
           rateLimitPerMinute: config.authRateLimitPerMinute,
+          accessTokenTtlS: config.accessTokenTtlS,
           providers: config.identityProviders,
           secret: config.jwtSecret,
         },

@@ -211,6 +211,7 @@ describe("config: sign-in providers and web origins", () => {
     assert.equal(settings.webAppUrl, "/");
     assert.deepEqual(settings.corsOrigins, []);
     assert.equal(settings.authRateLimitPerMinute, 60);
+    assert.equal(settings.accessTokenTtlS, 15 * 60, "a registered account's access token lasts 15 minutes");
   });
 
   it("reads the Google and GitHub presets, a custom OpenID provider, and the web origins", () => {
@@ -219,6 +220,7 @@ describe("config: sign-in providers and web origins", () => {
       WEB_APP_URL: "https://play.typephoon.example/race",
       CORS_ORIGINS: "https://play.typephoon.example, http://localhost:5173",
       AUTH_RATE_LIMIT_PER_MINUTE: "10",
+      ACCESS_TOKEN_TTL_S: "300",
       OIDC_PROVIDERS: "google, github,corp",
       OIDC_GOOGLE_CLIENT_ID: "g-id",
       OIDC_GOOGLE_CLIENT_SECRET: "g-secret",
@@ -233,6 +235,7 @@ describe("config: sign-in providers and web origins", () => {
     assert.equal(settings.webAppUrl, "https://play.typephoon.example/race");
     assert.deepEqual(settings.corsOrigins, ["https://play.typephoon.example", "http://localhost:5173"]);
     assert.equal(settings.authRateLimitPerMinute, 10);
+    assert.equal(settings.accessTokenTtlS, 300);
     assert.deepEqual(settings.identityProviders, [
       {
         kind: "oidc",
@@ -293,6 +296,7 @@ describe("config: sign-in providers and web origins", () => {
     ["a web app URL that is neither a path nor a URL", { WEB_APP_URL: "//evil.example" }, /^WEB_APP_URL: /],
     ["a PUBLIC_URL that is not http(s)", { PUBLIC_URL: "ftp://x" }, /^PUBLIC_URL: /],
     ["a negative rate limit", { AUTH_RATE_LIMIT_PER_MINUTE: "-1" }, /^AUTH_RATE_LIMIT_PER_MINUTE: /],
+    ["an access token of a second", { ACCESS_TOKEN_TTL_S: "1" }, /^ACCESS_TOKEN_TTL_S: expected an integer/],
   ];
   for (const [what, env, message] of bad) {
     it(`rejects ${what} with one line naming the variable`, () => {

@@ -21,11 +21,14 @@ import {
 import { ACCESS_TOKEN_COOKIE, ApiErrorCode, REFRESH_TOKEN_COOKIE, REQUEST_ID_HEADER } from "../protocol.ts";
 import { MAX_BODY_BYTES } from "./bodyLimit.ts";
 import {
+  accountResponse,
+  deleteAccountResponse,
   guestSignInBody,
   meResponse,
   providerCallbackQuery,
   providerParams,
   providersResponse,
+  renameBody,
   signInResponse,
   signOutResponse,
 } from "./contracts/auth.ts";
@@ -135,6 +138,11 @@ const LIVE_ROOMS_UNAVAILABLE = failure(
     "do; `Retry-After` says when to try again",
   { retryAfter: true },
 );
+const ACCOUNT_REQUIRED = failure(
+  403,
+  ApiErrorCode.ACCOUNT_REQUIRED,
+  "the caller is a guest: only a registered account has an account page",
+);
 const LOBBY_NOT_FOUND = failure(404, ApiErrorCode.LOBBY_NOT_FOUND, "no open lobby has this id");
 const GAME_NOT_FOUND = failure(404, ApiErrorCode.GAME_NOT_FOUND, "no game has this id");
 const USER_NOT_FOUND = failure(404, ApiErrorCode.USER_NOT_FOUND, "no user has this id");
@@ -143,7 +151,7 @@ type Security = "bearer" | "accessCookie" | "refreshCookie";
 const SIGNED_IN: Security[][] = [["bearer"], ["accessCookie"]];
 
 interface Route {
-  method: "get" | "post";
+  method: "get" | "post" | "patch" | "delete";
   path: string;
   operationId: string;
   tag: Tag;
@@ -242,8 +250,10 @@ const ROUTES: Route[] = [
     summary: "Start signing in with a provider (a browser navigation)",
     description:
       "Redirects to the provider's authorization page (authorization code flow with PKCE, state and, " +
-      "for OpenID Connect, nonce), with the attempt in the encrypted `TP_SIGNIN` cookie. A guest's " +
-      "valid access token brings the guest's races along. Failures redirect to the web app with " +
+      "for OpenID Connect, nonce), with the attempt in the encrypted `TP_SIGNIN` cookie, once the " +
+      "provider's sign-in page answers. A guest's valid access token brings the guest's races along; " +
+      "after a sign-out (`TP_SIGNED_OUT`) the provider is asked for its account choice " +
+      "(`prompt=select_account`) where it supports it. Failures redirect to the web app with " +
       "`?auth_error=<SignInErrorCode>`.",
     security: [[], ["accessCookie"], ["bearer"]],
     params: providerParams,
@@ -261,8 +271,10 @@ const ROUTES: Route[] = [
     summary: "Where the provider sends the browser back",
     description:
       "Checks the attempt, verifies the provider's answer, finds or creates the account and starts a " +
-      `session: \`${ACCESS_TOKEN_COOKIE}\` (15 minutes) and \`${REFRESH_TOKEN_COOKIE}\` (30 days). ` +
-      "Success and failure both redirect to the web app, a failure with `?auth_error=<SignInErrorCode>`.",
+      `session: \`${ACCESS_TOKEN_COOKIE}\` (ACCESS_TOKEN_TTL_S, 15 minutes by default) and \`${REFRESH_TOKEN_COOKIE}\` (30 days). ` +
+      "Success and failure both redirect to the web app: success with `?signed_in=<provider>` " +
+      "(and `&races_moved=<n>` when a guest's races moved), a failure with " +
+      "`?auth_error=<SignInErrorCode>`; the attempt opened again by a signed-in browser, without either.",
     params: providerParams,
     query: providerCallbackQuery,
     answer: { status: 302, description: "Back to the web app", headers: REDIRECT },
@@ -276,7 +288,8 @@ const ROUTES: Route[] = [
     summary: "Renew the session",
     description:
       `Rotates the \`${REFRESH_TOKEN_COOKIE}\` cookie and issues a fresh access token. A refresh token ` +
-      "presented a second time revokes its whole session. Shares the auth routes' rate limit.",
+      "presented a second time revokes its whole session, except within 10 seconds of its rotation while " +
+      "its successor is unused: that duplicate gets the same new pair. Shares the auth routes' rate limit.",
     security: [["refreshCookie"]],
     answer: {
       status: 200,
@@ -300,15 +313,69 @@ const ROUTES: Route[] = [
     tag: "Auth",
     summary: "Sign out",
     description:
-      "Revokes the refresh cookie's session and clears both cookies; also without a session. " +
-      "Shares the auth routes' rate limit.",
+      "Revokes the refresh cookie's session and clears both cookies; also without a session. Sets " +
+      "`TP_SIGNED_OUT`, so that the next sign-in asks for the provider's account choice. Shares the " +
+      "auth routes' rate limit.",
     security: [[], ["refreshCookie"]],
     answer: {
       status: 200,
       description: "Signed out",
       data: signOutResponse,
+      headers: setsCookies("both cookies, cleared, and TP_SIGNED_OUT"),
+    },
+    database: true,
+  },
+  {
+    method: "get",
+    path: "/api/v1/auth/account",
+    operationId: "account",
+    tag: "Auth",
+    summary: "The signed-in account and the providers it signs in with",
+    auth: "required",
+    answer: { status: 200, description: "The account", data: accountResponse },
+    fails: [ACCOUNT_REQUIRED],
+    database: true,
+  },
+  {
+    method: "patch",
+    path: "/api/v1/auth/account",
+    operationId: "renameAccount",
+    tag: "Auth",
+    summary: "Rename the account",
+    description:
+      "The name follows the display-name rule (1–24 printable characters, some visible) and is kept over " +
+      "the provider's at later sign-ins. Answers a fresh access token carrying it (and sets " +
+      `\`${ACCESS_TOKEN_COOKIE}\`); tokens handed out before keep the old name until they expire. ` +
+      "Shares the auth routes' rate limit.",
+    auth: "required",
+    body: renameBody,
+    answer: {
+      status: 200,
+      description: "Renamed",
+      data: signInResponse,
+      headers: setsCookies(`${ACCESS_TOKEN_COOKIE}: the new access token`),
+    },
+    fails: [VALIDATION_ERROR, ACCOUNT_REQUIRED],
+    database: true,
+  },
+  {
+    method: "delete",
+    path: "/api/v1/auth/account",
+    operationId: "deleteAccount",
+    tag: "Auth",
+    summary: "Delete the account and its data",
+    description:
+      "Deletes the account with its races, personal bests, leaderboard places, statistics, linked " +
+      "providers and sessions, and the guests merged into it; clears both cookies. Other players' " +
+      "results of the same races stay. Shares the auth routes' rate limit.",
+    auth: "required",
+    answer: {
+      status: 200,
+      description: "Deleted",
+      data: deleteAccountResponse,
       headers: setsCookies("both cookies, cleared"),
     },
+    fails: [ACCOUNT_REQUIRED],
     database: true,
   },
   {

@@ -13,6 +13,13 @@ import { displayNameFrom } from "./displayNames.ts";
 
 /** How long a provider may take to answer one request (discovery, token, user info). */
 const PROVIDER_TIMEOUT_S = 10;
+/** How long the start of a sign-in waits for the provider's sign-in page to answer at all. */
+const SIGN_IN_PAGE_TIMEOUT_MS = 5_000;
+/**
+ * Issuers that show their account choice on `prompt=select_account` without listing the prompt
+ * values they support in their discovery document.
+ */
+const ACCOUNT_CHOICE_ISSUERS = new Set(["https://accounts.google.com"]);
 
 export class SignInError extends Error {
   override name = "SignInError";
@@ -41,8 +48,12 @@ export interface ProviderProfile {
 export interface IdentityProvider {
   readonly id: string;
   readonly name: string;
-  /** Where to send the browser. Rejects with PROVIDER_UNAVAILABLE when discovery fails. */
-  authorizationUrl(redirectUri: string, checks: AuthorizationChecks): Promise<URL>;
+  /**
+   * Where to send the browser. Rejects with PROVIDER_UNAVAILABLE when discovery fails or the
+   * provider's sign-in page does not answer. `chooseAccount` asks the provider to show its account
+   * choice (`prompt=select_account`) where it supports that.
+   */
+  authorizationUrl(redirectUri: string, checks: AuthorizationChecks, chooseAccount?: boolean): Promise<URL>;
   /**
    * Verifies the provider's redirect back (the request's URL: `state`, then the code with the PKCE
    * verifier at the token endpoint, then the ID token and its nonce) and says who signed in.
@@ -81,8 +92,14 @@ function openIdProvider(settings: Extract<IdentityProviderSettings, { kind: "oid
   return {
     id: settings.id,
     name: settings.name,
-    async authorizationUrl(redirectUri, checks) {
-      return oidc.buildAuthorizationUrl(await configuration(), {
+    async authorizationUrl(redirectUri, checks, chooseAccount = false) {
+      const config = await configuration();
+      const metadata = config.serverMetadata();
+      const offersChoice =
+        ACCOUNT_CHOICE_ISSUERS.has(metadata.issuer) ||
+        (Array.isArray(metadata.prompt_values_supported) &&
+          metadata.prompt_values_supported.includes("select_account"));
+      const url = oidc.buildAuthorizationUrl(config, {
         redirect_uri: redirectUri,
         response_type: "code",
         scope: "openid profile",
@@ -90,7 +107,10 @@ function openIdProvider(settings: Extract<IdentityProviderSettings, { kind: "oid
         nonce: checks.nonce,
         code_challenge: await oidc.calculatePKCECodeChallenge(checks.codeVerifier),
         code_challenge_method: "S256",
+        ...(chooseAccount && offersChoice ? { prompt: "select_account" } : {}),
       });
+      await signInPageAnswers(url);
+      return url;
     },
     async profile(callbackUrl, checks) {
       const config = await configuration();
@@ -139,15 +159,18 @@ function githubProvider(settings: Extract<IdentityProviderSettings, { kind: "git
   return {
     id: settings.id,
     name: settings.name,
-    async authorizationUrl(redirectUri, checks) {
-      return oidc.buildAuthorizationUrl(config, {
+    async authorizationUrl(redirectUri, checks, chooseAccount = false) {
+      const url = oidc.buildAuthorizationUrl(config, {
         redirect_uri: redirectUri,
         scope: "read:user",
         state: checks.state,
         code_challenge: await oidc.calculatePKCECodeChallenge(checks.codeVerifier),
         code_challenge_method: "S256",
         allow_signup: "true",
+        ...(chooseAccount ? { prompt: "select_account" } : {}),
       });
+      await signInPageAnswers(url);
+      return url;
     },
     async profile(callbackUrl, checks) {
       return exchange(async () => {
@@ -169,6 +192,31 @@ function githubProvider(settings: Extract<IdentityProviderSettings, { kind: "git
       });
     },
   };
+}
+
+/**
+ * Checks that the provider's sign-in page answers at all (any status will do) before the browser
+ * is sent there: discovery is kept after the first sign-in, so a provider that went down since
+ * would otherwise leave the player on the browser's own "site can't be reached" page.
+ */
+async function signInPageAnswers(authorizationUrl: URL): Promise<void> {
+  const page = new URL(authorizationUrl.pathname, authorizationUrl.origin);
+  try {
+    const response = await fetch(page, {
+      method: "HEAD",
+      redirect: "manual",
+      signal: AbortSignal.timeout(SIGN_IN_PAGE_TIMEOUT_MS),
+    });
+    await response.body?.cancel();
+  } catch (error) {
+    throw new SignInError(
+      SignInErrors.PROVIDER_UNAVAILABLE,
+      `${page.origin}: the sign-in page does not answer`,
+      {
+        cause: error,
+      },
+    );
+  }
 }
 
 /** Runs the code exchange, telling "the provider is unreachable" from "its answer did not verify". */

@@ -10,10 +10,11 @@ import { createSigner, createVerifier, TokenError as JwtError } from "fast-jwt";
 const ALGORITHM = "HS256";
 const ISSUER = "typephoon";
 const ACCESS_TOKEN_TYPE = "access";
-/** Guests have no refresh token: their access token is their whole session. */
+/**
+ * Guests have no refresh token: their access token is their whole session. Registered accounts'
+ * tokens last ACCESS_TOKEN_TTL_S (src/config.ts) and are renewed with a refresh token.
+ */
 export const GUEST_ACCESS_TOKEN_TTL_S = 24 * 60 * 60;
-/** Registered accounts refresh theirs with a refresh token (src/db/refreshTokens.ts). */
-export const REGISTERED_ACCESS_TOKEN_TTL_S = 15 * 60;
 
 export interface TokenUser {
   id: string;

@@ -1,6 +1,7 @@
 /**
- * Registered accounts: found or created by the identity a provider vouches for, and the one-time
- * move of a guest's races into the account the guest signed in to.
+ * Registered accounts: found or created by the identity a provider vouches for, the one-time move
+ * of a guest's races into the account the guest signed in to, and what the account page does —
+ * read the account, rename it, delete it with everything it holds.
  */
 
 import type { UserStanding } from "../auth/tokens.ts";
@@ -22,8 +23,8 @@ export interface ProviderIdentity {
 const userFields = { id: true, name: true, guest: true } as const;
 
 /**
- * The account of this identity, its name refreshed from the provider; created on first sign-in
- * (`fallbackName` when the provider gives no name).
+ * The account of this identity, its name refreshed from the provider unless the player chose one
+ * (`renameAccount`); created on first sign-in (`fallbackName` when the provider gives no name).
  */
 export async function signInAccount(
   db: Database,
@@ -37,11 +38,14 @@ export async function signInAccount(
       const known = await tx.userIdentity.findUnique({ where: { provider_subject: key } });
       if (known) {
         await tx.userIdentity.update({ where: { provider_subject: key }, data: { lastSignInAt: now } });
-        const user = await tx.user.update({
-          where: { id: known.userId },
-          data: identity.name === undefined ? {} : { name: identity.name },
-          select: userFields,
-        });
+        if (identity.name !== undefined) {
+          // A name the player chose themselves stays theirs.
+          await tx.user.updateMany({
+            where: { id: known.userId, nameChosenAt: null },
+            data: { name: identity.name },
+          });
+        }
+        const user = await tx.user.findUniqueOrThrow({ where: { id: known.userId }, select: userFields });
         return { ...user, created: false };
       }
       const user = await tx.user.create({
@@ -121,6 +125,53 @@ export function userStandingCheck(db: Database): (userId: string) => Promise<Use
       SELECT id::text, merged_into IS NOT NULL AS merged FROM users WHERE id = ANY(${userIds}::uuid[])`;
     return new Map(rows.map(({ id, merged }): [string, UserStanding] => [id, merged ? "merged" : "active"]));
   }, "deleted");
+}
+
+export interface AccountDetails extends UserRecord {
+  identities: Array<{ provider: string; createdAt: Date; lastSignInAt: Date }>;
+}
+
+/** A registered account and the providers it signs in with; null for a guest or nobody. */
+export async function accountDetails(db: Database, userId: string): Promise<AccountDetails | null> {
+  const user = await db.prisma.user.findUnique({
+    where: { id: userId },
+    select: {
+      ...userFields,
+      identities: {
+        select: { provider: true, createdAt: true, lastSignInAt: true },
+        orderBy: { createdAt: "asc" },
+      },
+    },
+  });
+  return user && !user.guest ? user : null;
+}
+
+/** Gives a registered account the name its player chose, kept over the provider's from then on. */
+export async function renameAccount(
+  db: Database,
+  userId: string,
+  name: string,
+  now = new Date(),
+): Promise<UserRecord | null> {
+  const renamed = await db.prisma.user.updateMany({
+    where: { id: userId, guest: false },
+    data: { name, nameChosenAt: now },
+  });
+  return renamed.count ? db.prisma.user.findUnique({ where: { id: userId }, select: userFields }) : null;
+}
+
+/**
+ * Deletes a registered account and everything it holds: its results, bests, statistics, identities
+ * and refresh tokens (all cascade from `users`), and the guests merged into it, with the results of
+ * theirs that stayed behind. Those guests go too: `merged_into` would otherwise be cleared, and their
+ * old tokens would work again. Other players' results of the same races stay as they are.
+ * Answers whether there was such an account.
+ */
+export async function deleteAccount(db: Database, userId: string): Promise<boolean> {
+  const deleted = await db.prisma.$executeRaw`
+    DELETE FROM users
+    WHERE (id = ${userId}::uuid AND NOT guest) OR merged_into = ${userId}::uuid`;
+  return deleted > 0;
 }
 
 function isUniqueViolation(error: unknown): boolean {

@@ -35,7 +35,7 @@ export interface Database {
  * How long any one query, or getting a connection for it, may take. Every query here takes
  * milliseconds; one that takes longer meets a PostgreSQL that is gone, partitioned (no reset: TCP
  * alone would wait for many minutes) or stuck, and fails, so that a request answers 503 and a race
- * write goes to the outbox instead of hanging.
+ * write waits in the journal instead of hanging.
  */
 const QUERY_TIMEOUT_MS = 1_500;
 /**

@@ -1,19 +1,39 @@
 /**
- * Refresh tokens of registered accounts: opaque random strings of which only the sha256 is kept.
- * A sign-in starts a family; each refresh rotates the presented token (it becomes invalid) to a
- * new one of the same family. A rotated token presented again means two parties hold the family
- * (one of them stole it), so the whole family is revoked and both must sign in again.
+ * Refresh tokens of registered accounts: opaque strings of which only the sha256 is kept. A
+ * sign-in starts a family with a random token; each refresh rotates the presented token (it
+ * becomes invalid) to the next of the family. A rotated token presented again means two parties
+ * hold the family (one of them stole it), so the whole family is revoked and both must sign in
+ * again — unless it comes within `REFRESH_GRACE_MS` of its rotation while its successor is still
+ * unused: that is one browser asking twice at once (two tabs restoring a session, a page gone
+ * before its answer came), and it gets the same successor again.
  */
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { createHash, createHmac, hkdfSync, randomBytes, randomUUID } from "node:crypto";
 import type { Database } from "./database.ts";
 import type { UserRecord } from "./users.ts";
 
 const REFRESH_TOKEN_TTL_S = 30 * 24 * 60 * 60;
+/** How long a rotated token still answers with its unused successor (docs/api.md). */
+const REFRESH_GRACE_MS = 10_000;
 
 export interface IssuedRefreshToken {
   token: string;
   familyId: string;
+  /** when it was issued: a duplicate refresh's access token is issued at the same moment */
+  issuedAt: Date;
   expiresAt: Date;
+}
+
+/**
+ * The token that follows another in its family: an HMAC of it under a key derived from the
+ * server's secret. Only hashes are kept, so this is how a duplicate presentation within the grace
+ * can be answered with the very successor the first one got; nobody without the secret can
+ * compute one.
+ */
+export type SuccessorOf = (token: string) => string;
+
+export function refreshTokenSuccession(secret: string): SuccessorOf {
+  const key = Buffer.from(hkdfSync("sha256", secret, "", "typephoon refresh token successor", 32));
+  return (token) => createHmac("sha256", key).update(token, "utf8").digest("base64url");
 }
 
 export type RotationResult =
@@ -29,32 +49,36 @@ export function hashRefreshToken(token: string): Uint8Array<ArrayBuffer> {
 /** Prisma's client, or an open transaction of it. */
 type Writer = Pick<Database["prisma"], "refreshToken">;
 
-/** A new token for the user: a new family (sign-in) or the next of a family (rotation). */
+/** The first token of a new family: a sign-in. */
 export function issueRefreshToken(
   db: Database,
   userId: string,
-  familyId: string = randomUUID(),
   now = new Date(),
 ): Promise<IssuedRefreshToken> {
-  return insertRefreshToken(db.prisma, userId, familyId, now);
+  return insertRefreshToken(db.prisma, userId, randomUUID(), randomBytes(32).toString("base64url"), now);
 }
 
 async function insertRefreshToken(
   db: Writer,
   userId: string,
   familyId: string,
+  token: string,
   now: Date,
 ): Promise<IssuedRefreshToken> {
-  const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(now.getTime() + REFRESH_TOKEN_TTL_S * 1000);
   await db.refreshToken.create({
     data: { tokenHash: hashRefreshToken(token), familyId, userId, createdAt: now, expiresAt },
   });
-  return { token, familyId, expiresAt };
+  return { token, familyId, issuedAt: now, expiresAt };
 }
 
-/** Exchanges a token for its successor, exactly once; see the module comment for reuse. */
-export function rotateRefreshToken(db: Database, token: string, now = new Date()): Promise<RotationResult> {
+/** Exchanges a token for its successor, once (or twice within the grace); see the module comment. */
+export function rotateRefreshToken(
+  db: Database,
+  token: string,
+  successorOf: SuccessorOf,
+  now = new Date(),
+): Promise<RotationResult> {
   return db.prisma.$transaction(async (tx) => {
     const presented = await tx.refreshToken.findUnique({
       where: { tokenHash: hashRefreshToken(token) },
@@ -62,24 +86,49 @@ export function rotateRefreshToken(db: Database, token: string, now = new Date()
     });
     if (!presented) return { ok: false, reason: "unknown" };
     if (presented.revokedAt) return { ok: false, reason: "revoked" };
-    if (presented.rotatedAt) {
-      await revokeFamily(tx, presented.familyId, now);
-      return { ok: false, reason: "reused" };
+    const successor = successorOf(token);
+    if (!presented.rotatedAt) {
+      if (presented.expiresAt <= now) return { ok: false, reason: "expired" };
+      // The row lock taken here makes a concurrent rotation of the same token wait, then find it
+      // rotated: the second of two presentations is judged as a duplicate below.
+      const claimed = await tx.refreshToken.updateMany({
+        where: { id: presented.id, rotatedAt: null, revokedAt: null },
+        data: { rotatedAt: now },
+      });
+      if (claimed.count === 1) {
+        const refresh = await insertRefreshToken(tx, presented.userId, presented.familyId, successor, now);
+        return { ok: true, user: presented.user, refresh };
+      }
     }
-    if (presented.expiresAt <= now) return { ok: false, reason: "expired" };
-    // The row lock taken here makes a concurrent rotation of the same token wait, then find it
-    // rotated: two presentations of one token are a reuse, whoever came second.
-    const claimed = await tx.refreshToken.updateMany({
-      where: { id: presented.id, rotatedAt: null, revokedAt: null },
-      data: { rotatedAt: now },
-    });
-    if (claimed.count === 0) {
-      await revokeFamily(tx, presented.familyId, now);
-      return { ok: false, reason: "reused" };
+    // Presented again after its rotation (this statement sees the rotation committed meanwhile).
+    const next = await tx.refreshToken.findUnique({ where: { tokenHash: hashRefreshToken(successor) } });
+    const duplicate =
+      next !== null &&
+      next.familyId === presented.familyId &&
+      next.rotatedAt === null &&
+      next.revokedAt === null &&
+      now.getTime() - next.createdAt.getTime() <= REFRESH_GRACE_MS;
+    if (duplicate) {
+      const refresh = {
+        token: successor,
+        familyId: next.familyId,
+        issuedAt: next.createdAt,
+        expiresAt: next.expiresAt,
+      };
+      return { ok: true, user: presented.user, refresh };
     }
-    const refresh = await insertRefreshToken(tx, presented.userId, presented.familyId, now);
-    return { ok: true, user: presented.user, refresh };
+    await revokeFamily(tx, presented.familyId, now);
+    return { ok: false, reason: "reused" };
   });
+}
+
+/** Whether the token is a live session's: known, neither rotated, revoked nor expired. */
+export async function isLiveRefreshToken(db: Database, token: string, now = new Date()): Promise<boolean> {
+  const presented = await db.prisma.refreshToken.findUnique({
+    where: { tokenHash: hashRefreshToken(token) },
+    select: { rotatedAt: true, revokedAt: true, expiresAt: true },
+  });
+  return !!presented && !presented.rotatedAt && !presented.revokedAt && presented.expiresAt > now;
 }
 
 /** Signs the token's session out: its whole family. False when the token is unknown. */

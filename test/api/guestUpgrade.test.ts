@@ -58,7 +58,9 @@ describe("a guest who signs in keeps their races", () => {
     await playedRace(db, guest.id, 65);
     world.idp.signInAs(someone("Ada"));
 
-    assert.equal(signInError(await signInWith(browser, world.server, "test")), null);
+    const landing = await signInWith(browser, world.server, "test");
+    assert.equal(signInError(landing), null);
+    assert.equal(landing.searchParams.get("races_moved"), "2", "the page can say what moved");
 
     const account = await userOf(browser);
     assert.equal(account.guest, false);

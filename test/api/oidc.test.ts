@@ -62,7 +62,11 @@ describe("signing in with a provider (OpenID Connect, and GitHub's OAuth 2)", ()
 
       const landing = await signInWith(browser, world.server, "test");
 
-      assert.equal(landing.href, `${world.server.url}/`);
+      assert.equal(
+        landing.href,
+        `${world.server.url}/?signed_in=test`,
+        "no races moved: nobody played as a guest",
+      );
       const answer = await me(browser);
       assert.equal(answer.status, 200);
       assert.deepEqual(answer.body.data.user.guest, false);
@@ -183,6 +187,50 @@ describe("signing in with a provider (OpenID Connect, and GitHub's OAuth 2)", ()
       assert.equal(signInError(landing), "UNKNOWN_PROVIDER");
     });
 
+    it("sends a signed-in browser that opens the callback URL again home, without an error", async () => {
+      world.idp.signInAs(someone("Ida"));
+      const browser = new Browser();
+      const callback = await toCallback(browser, world.server, "test");
+      await browser.follow(callback, isWebApp);
+
+      const again = (await browser.follow(callback, isWebApp)).location;
+      assert.equal(again.href, `${world.server.url}/`);
+
+      // Later, with only the refresh cookie left (the access token expired), the same.
+      const refreshOnly = new Browser();
+      refreshOnly.setCookie(
+        `${world.server.url}/api/v1/auth/refresh`,
+        "TP_RT",
+        browser.cookie(`${world.server.url}/api/v1/auth/refresh`, "TP_RT")!,
+        "/api/v1/auth",
+      );
+      assert.equal((await refreshOnly.follow(callback, isWebApp)).location.href, `${world.server.url}/`);
+      // Signed out, it is a stale sign-in attempt as before.
+      await browser.fetch(`${world.server.url}/api/v1/auth/logout`, { method: "POST" });
+      assert.equal(signInError((await browser.follow(callback, isWebApp)).location), "INVALID_STATE");
+    });
+
+    it("after a sign-out, asks the provider to show its account choice at the next sign-in, once", async () => {
+      const browser = new Browser();
+      const ada = someone("Ada");
+      world.idp.signInAs(ada);
+      await signInWith(browser, world.server, "test");
+      const toProvider = (next: URL) => next.origin === world.idp.issuer;
+      const promptOf = async () =>
+        (await browser.follow(loginUrl(world.server, "test"), toProvider)).location.searchParams.get(
+          "prompt",
+        );
+      assert.equal(await promptOf(), null, "signed in: no account choice asked");
+
+      await browser.fetch(`${world.server.url}/api/v1/auth/logout`, { method: "POST" });
+      assert.equal(await promptOf(), "select_account");
+      // (This browser keeps no provider session; Chromium shows the choice: test/web/sessions.test.ts.)
+      world.idp.signInAs(ada);
+      assert.equal(signInError(await signInWith(browser, world.server, "test")), null);
+      assert.equal((await me(browser)).body.data.user.name, "Ada");
+      assert.equal(await promptOf(), null, "signed in again: the choice was made");
+    });
+
     it("lets registered accounts into the rooms like guests", async () => {
       world.idp.signInAs(someone("Racer"));
       const browser = new Browser();
@@ -211,6 +259,16 @@ describe("signing in with a provider (OpenID Connect, and GitHub's OAuth 2)", ()
       const second = new Browser();
       await signInWith(second, world.server, "github");
       assert.deepEqual((await me(second)).body.data.user, { ...account, name: "The Octocat" });
+    });
+
+    it("asks GitHub for its account choice after a sign-out", async () => {
+      const browser = new Browser();
+      await browser.fetch(`${world.server.url}/api/v1/auth/logout`, { method: "POST" });
+      const atGitHub = await browser.follow(
+        loginUrl(world.server, "github"),
+        (next) => next.origin === world.github.url,
+      );
+      assert.equal(atGitHub.location.searchParams.get("prompt"), "select_account");
     });
 
     it("lands on the web app with PROVIDER_ERROR when the person declines", async () => {
@@ -255,6 +313,21 @@ describe("a provider that cannot be reached", () => {
       assert.equal(browser.cookie(`${server.url}/api/v1/auth/corp/callback`, "TP_SIGNIN"), undefined);
     } finally {
       await server.stop();
+    }
+  });
+  it("redirects with PROVIDER_UNAVAILABLE when it went down after a good sign-in (discovered before)", async () => {
+    const world = await startSignInWorld();
+    try {
+      world.idp.signInAs(someone("Ada"));
+      assert.equal(signInError(await signInWith(new Browser(), world.server, "test")), null);
+      await world.idp.stop();
+
+      const browser = new Browser();
+      const landing = (await browser.follow(loginUrl(world.server, "test"), isWebApp)).location;
+      assert.equal(signInError(landing), "PROVIDER_UNAVAILABLE");
+      assert.equal(browser.cookie(`${world.server.url}/api/v1/auth/test/callback`, "TP_SIGNIN"), undefined);
+    } finally {
+      await world.stop();
     }
   });
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { SignJWT, UnsecuredJWT } from "jose";
+import { decodeJwt, SignJWT, UnsecuredJWT } from "jose";
 import { createTokenService } from "../../src/auth/tokens.ts";
 import { createDatabase, type Database } from "../../src/db/database.ts";
 import { hashRefreshToken } from "../../src/db/refreshTokens.ts";
@@ -83,10 +83,24 @@ describe("sessions of registered accounts: refresh, rotation, theft detection, s
     assert.ok(!JSON.stringify(stored).includes(token), "the token itself is stored nowhere in its row");
   });
 
-  it("treats a rotated token presented again as theft: the whole family is signed out", async () => {
+  /** Moves a token's rotation (and its successor's issue) `ms` into the past, as if that time had passed. */
+  async function rotatedAgo(token: string, ms: number) {
+    const presented = await db.prisma.refreshToken.findUnique({
+      where: { tokenHash: hashRefreshToken(token) },
+    });
+    const then = new Date(presented!.rotatedAt!.getTime() - ms);
+    await db.prisma.refreshToken.update({ where: { id: presented!.id }, data: { rotatedAt: then } });
+    await db.prisma.refreshToken.updateMany({
+      where: { familyId: presented!.familyId, createdAt: { gte: presented!.rotatedAt! } },
+      data: { createdAt: then },
+    });
+  }
+
+  it("treats a rotated token presented again after the grace as theft: the whole family is signed out", async () => {
     const owner = await signedIn("Owner");
     const stolen = refreshTokenOf(owner)!;
     assert.equal((await refresh(owner)).status, 200); // the owner rotates; the thief still holds `stolen`
+    await rotatedAgo(stolen, 11_000);
 
     const thief = new Browser();
     thief.setCookie(refreshUrl(), "TP_RT", stolen, "/api/v1/auth");
@@ -102,7 +116,19 @@ describe("sessions of registered accounts: refresh, rotation, theft detection, s
     );
   });
 
-  it("lets exactly one of two simultaneous refreshes with the same token through, then revokes the family", async () => {
+  it("treats a rotated token presented again within the grace as theft once its successor was used", async () => {
+    const owner = await signedIn("Owner");
+    const stolen = refreshTokenOf(owner)!;
+    assert.equal((await refresh(owner)).status, 200);
+    assert.equal((await refresh(owner)).status, 200, "the owner goes on: the successor is used");
+
+    const thief = new Browser();
+    thief.setCookie(refreshUrl(), "TP_RT", stolen, "/api/v1/auth");
+    assert.equal((await refresh(thief)).status, 401);
+    assert.equal((await refresh(owner)).status, 401, "the family is revoked");
+  });
+
+  it("answers two simultaneous refreshes with the same token with the same new pair, and the session goes on", async () => {
     const browser = await signedIn();
     const token = refreshTokenOf(browser)!;
     const tabs = [new Browser(), new Browser()];
@@ -110,9 +136,32 @@ describe("sessions of registered accounts: refresh, rotation, theft detection, s
 
     const answers = await Promise.all(tabs.map((tab) => refresh(tab)));
 
-    assert.deepEqual(answers.map((answer) => answer.status).sort(), [200, 401]);
-    const winner = tabs[answers.findIndex((answer) => answer.status === 200)]!;
-    assert.equal((await refresh(winner)).status, 401, "a reused token signs the whole family out");
+    assert.deepEqual(
+      answers.map((answer) => answer.status),
+      [200, 200],
+    );
+    const [first, second] = answers.map((answer) => dataOf(answer));
+    assert.equal(first!.accessToken, second!.accessToken, "the same access token");
+    assert.equal(first!.expiresAt, second!.expiresAt);
+    assert.equal(refreshTokenOf(tabs[0]!), refreshTokenOf(tabs[1]!), "the same refresh token");
+    assert.notEqual(refreshTokenOf(tabs[0]!), token);
+    assert.equal((await refresh(tabs[0]!)).status, 200, "the family was not revoked");
+  });
+
+  it("answers a duplicate a moment later with the same refresh token too, within the grace of 10 seconds", async () => {
+    const browser = await signedIn();
+    const token = refreshTokenOf(browser)!;
+    const first = dataOf(await refresh(browser));
+    await rotatedAgo(token, 9_000);
+
+    const again = new Browser();
+    again.setCookie(refreshUrl(), "TP_RT", token, "/api/v1/auth");
+    const second = dataOf(await refresh(again));
+
+    assert.equal(refreshTokenOf(again), refreshTokenOf(browser));
+    assert.deepEqual(second.user, first.user);
+    const me = await call(world.server.url, "/api/v1/auth/me", { token: second.accessToken });
+    assert.equal(me.status, 200);
   });
 
   it("signs out: the refresh token is revoked and both cookies are cleared", async () => {
@@ -207,5 +256,26 @@ describe("sessions of registered accounts: refresh, rotation, theft detection, s
         assert.equal(errorOf(answer).code, "UNAUTHORIZED");
       }
     });
+  });
+});
+
+describe("ACCESS_TOKEN_TTL_S", () => {
+  let world: SignInWorld;
+  before(async () => {
+    world = await startSignInWorld({ ACCESS_TOKEN_TTL_S: "60" });
+  });
+  after(() => world?.stop());
+
+  it("sets how long a registered account's access token lasts, at sign-in and at every refresh", async () => {
+    world.idp.signInAs(someone("Brief"));
+    const browser = new Browser();
+    await signInWith(browser, world.server, "test");
+    const atSignIn = decodeJwt(browser.cookie(world.server.url, "TP_AT")!);
+    assert.equal(atSignIn.exp! - atSignIn.iat!, 60);
+
+    const response = await browser.fetch(`${world.server.url}/api/v1/auth/refresh`, { method: "POST" });
+    const { data } = (await response.json()) as { data: Session };
+    const lifetime = Date.parse(data.expiresAt) - Date.now();
+    assert.ok(lifetime > 50_000 && lifetime <= 60_000, `lifetime ${lifetime} ms`);
   });
 });

@@ -1,12 +1,14 @@
 /**
  * A real OpenID Connect provider for the tests: `oidc-provider` on 127.0.0.1 with one client
  * (Typephoon), PKCE required, and login and consent scripted: whoever the test says signs in
- * next does, and consents; or declines, when the test says so.
+ * next does, and consents; or declines, when the test says so. Like Google, it shows its account
+ * choice when asked (`prompt=select_account`, announced in its discovery document), where the
+ * person the test names next is chosen, or else the one already signed in at the provider.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair } from "jose";
-import Provider, { type Adapter, type AdapterPayload } from "oidc-provider";
+import Provider, { type Adapter, type AdapterPayload, interactionPolicy } from "oidc-provider";
 
 interface Person {
   /** the provider's id for them (the OIDC `sub`) */
@@ -22,6 +24,8 @@ export interface TestOpenIdProvider {
   signInAs(person: Person): void;
   /** The next login prompt is declined: the provider redirects back with `error=access_denied`. */
   declineNext(): void;
+  /** The authorization requests the provider received (the browser's visits to its sign-in page), oldest first. */
+  authorizationRequests(): URL[];
   stop(): Promise<void>;
 }
 
@@ -29,9 +33,12 @@ export async function startOpenIdProvider(options: { redirectUris: string[] }): 
   const names = new Map<string, string | undefined>();
   let next: Person | "decline" | undefined;
   let provider: Provider | undefined;
+  const authorizationRequests: URL[] = [];
 
   const server: Server = createServer((req, res) => {
     if (!provider) return void res.writeHead(503).end();
+    if (req.method === "GET" && req.url?.startsWith("/auth?"))
+      authorizationRequests.push(new URL(req.url, issuer));
     if (req.url?.startsWith("/interaction/")) return void scriptedInteraction(provider, req, res);
     provider.callback()(req, res);
   });
@@ -41,6 +48,8 @@ export async function startOpenIdProvider(options: { redirectUris: string[] }): 
   const { privateKey } = await generateKeyPair("RS256", { extractable: true });
   const clientId = "typephoon";
   const clientSecret = "typephoon-test-client-secret";
+  const policy = interactionPolicy.base();
+  policy.add(new interactionPolicy.Prompt({ name: "select_account", requestable: true }), 0);
   provider = new Provider(issuer, {
     clients: [
       {
@@ -56,6 +65,8 @@ export async function startOpenIdProvider(options: { redirectUris: string[] }): 
     cookies: { keys: ["test-provider-cookie-key"] },
     claims: { openid: ["sub"], profile: ["name"] },
     features: { devInteractions: { enabled: false } },
+    interactions: { policy },
+    discovery: { prompt_values_supported: ["none", "login", "consent", "select_account"] },
     pkce: { required: () => true },
     ttl: {
       Interaction: 600,
@@ -66,6 +77,11 @@ export async function startOpenIdProvider(options: { redirectUris: string[] }): 
       AuthorizationCode: 60,
     },
     adapter: MemoryAdapter,
+    // Its error page, plain: Typephoon's check that the sign-in page answers lands here.
+    async renderError(ctx, out) {
+      ctx.type = "text/plain";
+      ctx.body = `${out.error}: ${out.error_description ?? ""}`;
+    },
     async findAccount(_ctx, sub) {
       return { accountId: sub, claims: async () => ({ sub, name: names.get(sub) }) };
     },
@@ -74,6 +90,16 @@ export async function startOpenIdProvider(options: { redirectUris: string[] }): 
   async function scriptedInteraction(provider: Provider, req: IncomingMessage, res: ServerResponse) {
     try {
       const details = await provider.interactionDetails(req, res);
+      if (details.prompt.name === "select_account") {
+        const person = next === "decline" ? undefined : next;
+        next = undefined;
+        return await provider.interactionFinished(
+          req,
+          res,
+          person ? { select_account: {}, login: { accountId: person.sub } } : { select_account: {} },
+          { mergeWithLastSubmission: false },
+        );
+      }
       if (details.prompt.name === "login") {
         const person = next;
         next = undefined;
@@ -123,6 +149,7 @@ export async function startOpenIdProvider(options: { redirectUris: string[] }): 
     declineNext() {
       next = "decline";
     },
+    authorizationRequests: () => [...authorizationRequests],
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -2,7 +2,15 @@ import assert from "node:assert/strict";
 import { RoomCloseCode, RoomErrorCode } from "../../src/protocol.ts";
 import { chartGeometry, tickStep } from "../../web/src/chart.ts";
 import { hashOf, parseRoute, type Route } from "../../web/src/routes.ts";
-import { clockTime, closeText, duration, ordinal, roomErrorText, seconds } from "../../web/src/words.ts";
+import {
+  clockTime,
+  closeText,
+  duration,
+  ordinal,
+  roomErrorText,
+  seconds,
+  signedInText,
+} from "../../web/src/words.ts";
 
 const GAME = "0b5f3f9e-8d1c-4c53-9a5e-0a8e2f1b7c11";
 
@@ -15,6 +23,8 @@ describe("web client: hash routes", () => {
     [`#/results/${GAME}`, { screen: "results", gameId: GAME }],
     ["#/profile", { screen: "profile" }],
     [`#/users/${GAME}`, { screen: "user", userId: GAME }],
+    ["#/sign-in", { screen: "sign-in" }],
+    ["#/account", { screen: "account" }],
     ["#/leaderboard/weekly/10", { screen: "leaderboard", period: "weekly", words: 10 }],
   ];
   for (const [hash, route] of routes) {
@@ -25,7 +35,14 @@ describe("web client: hash routes", () => {
   }
 
   it("anything unknown or malformed goes home; a leaderboard without a period or length shows today's 25-word board", () => {
-    for (const hash of ["#/nowhere", "#/race/", "#/race/a b", "#/lobby/x", `#/race/${GAME}/more`]) {
+    for (const hash of [
+      "#/nowhere",
+      "#/race/",
+      "#/race/a b",
+      "#/lobby/x",
+      `#/race/${GAME}/more`,
+      "#/account/x",
+    ]) {
       assert.deepEqual(parseRoute(hash), { screen: "home" }, hash);
     }
     assert.deepEqual(parseRoute("#/leaderboard"), { screen: "leaderboard", period: "daily", words: 25 });
@@ -90,6 +107,12 @@ describe("web client: words", () => {
     assert.deepEqual([clockTime(65), clockTime(9), clockTime(-3)], ["1:05", "0:09", "0:00"]);
     assert.deepEqual([duration(12), duration(250), duration(7500)], ["12 s", "4 min 10 s", "2 h 5 min"]);
     assert.deepEqual([seconds(3_412), seconds(65_250)], ["3.4 s", "1:05.3"]);
+  });
+
+  it("a sign-in, and the races it moved", () => {
+    assert.equal(signedInText("Ada", 0), "Signed in as Ada.");
+    assert.equal(signedInText("Ada", 1), "Signed in as Ada — 1 race moved into your account.");
+    assert.equal(signedInText("Ada", 12), "Signed in as Ada — 12 races moved into your account.");
   });
 
   it("every room error code and refusal has plain words", () => {

@@ -1,7 +1,9 @@
 /**
  * The HTTP API from the page: same origin, the `{ ok, data | error }` envelope, the access token as
- * a Bearer header (the HttpOnly TP_AT cookie goes along too). A request that never reaches the
- * server rejects with `Unreachable`; every answer of the server resolves, good or bad.
+ * a Bearer header (the HttpOnly cookies go along too, unless the request is `anonymous`). A request
+ * that never reaches the server rejects with `Unreachable`; every answer of the server resolves,
+ * good or bad. Calls about the player go through `Sessions.request` (session.ts), which keeps the
+ * token fresh.
  */
 import type { ApiEnvelope, ApiErrorBody } from "../../src/protocol.ts";
 
@@ -14,9 +16,11 @@ export type ApiAnswer<T> =
   | { ok: false; status: number; error: ApiErrorBody | undefined };
 
 export interface ApiRequest {
-  method?: "GET" | "POST";
+  method?: "GET" | "POST" | "PATCH" | "DELETE";
   json?: unknown;
   token?: string;
+  /** without cookies: a read as nobody, whatever session cookie the browser holds */
+  anonymous?: boolean;
 }
 
 export async function api<T>(path: string, request: ApiRequest = {}): Promise<ApiAnswer<T>> {
@@ -28,7 +32,7 @@ export async function api<T>(path: string, request: ApiRequest = {}): Promise<Ap
     response = await fetch(path, {
       method: request.method ?? "GET",
       headers,
-      credentials: "same-origin",
+      credentials: request.anonymous ? "omit" : "same-origin",
       body: request.json === undefined ? undefined : JSON.stringify(request.json),
     });
   } catch (error) {

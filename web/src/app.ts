@@ -3,6 +3,7 @@
  * connection banner, the notice line, the screen-reader announcer and the "server unreachable"
  * screen. The parts live in index.html; this module only drives them.
  */
+import type { ProvidersResponse } from "../../src/api/contracts/auth.ts";
 import { h } from "./dom.ts";
 import type { Rooms } from "./rooms.ts";
 import { hashOf, type Route } from "./routes.ts";
@@ -24,11 +25,14 @@ export interface Screen {
 export interface App {
   sessions: Sessions;
   rooms: Rooms;
-  navigate(route: Route, options?: { notice?: string; replace?: boolean }): void;
+  /** the sign-in providers the server offers (none: accounts are not set up), read at load */
+  providers: ProvidersResponse;
+  /** `notice`: a line to show on arrival, an error unless its `tone` is `info` (good news). */
+  navigate(route: Route, options?: { notice?: string; tone?: "info"; replace?: boolean }): void;
   /** Shows the current route's screen again (after a retry, a sign-in). */
   reload(): void;
-  /** A line of text at the top of the screen (errors from the server, in plain words). */
-  notice(text: string | undefined): void;
+  /** A line of text at the top of the screen: errors from the server in plain words, or news (`info`). */
+  notice(text: string | undefined, tone?: "info"): void;
   /** The connection banner: shown while a room reconnects, hidden with undefined. */
   banner(text: string | undefined): void;
   /** Read out by screen readers (the countdown, finishing places). */

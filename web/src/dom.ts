@@ -50,3 +50,30 @@ export function fill(parent: Element, ...children: Child[]): void {
 export function setText(element: Element, text: string): void {
   if (element.textContent !== text) element.textContent = text;
 }
+
+/**
+ * Shows `dialog` as a modal until the player picks one of `choices` (Escape picks `dismissed`),
+ * then removes it and resolves to the choice.
+ */
+export function ask<T>(
+  dialog: HTMLDialogElement,
+  choices: Array<[HTMLElement, T]>,
+  dismissed: T,
+  focus: HTMLElement,
+): Promise<T> {
+  document.body.append(dialog);
+  return new Promise((resolve) => {
+    const close = (choice: T) => {
+      dialog.close();
+      dialog.remove();
+      resolve(choice);
+    };
+    for (const [element, choice] of choices) element.addEventListener("click", () => close(choice));
+    dialog.addEventListener("cancel", (event) => {
+      event.preventDefault();
+      close(dismissed);
+    });
+    dialog.showModal();
+    focus.focus();
+  });
+}

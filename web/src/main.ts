@@ -1,22 +1,26 @@
 /**
  * The web client's entry: restores the session, then shows the screen the URL's hash names, and
  * the next one whenever it changes. A server that cannot be reached gets a full-screen message with
- * a Retry; the header shows who plays, with a sign-out.
+ * a Retry; the header shows who plays, with a sign-in or a sign-out. When another tab changes who
+ * plays (signs in, out, or upgrades a guest), this one follows at once.
  */
-import { SIGN_IN_ERROR_PARAM } from "../../src/protocol.ts";
+import type { ProvidersResponse } from "../../src/api/contracts/auth.ts";
+import { RACES_MOVED_PARAM, SIGN_IN_ERROR_PARAM, SIGNED_IN_PARAM } from "../../src/protocol.ts";
 import { serverIsUp, Unreachable } from "./api.ts";
 import { type App, pageParts, type Screen } from "./app.ts";
 import { fill, h } from "./dom.ts";
 import { Rooms } from "./rooms.ts";
 import { DEFAULT_LEADERBOARD_WORDS, hashOf, parseRoute, type Route } from "./routes.ts";
+import { accountScreen } from "./screens/account.ts";
 import { homeScreen } from "./screens/home.ts";
 import { leaderboardScreen } from "./screens/leaderboard.ts";
 import { lobbyScreen } from "./screens/lobby.ts";
 import { profileScreen } from "./screens/profile.ts";
 import { raceScreen } from "./screens/race.ts";
 import { resultsScreen } from "./screens/results.ts";
-import { Sessions } from "./session.ts";
-import { signInErrorText } from "./words.ts";
+import { confirmGuestSignOut, signInScreen } from "./screens/signIn.ts";
+import { type SessionChange, Sessions, signInProviders } from "./session.ts";
+import { sessionChangeText, signedInText, signInErrorText } from "./words.ts";
 
 declare const DEV_RELOAD: boolean;
 
@@ -24,13 +28,16 @@ const parts = pageParts();
 const sessions = new Sessions();
 const rooms = new Rooms(sessions);
 let current: Screen | undefined;
-let pendingNotice: string | undefined;
+let pendingNotice: { text: string; tone?: "info" } | undefined;
+/** the session is resumed and a screen shown: changes of the player from now on are followed */
+let booted = false;
 
 const app: App = {
   sessions,
   rooms,
+  providers: [] as ProvidersResponse,
   navigate(route, options = {}) {
-    pendingNotice = options.notice;
+    pendingNotice = options.notice === undefined ? undefined : { text: options.notice, tone: options.tone };
     const hash = hashOf(route);
     if (location.hash === hash) return show();
     if (options.replace) {
@@ -39,9 +46,11 @@ const app: App = {
     } else location.hash = hash;
   },
   reload: () => show(),
-  notice(text) {
+  notice(text, tone) {
     parts.notice.textContent = text ?? "";
     parts.notice.hidden = !text;
+    if (tone) parts.notice.dataset.tone = tone;
+    else delete parts.notice.dataset.tone;
   },
   banner(text) {
     parts.banner.textContent = text ?? "";
@@ -65,21 +74,47 @@ const app: App = {
 };
 
 /** Screens that need somebody signed in send everybody else home first. */
-const NEEDS_PLAYER = new Set<Route["screen"]>(["lobby", "race", "profile"]);
+const NEEDS_PLAYER = new Set<Route["screen"]>(["lobby", "race", "profile", "account"]);
+/** Screens of one player's room: someone else cannot take them over. */
+const IN_A_ROOM = new Set<Route["screen"]>(["lobby", "race"]);
 
 function show(): void {
   const route = parseRoute(location.hash);
   current?.dispose?.("navigate");
   current = undefined;
-  app.notice(pendingNotice);
+  app.notice(pendingNotice?.text, pendingNotice?.tone);
   pendingNotice = undefined;
   if (NEEDS_PLAYER.has(route.screen) && !sessions.user) {
-    if (route.screen !== "profile") app.notice("Choose a name (or sign in) to play.");
+    if (IN_A_ROOM.has(route.screen)) app.notice("Choose a name (or sign in) to play.");
     history.replaceState(null, "", "#/");
     mount(homeScreen(app));
     return;
   }
+  // The account page is a registered account's: a guest is offered to sign in instead.
+  if (route.screen === "account" && sessions.user?.guest) {
+    history.replaceState(null, "", "#/sign-in");
+    mount(signInScreen(app));
+    return;
+  }
   mount(screenOf(route));
+}
+
+/**
+ * Another tab signed in, out or upgraded a guest, or the server ended the session: this tab
+ * follows. A room is left (it was the other player's); any other screen is shown again for whoever
+ * plays now. A public screen whose session ended says nothing: it never asks to sign in.
+ */
+function follow(change: SessionChange): void {
+  if (!booted || change.cause === "here" || change.before?.id === change.user?.id) return;
+  const route = parseRoute(location.hash);
+  const quietly = change.cause === "ended" && !NEEDS_PLAYER.has(route.screen);
+  const notice = quietly ? undefined : sessionChangeText(change.before, change.user, change.cause);
+  const tone = change.cause === "elsewhere" ? "info" : undefined;
+  if (IN_A_ROOM.has(route.screen)) app.navigate({ screen: "home" }, { notice, tone });
+  else {
+    pendingNotice = notice === undefined ? undefined : { text: notice, tone };
+    show();
+  }
 }
 
 function screenOf(route: Route): Screen {
@@ -98,6 +133,10 @@ function screenOf(route: Route): Screen {
       return profileScreen(app, route.userId);
     case "leaderboard":
       return leaderboardScreen(app, route.period, route.words);
+    case "sign-in":
+      return signInScreen(app);
+    case "account":
+      return accountScreen(app);
   }
 }
 
@@ -113,47 +152,70 @@ function mount(screen: Screen): void {
 function renderNav(): void {
   const route = parseRoute(location.hash);
   const user = sessions.user;
-  const item = (target: Route, text: string, active: boolean) =>
-    h("a", { href: hashOf(target), "aria-current": active ? "page" : undefined }, text);
+  const item = (target: Route, text: string, active: boolean, id?: string) =>
+    h("a", { href: hashOf(target), id, "aria-current": active ? "page" : undefined }, text);
   const signOut = h("button", { type: "button", class: "quiet", id: "sign-out" }, "Sign out");
   signOut.addEventListener("click", async () => {
+    const player = sessions.user;
+    if (player?.guest && !(await confirmGuestSignOut(app, player.name))) return;
     await sessions.signOut();
     app.navigate({ screen: "home" });
   });
   // Nothing to wander off to mid-race.
-  const racing = route.screen === "race";
+  if (route.screen === "race") {
+    fill(parts.nav);
+    return;
+  }
+  const canSignIn = app.providers.length > 0 && !(user && !user.guest);
   fill(
     parts.nav,
-    racing ? null : item({ screen: "home" }, "Play", ["home", "lobby"].includes(route.screen)),
-    racing
-      ? null
-      : item(
-          { screen: "leaderboard", period: "daily", words: DEFAULT_LEADERBOARD_WORDS },
-          "Leaderboard",
-          route.screen === "leaderboard",
-        ),
-    user && !racing ? item({ screen: "profile" }, "Profile", route.screen === "profile") : null,
-    user && !racing ? h("span", { class: "user", id: "user-name" }, user.name) : null,
-    user && !racing ? signOut : null,
+    item({ screen: "home" }, "Play", ["home", "lobby"].includes(route.screen)),
+    item(
+      { screen: "leaderboard", period: "daily", words: DEFAULT_LEADERBOARD_WORDS },
+      "Leaderboard",
+      route.screen === "leaderboard",
+    ),
+    user ? item({ screen: "profile" }, "Profile", route.screen === "profile") : null,
+    user?.guest ? h("span", { class: "user", id: "user-name" }, `${user.name} (guest)`) : null,
+    user && !user.guest
+      ? h(
+          "a",
+          {
+            class: "user",
+            id: "user-name",
+            href: hashOf({ screen: "account" }),
+            title: "Your account",
+            "aria-current": route.screen === "account" ? "page" : undefined,
+          },
+          user.name,
+        )
+      : null,
+    canSignIn ? item({ screen: "sign-in" }, "Sign in", route.screen === "sign-in", "sign-in") : null,
+    user ? signOut : null,
   );
 }
 
 async function boot(): Promise<void> {
   parts.unreachable.hidden = true;
+  // Back from a provider: signed in (take the session up, say so), or why not (say so, once).
+  const url = new URL(location.href);
+  const signedIn = url.searchParams.has(SIGNED_IN_PARAM);
+  const racesMoved = Number(url.searchParams.get(RACES_MOVED_PARAM)) || 0;
+  const signInError = url.searchParams.get(SIGN_IN_ERROR_PARAM);
+  for (const param of [SIGNED_IN_PARAM, RACES_MOVED_PARAM, SIGN_IN_ERROR_PARAM])
+    url.searchParams.delete(param);
+  if (url.href !== location.href) history.replaceState(null, "", url);
   try {
-    await sessions.resume();
+    [app.providers] = await Promise.all([signInProviders(), sessions.resume(signedIn)]);
   } catch (error) {
     if (error instanceof Unreachable) return app.unreachable();
     throw error;
   }
-  // Back from a provider's sign-in page that failed: say why, once.
-  const url = new URL(location.href);
-  const signInError = url.searchParams.get(SIGN_IN_ERROR_PARAM);
-  if (signInError) {
-    pendingNotice = signInErrorText(signInError);
-    url.searchParams.delete(SIGN_IN_ERROR_PARAM);
-    history.replaceState(null, "", url);
-  }
+  const user = sessions.user;
+  if (signInError) pendingNotice = { text: signInErrorText(signInError) };
+  else if (signedIn && user && !user.guest)
+    pendingNotice = { text: signedInText(user.name, racesMoved), tone: "info" };
+  booted = true;
   show();
 }
 
@@ -167,7 +229,10 @@ parts.unreachable.querySelector("button")!.addEventListener("click", async (even
 });
 
 window.addEventListener("hashchange", () => show());
-sessions.onChange(() => renderNav());
+sessions.onChange((change) => {
+  renderNav();
+  follow(change);
+});
 boot();
 
 if (DEV_RELOAD) {

@@ -87,7 +87,7 @@ export class Rooms {
       return await join();
     } catch (error) {
       if (codeOf(error) !== RoomCloseCode.UNAUTHORIZED) throw await failure(error);
-      const refreshed = await this.#sessions.tokenRefused();
+      const refreshed = await this.#sessions.tokenRefused(token);
       if (!refreshed)
         throw new JoinFailure("session", closeText(RoomCloseCode.UNAUTHORIZED, messageOf(error))!);
       this.#sdk.auth.token = refreshed;

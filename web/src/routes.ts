@@ -15,6 +15,8 @@ export type Route =
   | { screen: "results"; gameId: string }
   | { screen: "profile" }
   | { screen: "user"; userId: string }
+  | { screen: "sign-in" }
+  | { screen: "account" }
   | { screen: "leaderboard"; period: LeaderboardPeriod; words: number };
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -30,7 +32,9 @@ export function parseRoute(hash: string): Route {
     case "results":
       return ID.test(id) ? { screen, gameId: id } : { screen: "home" };
     case "profile":
-      return id ? { screen: "home" } : { screen: "profile" };
+    case "sign-in":
+    case "account":
+      return id ? { screen: "home" } : { screen };
     case "users":
       return ID.test(id) ? { screen: "user", userId: id } : { screen: "home" };
     default:
@@ -63,6 +67,10 @@ export function hashOf(route: Route): string {
       return "#/profile";
     case "user":
       return `#/users/${route.userId}`;
+    case "sign-in":
+      return "#/sign-in";
+    case "account":
+      return "#/account";
     case "leaderboard":
       return `#/leaderboard/${route.period}/${route.words}`;
   }

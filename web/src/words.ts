@@ -49,6 +49,34 @@ export function signInErrorText(code: string): string {
   return SIGN_IN_ERRORS[code as SignInErrorCode] ?? "Signing in did not work. Please try again.";
 }
 
+/** After a good sign-in: who, and how many of the guest's races moved into the account. */
+export function signedInText(name: string, racesMoved: number): string {
+  if (racesMoved <= 0) return `Signed in as ${name}.`;
+  return `Signed in as ${name} — ${plural(racesMoved, "race")} moved into your account.`;
+}
+
+/** What a tab says when another tab (or the server) changed who plays. */
+export function sessionChangeText(
+  before: { guest: boolean } | undefined,
+  user: { name: string; guest: boolean } | undefined,
+  cause: "elsewhere" | "ended",
+): string {
+  if (cause === "ended") {
+    return before?.guest
+      ? "Your guest session has ended: choose a name to play again."
+      : "Your session has ended: please sign in again.";
+  }
+  if (!user) return "You signed out in another tab.";
+  return user.guest
+    ? `You play as ${user.name} (guest), as in your other tab.`
+    : `Signed in as ${user.name} in another tab.`;
+}
+
+/** "1 race", "3 races". */
+function plural(count: number, noun: string): string {
+  return `${count} ${count === 1 ? noun : `${noun}s`}`;
+}
+
 /** Why the server refused a join or closed a room connection, or undefined for an ordinary close. */
 export function closeText(code: number, message?: string): string | undefined {
   switch (code) {

@@ -39,3 +39,24 @@ export type RefreshResponse = SignInResponse;
 
 export const signOutResponse = z.object({ signedOut: z.literal(true) });
 export type SignOutResponse = z.infer<typeof signOutResponse>;
+
+/** A registered account as its owner sees it: who they are, and the providers they sign in with. */
+export const accountResponse = z
+  .object({
+    user: publicUser,
+    identities: z.array(
+      z.object({
+        provider: z.string().describe("the provider's id, as in /api/v1/auth/{provider}/login"),
+        providerName: z.string().describe("its name on the sign-in buttons"),
+        linkedAt: z.iso.datetime().describe("the first sign-in with it"),
+        lastSignInAt: z.iso.datetime(),
+      }),
+    ),
+  })
+  .meta({ id: "Account" });
+export type AccountResponse = z.infer<typeof accountResponse>;
+
+export const renameBody = z.object({ name: displayName }).strict();
+
+export const deleteAccountResponse = z.object({ deleted: z.literal(true) });
+export type DeleteAccountResponse = z.infer<typeof deleteAccountResponse>;

@@ -4,9 +4,9 @@
  */
 import { Unreachable } from "../api.ts";
 import { type App, heading, type Screen } from "../app.ts";
-import { fill, h } from "../dom.ts";
-import { markSignIn, signInProviders } from "../session.ts";
+import { h } from "../dom.ts";
 import { apiErrorText } from "../words.ts";
+import { providerLinks } from "./signIn.ts";
 
 const NAME_MAX = 24;
 
@@ -59,33 +59,18 @@ export function homeScreen(app: App): Screen {
     }
   });
 
-  const accounts = h("section", { class: "accounts", hidden: true, "aria-labelledby": "accounts-title" });
-  signInProviders().then((providers) => {
-    if (providers.length === 0 || (app.sessions.user && !app.sessions.user.guest)) return;
-    fill(
-      accounts,
-      h("h2", { id: "accounts-title" }, user?.guest ? "Keep your races" : "Or sign in"),
-      user?.guest
-        ? h("p", { class: "hint" }, "Sign in and the races you played as a guest move into your account.")
-        : null,
-      h(
-        "div",
-        { class: "providers" },
-        ...providers.map((provider) =>
-          h(
-            "a",
-            {
-              class: "button",
-              href: `/api/v1/auth/${encodeURIComponent(provider.id)}/login`,
-              onclick: markSignIn,
-            },
-            `Sign in with ${provider.name}`,
-          ),
-        ),
-      ),
-    );
-    accounts.hidden = false;
-  });
+  const canSignIn = app.providers.length > 0 && !(user && !user.guest);
+  const accounts = canSignIn
+    ? h(
+        "section",
+        { class: "accounts", "aria-labelledby": "accounts-title" },
+        h("h2", { id: "accounts-title" }, user?.guest ? "Keep your races" : "Or sign in"),
+        user?.guest
+          ? h("p", { class: "hint" }, "Sign in and the races you played as a guest move into your account.")
+          : null,
+        providerLinks(app.providers),
+      )
+    : null;
 
   const element = h(
     "section",

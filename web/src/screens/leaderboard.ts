@@ -66,7 +66,7 @@ export function leaderboardScreen(app: App, period: LeaderboardPeriod, words: nu
   const element = h("section", { class: "leaderboard" }, heading("Leaderboard"), tablist, lengths, panel);
 
   let disposed = false;
-  leaderboard(period, words, app.sessions.token)
+  leaderboard(app.sessions, period, words)
     .then((answer) => {
       if (disposed) return;
       if (!answer.ok) {

@@ -21,9 +21,7 @@ const CHART: ChartBox = { width: 640, height: 240, left: 40, right: 12, top: 12,
 
 export function profileScreen(app: App, userId?: string): Screen {
   const self = userId === undefined || userId === app.sessions.user?.id;
-  const owner: ProfileOwner = self
-    ? { self: true, token: app.sessions.token }
-    : { self: false, userId: userId! };
+  const owner: ProfileOwner = self ? { self: true } : { self: false, userId: userId! };
   const title = heading(self ? "Your profile" : "Player profile");
   const statsBox = h("dl", { class: "stats", id: "statistics" }, h("div", {}, h("dt", {}, "Loading…")));
   const chartBox = h("figure", { class: "chart", id: "wpm-chart" });
@@ -68,7 +66,7 @@ export function profileScreen(app: App, userId?: string): Screen {
   };
 
   const loadStatistics = async () => {
-    const answer = await statistics(owner);
+    const answer = await statistics(app.sessions, owner);
     if (disposed) return;
     if (!answer.ok) throw new Error(apiErrorText(answer.error?.code, answer.error?.message));
     fill(statsBox, ...statisticsItems(answer.data));
@@ -78,14 +76,14 @@ export function profileScreen(app: App, userId?: string): Screen {
     for (const button of sizeButtons) {
       button.setAttribute("aria-pressed", String(button.textContent === String(last)));
     }
-    const answer = await graph(owner, last);
+    const answer = await graph(app.sessions, owner, last);
     if (disposed) return;
     if (!answer.ok) throw new Error(apiErrorText(answer.error?.code, answer.error?.message));
     fill(chartBox, ...wpmChart(answer.data, chartBox.clientWidth));
   };
 
   const loadHistory = async (page: number) => {
-    const answer = await history(owner, page);
+    const answer = await history(app.sessions, owner, page);
     if (disposed) return;
     if (!answer.ok) throw new Error(apiErrorText(answer.error?.code, answer.error?.message));
     fill(
@@ -101,7 +99,7 @@ export function profileScreen(app: App, userId?: string): Screen {
   }
 
   if (!self) {
-    publicUser(userId!)
+    publicUser(app.sessions, userId!)
       .then((answer) => {
         if (answer.ok && !disposed) title.textContent = answer.data.user.name;
       })

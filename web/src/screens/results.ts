@@ -10,6 +10,7 @@ import { type App, heading, link, type Screen } from "../app.ts";
 import { fill, h } from "../dom.ts";
 import { rememberedRace } from "../memory.ts";
 import { apiErrorText, figure, ordinal, percent, seconds } from "../words.ts";
+import { keepRaceLink } from "./signIn.ts";
 
 export interface ResultsPanel {
   element: HTMLElement;
@@ -77,6 +78,7 @@ export function resultsPanel(
       { class: "actions" },
       raceAgain,
       link({ screen: "profile" }, "Your profile", { class: "button" }),
+      keepRaceLink(app),
     ),
   );
 
