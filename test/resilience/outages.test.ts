@@ -460,7 +460,7 @@ describe("Redis unreachable", function () {
   it("answers for games at once: a race here from its room, a finished one from PostgreSQL, else 503", async () => {
     const [ann, bob] = await pair(server, ["Ann", "Bob"], players);
     await Promise.all([ann.enterRace(), bob.enterRace()]);
-    const here = ann.gameStart!.gameId;
+    const here = ann.race!.roomId;
     const finished = await storedGame("finished");
     const elsewhere = await storedGame("countdown");
     proxy.cut();
