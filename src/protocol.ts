@@ -203,7 +203,11 @@ export interface LobbyStateShape {
   maxPlayers: number;
 }
 
-export const RACE_STATUSES = ["countdown", "racing", "finished"] as const;
+/**
+ * `abandoned`: the process hosting the race died before it ended (src/rooms/abandonedRaces.ts):
+ * the results written before stay, nobody else gets one.
+ */
+export const RACE_STATUSES = ["countdown", "racing", "finished", "abandoned"] as const;
 export type RaceStatus = (typeof RACE_STATUSES)[number];
 
 /** The race lengths, in words, with profiles' personal bests and leaderboards of their own. */

@@ -1,6 +1,7 @@
 /**
- * Questions the HTTP API asks of live rooms, wherever they run: the matchmaker's driver knows every
- * room (Redis when several processes share it) and a remote call reaches the process hosting it.
+ * Questions the HTTP API (and the sweep for abandoned races) asks of live rooms, wherever they run:
+ * the matchmaker's driver knows every room (Redis when several processes share it) and a remote call
+ * reaches the process hosting it.
  */
 import { matchMaker } from "@colyseus/core";
 import type { RaceSnapshot } from "../game/race/race.ts";
@@ -39,4 +40,12 @@ export async function describeRace(gameId: string): Promise<RaceSnapshot | undef
   const id = await liveRoomId(gameId, RoomName.RACE);
   if (!id) return undefined;
   return matchMaker.remoteRoomCall<TypingRoom>(id, "describe").catch(() => undefined);
+}
+
+/** Of these games, those whose race room is listed on a live process (one read of the listing). */
+export async function racesHosted(gameIds: string[]): Promise<Set<string>> {
+  const listings = await matchMaker.findRoomsByIds(gameIds);
+  return new Set(
+    [...listings.values()].filter((room) => room.name === RoomName.RACE).map((room) => room.roomId),
+  );
 }
