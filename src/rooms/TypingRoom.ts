@@ -145,7 +145,9 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient }> {
     this.#log.info({ userId: seat.userId, code }, "player dropped");
     if (this.#race.status === "finished" || !mayReconnect(code)) return;
     // The player keeps their place, input and statistics so far while the connection may come back.
-    await this.allowReconnection(client, this.services.timings.reconnectGraceS).catch(() => {});
+    await this.#sessions
+      .awaitReconnection(seat.userId, this.allowReconnection(client, this.services.timings.reconnectGraceS))
+      .catch(() => {});
   }
 
   override onReconnect(client: RaceClient) {
