@@ -14,7 +14,7 @@ import { type App, heading, link, type Screen } from "../app.ts";
 import { type ChartBox, chartGeometry } from "../chart.ts";
 import { fill, h, svg } from "../dom.ts";
 import { GRAPH_SIZES, graph, history, type ProfileOwner, publicUser, statistics } from "../profileApi.ts";
-import { apiErrorText, duration, figure, ordinal, percent } from "../words.ts";
+import { apiErrorText, duration, figure, ordinal, percent, when } from "../words.ts";
 
 /** The chart's margins; its width is the page's, so that its text keeps its size on phones. */
 const CHART: ChartBox = { width: 640, height: 240, left: 40, right: 12, top: 12, bottom: 28 };
@@ -216,7 +216,14 @@ function historyTable(page: HistoryResponse, show: (page: number) => void): HTML
             return h(
               "tr",
               {},
-              h("td", {}, link({ screen: "results", gameId: race.gameId }, when(race.finishedAt))),
+              h(
+                "td",
+                {},
+                link(
+                  { screen: "results", gameId: race.gameId },
+                  race.finishedAt ? when(race.finishedAt) : "did not finish",
+                ),
+              ),
               h("td", {}, `${ordinal(race.rank)} of ${race.playerCount}`),
               h("td", {}, figure(race.wpm)),
               h("td", {}, figure(race.wpmRaw)),
@@ -236,8 +243,3 @@ function historyTable(page: HistoryResponse, show: (page: number) => void): HTML
     ),
   ];
 }
-
-const when = (iso: string | null) =>
-  iso
-    ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })
-    : "did not finish";
