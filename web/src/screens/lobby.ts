@@ -143,6 +143,8 @@ export function lobbyScreen(app: App): Screen {
       app.navigate({ screen: "home" }, { notice: roomErrorText(error.code, error.message) });
     });
     joined.onMessage(ServerMessage.RECONNECT, () => {
+      // A lobby that already handed its players to their race may linger a moment: not ours to heed.
+      if (closing || disposed) return;
       // This server is going away: queue again, which lands on another one (or on this one once it
       // is back). A moment first, for the load balancer to see that this process is not ready.
       superseded = true;

@@ -103,7 +103,10 @@ export function raceScreen(app: App, gameId: string): Screen {
     id: "race-players",
     "aria-label": "Progress of the players",
   });
-  const results = resultsPanel(app, gameId, () => room?.state);
+  /** the room's connection closed for good (the race may still be on, elsewhere) */
+  let roomClosed = false;
+  // A room closed for good shows its last state, not how the race stands: the panel reads that.
+  const results = resultsPanel(app, gameId, () => (roomClosed ? undefined : room?.state));
   results.element.hidden = true;
   const refocus = h(
     "button",
@@ -156,8 +159,6 @@ export function raceScreen(app: App, gameId: string): Screen {
   );
 
   let room: RaceRoom | undefined;
-  /** the room's connection closed for good (the race may still be on, elsewhere) */
-  let roomClosed = false;
   let disposed = false;
   let leaving = false;
   let words: string[] = [];
