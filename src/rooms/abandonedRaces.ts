@@ -29,7 +29,7 @@ export interface RaceSweepSources {
 }
 
 /** One sweep at `now`: closes the races nobody hosts any more; answers those it closed. */
-export async function closeAbandonedRaces(
+async function closeAbandonedRaces(
   sources: RaceSweepSources,
   now: number,
   graceMs: number,
