@@ -122,10 +122,15 @@ describe("the web client when a player slips, in Chromium (issue 24)", function 
     await first.waitForSelector("#elsewhere:not([hidden])");
     assert.match((await first.textContent("#elsewhere")) ?? "", /another tab or window/);
     await screenshot(first, "race-replaced-tab");
-    // The race goes on in the second tab, from where the player was.
-    await typeLikeAPerson(second, text.split(" ").slice(1).join(" "), QUICK_MS);
-    await second.waitForSelector(".own-result:not([hidden])");
-    assert.equal(gameIdOf(second), gameId);
+    // The race goes on in the second tab, from where the player was; the first can take it back.
+    const words = text.split(" ");
+    await typeLikeAPerson(second, `${words[1]} `, QUICK_MS);
+    await first.click("#play-here");
+    await typingOpens(first);
+    await second.waitForSelector("#elsewhere:not([hidden])");
+    await typeLikeAPerson(first, words.slice(2).join(" "), QUICK_MS);
+    await first.waitForSelector(".own-result:not([hidden])");
+    assert.equal(gameIdOf(first), gameId);
   });
 
   it("focus lost mid-race shows an overlay; the next key brings it back and is typed (item 6)", async () => {

@@ -540,6 +540,9 @@ export function raceScreen(app: App, gameId: string): Screen {
   function attach(joined: RaceRoom) {
     room = joined;
     roomClosed = false;
+    connected = true;
+    // A room joined again (Play here, a server that came back) applies its status anew.
+    previousStatus = undefined;
     playHere(gameId);
     if (!memory.finished) rememberRaceOn(gameId);
     joined.onStateChange(onState);
@@ -585,11 +588,13 @@ export function raceScreen(app: App, gameId: string): Screen {
           // The race room closed after the race (everyone left, or its time for the results ran out).
           app.navigate({ screen: "results", gameId }, { replace: true });
         } else {
-          // The race's server is gone: if another answers, this screen asks it how the race stands.
+          // The race's server is gone: if another answers, ask it how the race stands, and rejoin
+          // (from the state anew) or show the results.
           serverIsUp().then((up) => {
             if (disposed) return;
-            if (up) app.reload();
-            else app.unreachable();
+            if (!up) return app.unreachable();
+            words = [];
+            rejoin();
           });
         }
       },
