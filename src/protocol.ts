@@ -267,7 +267,11 @@ export interface PrivateStateShape {
   players: ReadonlyMap<string, LobbyPlayerState>;
 }
 
-export const RACE_STATUSES = ["countdown", "racing", "finished"] as const;
+/**
+ * `abandoned`: the process hosting the race died before it ended (src/rooms/abandonedRaces.ts):
+ * the results written before stay, nobody else gets one.
+ */
+export const RACE_STATUSES = ["countdown", "racing", "finished", "abandoned"] as const;
 export type RaceStatus = (typeof RACE_STATUSES)[number];
 
 /** One public race on now, as GET /api/v1/games/live lists it (to pick one to watch). */

@@ -23,6 +23,7 @@ import { raceStore } from "./db/races.ts";
 import type { Logger } from "./log.ts";
 import { createMetrics, serveMetrics, timedRaceStore } from "./metrics.ts";
 import { RoomName } from "./protocol.ts";
+import { raceSweepSources, startAbandonedRaceSweeper } from "./rooms/abandonedRaces.ts";
 
 /**
  * Connections the kernel queues for this process to accept. A lobby join takes two (the
@@ -177,6 +178,12 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       const stopSweeping = startStaleProcessSweeper(log.child({ component: "matchmaking" }));
       cleanups.push(async () => stopSweeping());
     }
+    // Stopped first on shutdown: a shutting-down process's races still run to their end.
+    const stopClosingRaces = startAbandonedRaceSweeper(raceSweepSources(db), {
+      graceMs: config.game.reconnectGraceS * 1000,
+      log: log.child({ component: "races" }),
+    });
+    cleanups.push(stopClosingRaces);
     const port = (gameServer.transport.server!.address() as AddressInfo).port;
     log.info(
       { port, database: databaseServer.embedded ? "embedded" : "external", redis: !!config.redisUrl },

@@ -10,6 +10,7 @@ import helmet from "helmet";
 import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
 import type { TokenService } from "../auth/tokens.ts";
+import { monitorPageWithoutWebFonts } from "../colyseus/monitorPage.ts";
 import type { Database } from "../db/database.ts";
 import { withTimeout } from "../deadline.ts";
 import type { Logger } from "../log.ts";
@@ -106,7 +107,7 @@ export function mountApi(app: express.Application, deps: ApiDependencies): void 
   app.use(docsRoutes());
   if (deps.monitorPassword) {
     const admin = basicAuth("admin", deps.monitorPassword);
-    app.use("/monitor", admin, monitor());
+    app.use("/monitor", admin, monitorPageWithoutWebFonts(), monitor());
     const { metrics } = deps;
     if (metrics) {
       app.get("/metrics", admin, async (_req, res) => {

@@ -57,3 +57,27 @@ export async function findResults(db: Database, gameId: string): Promise<StoredR
   });
   return rows.map(({ user, ...row }) => ({ ...row, name: user.name }));
 }
+
+/** Races neither finished nor abandoned that were created before `createdBefore`, oldest first. */
+export async function unfinishedGameIds(db: Database, createdBefore: Date): Promise<string[]> {
+  const rows = await db.prisma.game.findMany({
+    where: { status: { in: ["countdown", "racing"] }, createdAt: { lt: createdBefore } },
+    select: { id: true },
+    orderBy: { createdAt: "asc" },
+  });
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Closes these races as abandoned, those still unfinished, in one conditional UPDATE: when several
+ * processes close the same race at once, PostgreSQL lets one of them do it. Answers the ids this
+ * call closed.
+ */
+export async function abandonGames(db: Database, ids: string[], endedAt: Date): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.sql.$queryRaw<Array<{ id: string }>>`
+    UPDATE games SET status = 'abandoned', ended_at = ${endedAt}
+    WHERE id = ANY(${ids}::uuid[]) AND status IN ('countdown', 'racing')
+    RETURNING id::text AS id`;
+  return rows.map((row) => row.id);
+}

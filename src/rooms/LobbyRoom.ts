@@ -96,7 +96,12 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
   override async onDrop(client: LobbyClient, code?: number) {
     if (this.#starting || !this.#represents(client) || !mayReconnect(code)) return;
     // The player keeps their place while the connection may come back.
-    await this.allowReconnection(client, this.services.timings.reconnectGraceS).catch(() => {});
+    await this.#sessions
+      .awaitReconnection(
+        client.auth!.id,
+        this.allowReconnection(client, this.services.timings.reconnectGraceS),
+      )
+      .catch(() => {});
   }
 
   override onReconnect(client: LobbyClient) {

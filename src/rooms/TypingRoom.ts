@@ -33,8 +33,11 @@ import { OneSessionPerUser } from "./sessions.ts";
 
 /** How long a finished race stays open for its players to read the results. */
 const RACE_LINGER_MS = 60_000;
-/** The same while the process shuts down: just long enough to deliver the last messages. */
-const SHUTDOWN_LINGER_MS = 1_000;
+/**
+ * The same while the process shuts down: long enough for the players' pages to take the final state
+ * and read the stored ranking once more (a second after the end), yet a short wait for the exit.
+ */
+const SHUTDOWN_LINGER_MS = 10_000;
 /** Beyond the flood guard: Colyseus closes a client sending more than this many messages a second. */
 const MAX_MESSAGES_PER_SECOND = 200;
 
@@ -185,7 +188,9 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
     this.#log.info({ userId: seat.userId, code }, "player dropped");
     if (this.#race.status === "finished" || !mayReconnect(code)) return;
     // The player keeps their place, input and statistics so far while the connection may come back.
-    await this.allowReconnection(client, this.services.timings.reconnectGraceS).catch(() => {});
+    await this.#sessions
+      .awaitReconnection(seat.userId, this.allowReconnection(client, this.services.timings.reconnectGraceS))
+      .catch(() => {});
   }
 
   override onReconnect(client: RaceClient) {

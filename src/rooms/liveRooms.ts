@@ -1,8 +1,8 @@
 /**
- * Questions the HTTP API asks of live rooms, wherever they run: a room of this process answers
- * directly; any other is found through the matchmaker's driver (Redis when several processes share
- * it) and reached by a remote call to the process hosting it. Neither may hang a request when
- * Redis is away or partitioned.
+ * Questions the HTTP API (and the sweep for abandoned races) asks of live rooms, wherever they run:
+ * a room of this process answers directly; any other is found through the matchmaker's driver
+ * (Redis when several processes share it) and reached by a remote call to the process hosting it.
+ * Neither may hang a request when Redis is away or partitioned.
  */
 import { matchMaker } from "@colyseus/core";
 import { withTimeout } from "../deadline.ts";
@@ -88,4 +88,12 @@ export async function liveRaces(): Promise<LiveRace[]> {
     candidates.map(({ roomId }) => ask<LiveRace>(roomId, "describeLive" satisfies keyof TypingRoom)),
   );
   return races.filter((race): race is LiveRace => race !== undefined && race.status !== "finished");
+}
+
+/** Of these games, those whose race room is listed on a live process (one read of the listing). */
+export async function racesHosted(gameIds: string[]): Promise<Set<string>> {
+  const listings = await matchMaker.findRoomsByIds(gameIds);
+  return new Set(
+    [...listings.values()].filter((room) => room.name === RoomName.RACE).map((room) => room.roomId),
+  );
 }

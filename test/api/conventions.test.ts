@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { Writable } from "node:stream";
 import pg from "pg";
+import { MONITOR_INDEX, WEB_FONT_LINK } from "../../src/colyseus/monitorPage.ts";
 import { createLogger } from "../../src/log.ts";
 import { testDatabaseUrl } from "../hooks.ts";
 import { call, errorOf, signInGuest } from "../support/http.ts";
@@ -187,6 +189,24 @@ describe("API conventions", () => {
         headers: { authorization: `Basic ${Buffer.from("admin:monitor-secret").toString("base64")}` },
       });
       assert.equal(allowed.status, 200);
+    });
+
+    it("loads nothing from the internet: no web font (issue 24)", async () => {
+      const upstream = await readFile(MONITOR_INDEX, "utf8");
+      assert.match(
+        upstream,
+        WEB_FONT_LINK,
+        "@colyseus/monitor no longer links a web font: drop the workaround",
+      );
+      for (const path of ["/monitor/", "/monitor/rooms"]) {
+        const page = await fetch(`${server.url}${path}`, {
+          headers: { authorization: `Basic ${Buffer.from("admin:monitor-secret").toString("base64")}` },
+        });
+        assert.equal(page.status, 200);
+        const html = await page.text();
+        assert.match(html, /<script type="module"[^>]*src="\.\/assets\//, "the monitor's own page");
+        assert.doesNotMatch(html, /https?:\/\//, `${path} links nothing outside this server`);
+      }
     });
   });
 });

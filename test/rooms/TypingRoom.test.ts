@@ -286,6 +286,29 @@ describe("TypingRoom: the race", function () {
     await race.leave();
   });
 
+  it("a racer whose page reloaded again and again can still open the race in another tab (issue 24, item 5)", async () => {
+    const [reloader] = await raceOf(server, ["Serial reloader", "Patient"], everyone);
+    const gameId = reloader.race!.roomId;
+    await reloader.waitForRacing();
+    // Each reload: the old connection drops (the room keeps its seat for a reconnection that never
+    // comes), and a fresh page joins by id.
+    let race = reloader.race!;
+    for (let reload = 0; reload < 3; reload++) {
+      race.reconnection.enabled = false;
+      dropConnection(race);
+      const page = await Player.signIn(server.url, "unused");
+      everyone.push(page);
+      page.sdk.auth.token = reloader.accessToken;
+      race = await page.rejoinRace(gameId);
+    }
+    const secondTab = await Player.signIn(server.url, "unused");
+    everyone.push(secondTab);
+    secondTab.sdk.auth.token = reloader.accessToken;
+    const replaced = new Promise<number>((resolve) => race.onLeave((code) => resolve(code)));
+    await secondTab.rejoinRace(gameId);
+    assert.equal(await replaced, RoomCloseCode.REPLACED, "the first tab is told it was replaced");
+  });
+
   it("a dropped racer stays in the race disconnected, and after reconnecting continues exactly where it was", async () => {
     const [flaky, steady] = await Promise.all([
       Player.signIn(server.url, "Flaky"),

@@ -8,7 +8,6 @@ import { matchMaker } from "@colyseus/core";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { GameResponse } from "../../src/api/contracts/games.ts";
 import { buildWebClient } from "../../web/build.ts";
-import { testDatabaseUrl } from "../hooks.ts";
 import {
   DESKTOP,
   launchChromium,
@@ -18,7 +17,7 @@ import {
   typeLikeAPerson,
 } from "../support/chromium.ts";
 import { call, dataOf } from "../support/http.ts";
-import { reachableTempDir, spawnServer, terminate, waitUntilReady } from "../support/processes.ts";
+import { gameIdOf, queueAs, raceOpens, rankingOf, typingOpens } from "../support/racePages.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 
 const RACE_SETTINGS = {
@@ -31,33 +30,6 @@ const RACE_SETTINGS = {
 /** Humans, not bots: the server flags machine-even keys and more than 20 keys/s; 60 ms a key is quick. */
 const QUICK_MS = 60;
 const STEADY_MS = 110;
-
-const gameIdOf = (page: Page) => /^#\/race\/([\w-]+)$/.exec(new URL(page.url()).hash)?.[1];
-
-/** On the home screen: plays as a guest of that name and finds a race. */
-async function queueAs(page: Page, name: string): Promise<void> {
-  await page.fill("#guest-name", name);
-  await page.click("#find-race");
-  await page.waitForSelector(".lobby-players li.me");
-}
-
-/** The typing field takes keys (it is read-only before the start, after the finish, while disconnected). */
-const typingOpens = (page: Page, timeout = 5_000) =>
-  page.locator("#typing:not([readonly])").waitFor({ timeout });
-
-/** Waits for the race screen and for typing to open; answers the game and its text. */
-async function raceOpens(page: Page, server: TestServer): Promise<{ gameId: string; text: string }> {
-  await page.waitForURL(/#\/race\//, { timeout: 15_000 });
-  await typingOpens(page, 15_000);
-  const gameId = gameIdOf(page)!;
-  const game = dataOf(await call<GameResponse>(server.url, `/api/v1/games/${gameId}`));
-  return { gameId, text: game.words.join(" ") };
-}
-
-const rankingOf = (page: Page) =>
-  page.$$eval("#ranking tbody tr", (rows) =>
-    rows.map((row) => [...row.children].map((cell) => cell.textContent)),
-  );
 
 /** Waits until the race is over for everyone and the page shows the stored ranking. */
 async function finalRanking(page: Page, players: number): Promise<Array<Array<string | null>>> {
@@ -140,8 +112,8 @@ describe("the web client, in Chromium", function () {
     await hare.waitForURL(/#\/race\//, { timeout: 10_000 });
     await hare.waitForSelector(".countdown-overlay:not([hidden])");
     await screenshot(hare, "race-countdown-desktop");
-    const { gameId, text } = await raceOpens(hare, server);
-    await raceOpens(tortoise, server);
+    const { gameId, text } = await raceOpens(hare, server.url);
+    await raceOpens(tortoise, server.url);
     assert.equal(gameIdOf(tortoise), gameId);
 
     const [first] = text.split(" ") as [string];
@@ -192,7 +164,7 @@ describe("the web client, in Chromium", function () {
   it("a reload mid-race resumes exactly where the player was, colouring included; a dropped connection shows a banner until it is back", async () => {
     await hare.click("#race-again");
     await hare.waitForSelector(".lobby-players li.me");
-    const { gameId, text } = await raceOpens(hare, server);
+    const { gameId, text } = await raceOpens(hare, server.url);
     const words = text.split(" ");
 
     // Two words right, then a slip in the third.
@@ -254,26 +226,6 @@ describe("the web client, in Chromium", function () {
     assert.match((await hare.textContent(".my-rank")) ?? "", /^You are \d+(st|nd|rd|th) with \d+\.\d wpm\.$/);
     await screenshot(hare, "leaderboard-desktop");
     await atPhoneWidth(hare, () => screenshot(hare, "leaderboard-phone"));
-  });
-
-  it("a lobby whose server shuts down says so and queues again (here: no other server, so it cannot be reached)", async () => {
-    const doomed = await spawnServer({
-      DATABASE_URL: testDatabaseUrl(),
-      DATA_DIR: await reachableTempDir("typephoon-web-"),
-      LOBBY_COUNTDOWN_MS: "60000",
-    });
-    try {
-      await waitUntilReady(doomed);
-      const page = await player(DESKTOP);
-      await page.goto(doomed.url);
-      await queueAs(page, "Nomad");
-      const told = page.locator("#connection-banner", { hasText: "restarting" }).waitFor();
-      await terminate(doomed);
-      await told;
-      await page.waitForSelector("#unreachable:not([hidden])");
-    } finally {
-      if (doomed.child.exitCode === null) await terminate(doomed);
-    }
   });
 
   it("a server that cannot be reached gets a full-screen message, and Retry comes back", async () => {

@@ -20,6 +20,11 @@ export interface Screen {
   dispose?(reason: "navigate" | "unreachable"): void;
   /** where keyboard focus goes when the screen appears (default: its heading) */
   focus?: HTMLElement;
+  /**
+   * The player is about to go elsewhere by the browser (Back, a link): true when the screen holds
+   * on to ask them first (and navigates itself if they do leave).
+   */
+  askToLeave?(): boolean;
 }
 
 export interface App {

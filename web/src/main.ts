@@ -31,6 +31,8 @@ let current: Screen | undefined;
 let pendingNotice: { text: string; tone?: "info" } | undefined;
 /** the session is resumed and a screen shown: changes of the player from now on are followed */
 let booted = false;
+/** the next hash change is the page's own navigation, not the browser's */
+let navigating = false;
 
 const app: App = {
   sessions,
@@ -43,7 +45,10 @@ const app: App = {
     if (options.replace) {
       history.replaceState(null, "", hash);
       show();
-    } else location.hash = hash;
+    } else {
+      navigating = true;
+      location.hash = hash;
+    }
   },
   reload: () => show(),
   notice(text, tone) {
@@ -228,7 +233,13 @@ parts.unreachable.querySelector("button")!.addEventListener("click", async (even
   else parts.unreachable.querySelector(".still")!.textContent = "Still no answer. Try again in a moment.";
 });
 
-window.addEventListener("hashchange", () => show());
+window.addEventListener("hashchange", (event) => {
+  const ours = navigating;
+  navigating = false;
+  // Back (or a link) mid-race: the race stays on screen, and in the address bar, while it asks.
+  if (!ours && current?.askToLeave?.()) history.pushState(null, "", new URL(event.oldURL).hash);
+  else show();
+});
 sessions.onChange((change) => {
   renderNav();
   follow(change);

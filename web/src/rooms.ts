@@ -25,9 +25,10 @@ export class JoinFailure extends Error {
   override name = "JoinFailure";
   /**
    * `unreachable`: the server cannot be reached; `session`: nobody is signed in, or the token was
-   * refused; `refused`: the server said no (see the message); `gone`: no such room any more.
+   * refused; `refused`: the server said no (see the message); `gone`: no such room any more;
+   * `restarting`: the server is shutting down or cannot match players just now: ask again shortly.
    */
-  readonly kind: "unreachable" | "session" | "refused" | "gone";
+  readonly kind: "unreachable" | "session" | "refused" | "gone" | "restarting";
 
   constructor(kind: JoinFailure["kind"], message: string) {
     super(message);
@@ -109,6 +110,9 @@ function tuned<R extends Room>(room: R): R {
   return room;
 }
 
+/** Matchmaking's 503s: the answer comes with Retry-After, and asking again will do. */
+const RESTARTING = [ApiErrorCode.SHUTTING_DOWN, ApiErrorCode.MATCHMAKING_UNAVAILABLE];
+
 /** The refusal's close code, whether the matchmaking request or the WebSocket refused the join. */
 const codeOf = (error: unknown) =>
   error instanceof MatchMakeError ? joinRefusalCode(error.code) : undefined;
@@ -119,6 +123,8 @@ async function failure(error: unknown): Promise<JoinFailure> {
   const message = messageOf(error);
   if (message.startsWith(`${ApiErrorCode.ROOM_NOT_FOUND}:`))
     return new JoinFailure("gone", "That room is closed.");
+  if (RESTARTING.some((code) => message.startsWith(`${code}:`)))
+    return new JoinFailure("restarting", "The server is restarting.");
   const refusal = code === undefined ? undefined : closeText(code, message);
   if (refusal) return new JoinFailure(code === RoomCloseCode.UNAUTHORIZED ? "session" : "refused", refusal);
   if (!(await serverIsUp())) return new JoinFailure("unreachable", "The server cannot be reached.");

@@ -136,3 +136,23 @@ export function figure(value: number): string {
 export function percent(value: number): string {
   return `${figure(value)}%`;
 }
+
+/** Every date and time the page shows, in the reader's locale: "Dec 6, 2026, 7:05 PM". */
+const WHEN = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+export const when = (iso: string | number | Date) => WHEN.format(new Date(iso));
+
+/**
+ * Names as one race or lobby shows them: a name two players share gets a short suffix of each
+ * one's id ("Alex #3f2a"), so that they can be told apart.
+ */
+export function distinctNames(players: Iterable<{ id: string; name: string }>): Map<string, string> {
+  const list = [...players];
+  const counts = new Map<string, number>();
+  for (const { name } of list) counts.set(name, (counts.get(name) ?? 0) + 1);
+  return new Map(
+    list.map(({ id, name }) => [
+      id,
+      counts.get(name)! > 1 ? `${name} #${id.replace(/-/g, "").slice(0, 4)}` : name,
+    ]),
+  );
+}

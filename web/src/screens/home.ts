@@ -1,10 +1,13 @@
 /**
  * Home: play as a guest (a name is optional), sign in with a provider when the server offers any,
- * and "Find race".
+ * and "Find race"; "Rejoin your race" first when the player left a race still on (a closed tab).
  */
-import { Unreachable } from "../api.ts";
+import type { GameResponse } from "../../../src/api/contracts/games.ts";
+import { api, Unreachable } from "../api.ts";
 import { type App, heading, type Screen } from "../app.ts";
-import { h } from "../dom.ts";
+import { fill, h } from "../dom.ts";
+import { raceStillOn, rememberRaceOn } from "../memory.ts";
+import { hashOf } from "../routes.ts";
 import { apiErrorText } from "../words.ts";
 import { providerLinks } from "./signIn.ts";
 
@@ -72,14 +75,37 @@ export function homeScreen(app: App): Screen {
       )
     : null;
 
+  const rejoin = h("p", { class: "rejoin", id: "rejoin", hidden: true });
+  const raceOn = user ? raceStillOn() : undefined;
+  if (raceOn) {
+    api<GameResponse>(`/api/v1/games/${raceOn}`)
+      .then((answer) => {
+        const mine = answer.ok && answer.data.players.find((player) => player.id === user?.id);
+        const on = answer.ok && (answer.data.status === "countdown" || answer.data.status === "racing");
+        if (!on || !mine || mine.finished) return rememberRaceOn(undefined);
+        fill(
+          rejoin,
+          "Your race is still on. ",
+          h(
+            "a",
+            { class: "button primary", href: hashOf({ screen: "race", gameId: raceOn }) },
+            "Rejoin your race",
+          ),
+        );
+        rejoin.hidden = false;
+      })
+      .catch(() => {});
+  }
+
   const element = h(
     "section",
     { class: "home" },
     heading("Race the keyboard."),
+    rejoin,
     h(
       "p",
       { class: "lead" },
-      "Type the same text as the other players, live, and watch their cursors move. The first one to the end wins.",
+      "Type the same text as the other players, live, and watch everyone's progress bar fill up. The first one to the end wins.",
     ),
     form,
     accounts,

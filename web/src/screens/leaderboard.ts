@@ -9,7 +9,7 @@ import { type App, heading, link, type Screen } from "../app.ts";
 import { fill, h } from "../dom.ts";
 import { leaderboard } from "../profileApi.ts";
 import { hashOf } from "../routes.ts";
-import { apiErrorText, figure, ordinal, percent } from "../words.ts";
+import { apiErrorText, figure, ordinal, percent, when } from "../words.ts";
 
 const PERIOD_NAMES: Record<LeaderboardPeriod, string> = {
   daily: "Today",
@@ -137,7 +137,7 @@ function board({ entries, me, words }: LeaderboardResponse, myId: string | undef
               ),
               h("td", {}, link({ screen: "results", gameId: entry.gameId }, figure(entry.wpm))),
               h("td", {}, percent(entry.acc)),
-              h("td", {}, new Date(entry.finishedAt).toLocaleDateString()),
+              h("td", {}, when(entry.finishedAt)),
             ),
           ),
         ),

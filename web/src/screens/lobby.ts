@@ -1,7 +1,9 @@
 /**
  * Lobby: who is waiting (live), the countdown to the race, a Leave button. When the lobby starts
  * the race, the player takes their seat and the race screen follows. A lobby whose server shuts
- * down says `reconnect`: the page queues again by itself.
+ * down says `reconnect`, and matchmaking on a server shutting down answers SHUTTING_DOWN: the page
+ * queues again by itself, with a growing pause, until it is seated (the server may take a while
+ * to come back).
  */
 import { CloseCode } from "@colyseus/sdk";
 import {
@@ -15,11 +17,14 @@ import { type App, heading, type Screen } from "../app.ts";
 import { fill, h, setText } from "../dom.ts";
 import { rememberedLobby, rememberLobby } from "../memory.ts";
 import { JoinFailure, type LobbyRoom } from "../rooms.ts";
-import { closeText, roomErrorText } from "../words.ts";
+import { closeText, distinctNames, roomErrorText } from "../words.ts";
 import { watchConnection } from "./connection.ts";
 
 /** Countdown values read out to screen readers (every second would be too chatty). */
 const ANNOUNCED_SECONDS = new Set([10, 5, 3, 2, 1]);
+/** Pauses between tries while the server restarts; the last one repeats until a lobby seats the player. */
+const RESTART_RETRY_MS = [500, 1_000, 2_000, 4_000, 5_000];
+const RESTARTING = "Server restarting, finding you a new race…";
 
 export function lobbyScreen(app: App): Screen {
   const status = h("p", { class: "lobby-status" }, "Finding a lobby…");
@@ -44,7 +49,25 @@ export function lobbyScreen(app: App): Screen {
   let closing = false;
   let lastAnnounced = -1;
   let known = new Map<string, string>();
+  /** tries so far while the server restarts (0: it is not restarting) */
+  let restartTries = 0;
+  let retryTimer: number | undefined;
   const ticker = window.setInterval(() => renderCountdown(), 250);
+
+  /** The server is going away or coming back: say so, and queue again after a pause. */
+  const queueAgainSoon = () => {
+    app.banner(RESTARTING);
+    setText(status, RESTARTING);
+    setText(countdown, "");
+    setText(seats, "");
+    fill(players);
+    const pause = RESTART_RETRY_MS[Math.min(restartTries, RESTART_RETRY_MS.length - 1)]!;
+    restartTries++;
+    retryTimer = window.setTimeout(() => {
+      retryTimer = undefined;
+      if (!disposed) join();
+    }, pause);
+  };
 
   const renderCountdown = () => {
     if (!room?.state?.startsAt) return;
@@ -64,15 +87,12 @@ export function lobbyScreen(app: App): Screen {
     const me = app.sessions.user?.id;
     const now = new Map<string, string>();
     const items: HTMLElement[] = [];
+    const names = distinctNames(state.players.values());
     state.players.forEach((player) => {
-      now.set(player.id, player.name);
+      const name = names.get(player.id)!;
+      now.set(player.id, name);
       items.push(
-        h(
-          "li",
-          { class: player.id === me ? "me" : undefined },
-          player.name,
-          player.id === me ? " (you)" : "",
-        ),
+        h("li", { class: player.id === me ? "me" : undefined }, name, player.id === me ? " (you)" : ""),
       );
     });
     fill(players, ...items);
@@ -90,13 +110,21 @@ export function lobbyScreen(app: App): Screen {
       room = await app.rooms.joinLobby(lobbyId);
     } catch (error) {
       if (disposed) return;
-      if (error instanceof JoinFailure && error.kind === "unreachable") return app.unreachable();
+      const kind = error instanceof JoinFailure ? error.kind : undefined;
+      // While it restarts, the server may also not answer at all for a moment.
+      if (kind === "restarting" || (kind === "unreachable" && restartTries > 0)) return queueAgainSoon();
+      if (kind === "unreachable") return app.unreachable();
       app.navigate({ screen: "home" }, { notice: (error as Error).message, replace: true });
       return;
     }
     if (disposed) {
       room.leave().catch(() => {});
       return;
+    }
+    if (restartTries > 0) {
+      restartTries = 0;
+      app.banner(undefined);
+      setText(status, "Finding a lobby…");
     }
     rememberLobby(room.roomId);
     lastAnnounced = -1;
@@ -115,15 +143,14 @@ export function lobbyScreen(app: App): Screen {
       app.navigate({ screen: "home" }, { notice: roomErrorText(error.code, error.message) });
     });
     joined.onMessage(ServerMessage.RECONNECT, () => {
-      // This server is going away: queue again, which lands on another one.
+      // A lobby that already handed its players to their race may linger a moment: not ours to heed.
+      if (closing || disposed) return;
+      // This server is going away: queue again, which lands on another one (or on this one once it
+      // is back). A moment first, for the load balancer to see that this process is not ready.
       superseded = true;
-      app.banner("The server is restarting: finding you another lobby…");
       rememberLobby(undefined);
       joined.leave().catch(() => {});
-      // A moment first, for the load balancer to see that this process is no longer ready.
-      window.setTimeout(() => {
-        if (!disposed) join().finally(() => app.banner(undefined));
-      }, 500);
+      queueAgainSoon();
     });
     watchConnection(app, joined, {
       onClosed(code, reason) {
@@ -161,6 +188,8 @@ export function lobbyScreen(app: App): Screen {
     dispose() {
       disposed = true;
       window.clearInterval(ticker);
+      window.clearTimeout(retryTimer);
+      if (restartTries > 0) app.banner(undefined);
       if (!closing) {
         rememberLobby(undefined);
         if (room?.connection?.isOpen) room.leave().catch(() => {});

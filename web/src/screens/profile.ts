@@ -14,7 +14,7 @@ import { type App, heading, link, type Screen } from "../app.ts";
 import { type ChartBox, chartGeometry } from "../chart.ts";
 import { fill, h, svg } from "../dom.ts";
 import { GRAPH_SIZES, graph, history, type ProfileOwner, publicUser, statistics } from "../profileApi.ts";
-import { apiErrorText, duration, figure, ordinal, percent } from "../words.ts";
+import { apiErrorText, duration, figure, ordinal, percent, when } from "../words.ts";
 
 /** The chart's margins; its width is the page's, so that its text keeps its size on phones. */
 const CHART: ChartBox = { width: 640, height: 240, left: 40, right: 12, top: 12, bottom: 28 };
@@ -246,8 +246,3 @@ function historyTable(page: HistoryResponse, show: (page: number) => void): HTML
     ),
   ];
 }
-
-const when = (iso: string | null) =>
-  iso
-    ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })
-    : "did not finish";

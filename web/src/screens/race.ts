@@ -6,6 +6,11 @@
  * becomes keys (`keysForEdit`); each key is sent to the server as one `key` message and applied to
  * the page's own copy of the typing engine. The field always shows the current word's input, so
  * Backspace has something to delete on every keyboard; paste and drop are refused.
+ *
+ * Slips are caught: going elsewhere mid-race (Back, a link) asks "Leave the race?" first; focus
+ * leaving the field shows "Click or press any key to continue typing", and that key is typed; the
+ * race opened in a second tab offers "Play here" rather than taking it from the first tab, which is
+ * told when it does. Once the player's results are on screen they stay, whatever the connection does.
  */
 import { CloseCode } from "@colyseus/sdk";
 import type { GameResponse } from "../../../src/api/contracts/games.ts";
@@ -15,16 +20,18 @@ import {
   type FinishedMessage,
   type KeyMessage,
   type RaceStateShape,
+  RoomCloseCode,
   RoomErrorCode,
   type RoomErrorMessage,
   ServerMessage,
   secondsUntil,
 } from "../../../src/protocol.ts";
-import { api, Unreachable } from "../api.ts";
+import { api, serverIsUp, Unreachable } from "../api.ts";
 import type { App, Screen } from "../app.ts";
 import { fill, h, setText } from "../dom.ts";
-import { type RaceMemory, rememberedRace, rememberRace } from "../memory.ts";
+import { type RaceMemory, rememberedRace, rememberRace, rememberRaceOn } from "../memory.ts";
 import { JoinFailure, type RaceRoom } from "../rooms.ts";
+import { anotherTabPlays, playHere } from "../tabs.ts";
 import {
   colourText,
   keysForEdit,
@@ -36,7 +43,7 @@ import {
   restoreTyping,
   type WordView,
 } from "../typing.ts";
-import { clockTime, closeText, figure, ordinal, roomErrorText } from "../words.ts";
+import { clockTime, closeText, distinctNames, figure, ordinal, roomErrorText } from "../words.ts";
 import { watchConnection } from "./connection.ts";
 import { resultsPanel } from "./results.ts";
 
@@ -61,7 +68,11 @@ const CARET_KEYS = new Set([
 ]);
 /** After this long without a key, the page trusts the server's position over its own. */
 const RESYNC_QUIET_MS = 1_000;
+/** While the connection is away, how often the page asks whether the race is still on. */
+const AWAY_CHECK_MS = 2_000;
 const ANNOUNCED_SECONDS = new Set([5, 3, 2, 1]);
+/** Keys that do not bring focus back to the field: moving focus on purpose, or modifiers alone. */
+const NOT_TYPING = new Set(["Tab", "Escape", "Shift", "Control", "Alt", "Meta", "CapsLock", "Enter"]);
 
 export function raceScreen(app: App, gameId: string): Screen {
   const clock = h("p", { class: "race-clock", id: "race-clock" }, "Joining the race…");
@@ -92,20 +103,59 @@ export function raceScreen(app: App, gameId: string): Screen {
     id: "race-players",
     "aria-label": "Progress of the players",
   });
-  const results = resultsPanel(app, gameId, () => room?.state);
+  /** the room's connection closed for good (the race may still be on, elsewhere) */
+  let roomClosed = false;
+  // A room closed for good shows its last state, not how the race stands: the panel reads that.
+  const results = resultsPanel(app, gameId, () => (roomClosed ? undefined : room?.state));
   results.element.hidden = true;
+  const refocus = h(
+    "button",
+    { type: "button", class: "focus-overlay", id: "focus-overlay", hidden: true },
+    "Click or press any key to continue typing",
+  );
+  const stay = h("button", { type: "button", class: "primary", id: "stay-in-race" }, "Stay in the race");
+  const leaveForGood = h("button", { type: "button", id: "confirm-leave" }, "Leave race");
+  const leaveDialog = h(
+    "div",
+    {
+      class: "leave-dialog",
+      id: "leave-dialog",
+      role: "alertdialog",
+      "aria-modal": "true",
+      "aria-labelledby": "leave-title",
+      "aria-describedby": "leave-text",
+      hidden: true,
+    },
+    h(
+      "div",
+      {},
+      h("h2", { id: "leave-title" }, "Leave the race?"),
+      h("p", { id: "leave-text" }, "The race goes on without you: you will not finish it."),
+      h("div", { class: "actions" }, stay, leaveForGood),
+    ),
+  );
+  const playHereButton = h("button", { type: "button", class: "primary", id: "play-here" }, "Play here");
+  const elsewhereText = h("p", { id: "elsewhere-text" });
+  const elsewhere = h(
+    "section",
+    { class: "elsewhere", id: "elsewhere", role: "alert", hidden: true },
+    elsewhereText,
+    h("div", { class: "actions" }, playHereButton),
+  );
 
   const element = h(
     "section",
     { class: "race" },
     h("h1", { class: "sr-only", tabindex: -1 }, "Race"),
     h("div", { class: "race-bar" }, clock, wpm, leave),
-    h("div", { class: "race-field" }, countdown, textBox),
+    elsewhere,
+    h("div", { class: "race-field" }, countdown, refocus, textBox),
     fixHint,
     textForReaders,
     input,
     players,
     results.element,
+    leaveDialog,
   );
 
   let room: RaceRoom | undefined;
@@ -129,7 +179,11 @@ export function raceScreen(app: App, gameId: string): Screen {
   // ---- typing ----------------------------------------------------------------------------------
 
   const canType = () =>
-    connected && room?.state?.status === "racing" && !typing.typist.finished && !memory.finished;
+    connected &&
+    !roomClosed &&
+    room?.state?.status === "racing" &&
+    !typing.typist.finished &&
+    !memory.finished;
 
   const send = (key: Key) => {
     room!.send(ClientMessage.KEY, { key } satisfies KeyMessage);
@@ -234,7 +288,9 @@ export function raceScreen(app: App, gameId: string): Screen {
   >();
   const renderPlayers = (state: RaceStateShape) => {
     const myId = app.sessions.user?.id;
+    const names = distinctNames(state.players.values());
     for (const player of state.players.values()) {
+      const name = names.get(player.id)!;
       let parts = playerRows.get(player.id);
       if (!parts) {
         const fillBar = h("span", { class: "fill" });
@@ -245,15 +301,15 @@ export function raceScreen(app: App, gameId: string): Screen {
             role: "progressbar",
             "aria-valuemin": 0,
             "aria-valuemax": 100,
-            "aria-label": player.name,
+            "aria-label": name,
           },
           fillBar,
         );
         const info = h("span", { class: "info" });
         const row = h(
           "li",
-          { class: player.id === myId ? "me" : undefined, "data-player": player.name },
-          h("span", { class: "name" }, player.name, player.id === myId ? " (you)" : ""),
+          { class: player.id === myId ? "me" : undefined, "data-player": name },
+          h("span", { class: "name" }, name, player.id === myId ? " (you)" : ""),
           bar,
           info,
         );
@@ -276,7 +332,7 @@ export function raceScreen(app: App, gameId: string): Screen {
       );
       if (player.finished && !announcedFinishers.has(player.id)) {
         announcedFinishers.add(player.id);
-        if (player.id !== myId) app.announce(`${player.name} finished ${ordinal(player.rank)}`);
+        if (player.id !== myId) app.announce(`${name} finished ${ordinal(player.rank)}`);
       }
     }
   };
@@ -396,6 +452,8 @@ export function raceScreen(app: App, gameId: string): Screen {
   const showResults = () => {
     if (resultsShown) return;
     resultsShown = true;
+    rememberRaceOn(undefined);
+    hideRefocus();
     // Leaving now gives nothing up.
     leave.textContent = "Home";
     results.element.hidden = false;
@@ -404,8 +462,89 @@ export function raceScreen(app: App, gameId: string): Screen {
     results.raceAgain.focus();
   };
 
+  // ---- slips -------------------------------------------------------------------------------------
+
+  /** The race is on for this player: leaving it now gives it up. */
+  const raceOn = () =>
+    !!room &&
+    !roomClosed &&
+    !resultsShown &&
+    !memory.finished &&
+    elsewhere.hidden &&
+    room.state?.status !== "finished";
+
+  const askToLeave = () => {
+    hideRefocus();
+    leaveDialog.hidden = false;
+    stay.focus();
+  };
+  const closeLeaveDialog = () => {
+    leaveDialog.hidden = true;
+  };
+  stay.addEventListener("click", () => {
+    closeLeaveDialog();
+    if (canType()) input.focus();
+  });
+  // Leaving goes home, whatever the player was going back to (the lobby would queue them again).
+  leaveForGood.addEventListener("click", () => app.navigate({ screen: "home" }));
+  leaveDialog.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") stay.click();
+  });
+  leave.addEventListener("click", () => {
+    if (raceOn()) askToLeave();
+    else app.navigate({ screen: "home" });
+  });
+
+  // Focus left the field mid-race (Tab, a click elsewhere): say so; the next key comes back to it.
+  const hideRefocus = () => {
+    refocus.hidden = true;
+  };
+  input.addEventListener("focus", hideRefocus);
+  input.addEventListener("blur", () => {
+    // Blur comes before the new focus lands; look once it has.
+    window.setTimeout(() => {
+      if (!disposed && canType() && leaveDialog.hidden && document.activeElement !== input) {
+        refocus.hidden = false;
+      }
+    }, 0);
+  });
+  refocus.addEventListener("click", () => input.focus());
+  const onKeyElsewhere = (event: KeyboardEvent) => {
+    if (refocus.hidden || event.target === input || NOT_TYPING.has(event.key)) return;
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    // Focus moved during keydown: the key's character goes into the field, so it is not lost.
+    input.focus();
+  };
+  document.addEventListener("keydown", onKeyElsewhere, true);
+
+  /** This race is played in another tab: say so, with a button to play it here. */
+  const showElsewhere = (text: string) => {
+    playHere(undefined);
+    hideRefocus();
+    closeLeaveDialog();
+    setText(elsewhereText, text);
+    elsewhere.hidden = false;
+    element.classList.add("playing-elsewhere");
+    input.readOnly = true;
+    setText(clock, "Playing in another tab");
+    playHereButton.focus();
+  };
+  playHereButton.addEventListener("click", () => {
+    elsewhere.hidden = true;
+    element.classList.remove("playing-elsewhere");
+    // The state comes anew: start over from it (this tab's kept keys, the server's position).
+    words = [];
+    joinRace();
+  });
+
   function attach(joined: RaceRoom) {
     room = joined;
+    roomClosed = false;
+    connected = true;
+    // A room joined again (Play here, a server that came back) applies its status anew.
+    previousStatus = undefined;
+    playHere(gameId);
+    if (!memory.finished) rememberRaceOn(gameId);
     joined.onStateChange(onState);
     joined.onMessage(ServerMessage.FINISHED, (finished: FinishedMessage) => {
       memory.finished = finished;
@@ -428,24 +567,62 @@ export function raceScreen(app: App, gameId: string): Screen {
       onDropped() {
         connected = false;
         input.readOnly = true;
+        watchWhileAway();
       },
       onReconnected() {
         connected = true;
+        stopWatchingAway();
         input.readOnly = !canType();
         if (canType()) input.focus();
       },
       onClosed(code, reason) {
-        if (leaving || disposed) return;
+        if (leaving || disposed || joined !== room) return;
+        roomClosed = true;
+        if (code === RoomCloseCode.REPLACED) return showElsewhere(closeText(code)!);
         const why = closeText(code, reason);
         if (why) app.navigate({ screen: "home" }, { notice: why });
-        else if (code === CloseCode.CONSENTED) {
+        else if (resultsShown) {
+          // The results on screen stay (the server may be restarting): at most a line says so.
+          if (code !== CloseCode.CONSENTED) results.refresh();
+        } else if (code === CloseCode.CONSENTED) {
           // The race room closed after the race (everyone left, or its time for the results ran out).
-          if (!resultsShown) app.navigate({ screen: "results", gameId }, { replace: true });
-        } else app.unreachable();
+          app.navigate({ screen: "results", gameId }, { replace: true });
+        } else {
+          // The race's server is gone: if another answers, ask it how the race stands, and rejoin
+          // (from the state anew) or show the results.
+          serverIsUp().then((up) => {
+            if (disposed) return;
+            if (!up) return app.unreachable();
+            words = [];
+            rejoin();
+          });
+        }
       },
     });
     if (joined.state?.words?.length) onState(joined.state);
   }
+
+  /**
+   * While the connection is away, the page also asks how the race stands: a race that ended
+   * meanwhile (its server died and another closed it, say) goes to its results at once, rather
+   * than after every reconnection attempt has failed.
+   */
+  let awayWatch: number | undefined;
+  const watchWhileAway = () => {
+    stopWatchingAway();
+    awayWatch = window.setInterval(async () => {
+      const answer = await api<GameResponse>(`/api/v1/games/${gameId}`).catch(() => undefined);
+      if (disposed || connected || !answer?.ok) return;
+      if (answer.data.status === "countdown" || answer.data.status === "racing") return;
+      stopWatchingAway();
+      rememberRaceOn(undefined);
+      app.navigate({ screen: "results", gameId }, { replace: true });
+    }, AWAY_CHECK_MS);
+  };
+  const stopWatchingAway = () => {
+    window.clearInterval(awayWatch);
+    awayWatch = undefined;
+  };
 
   /** After a reload: rejoin the race if it is still on for this player, else show its results. */
   async function rejoin() {
@@ -461,11 +638,22 @@ export function raceScreen(app: App, gameId: string): Screen {
       app.navigate({ screen: "home" }, { notice: "That race does not exist.", replace: true });
       return;
     }
-    const mine = answer.data.players.find((player) => player.id === app.sessions.user?.id);
-    if (answer.data.status === "finished" || !mine || mine.finished) {
+    const { status, players: racers } = answer.data;
+    const mine = racers.find((player) => player.id === app.sessions.user?.id);
+    if ((status !== "countdown" && status !== "racing") || !mine || mine.finished) {
+      rememberRaceOn(undefined);
       app.navigate({ screen: "results", gameId }, { replace: true });
       return;
     }
+    if (await anotherTabPlays(gameId)) {
+      if (!disposed) showElsewhere("You opened Typephoon in another tab: this race is being played there.");
+      return;
+    }
+    if (!disposed) joinRace();
+  }
+
+  /** Joins the race by id: the server gives the player their exact place back. */
+  async function joinRace() {
     try {
       const joined = await app.rooms.rejoinRace(gameId);
       if (disposed) {
@@ -480,8 +668,6 @@ export function raceScreen(app: App, gameId: string): Screen {
     }
   }
 
-  leave.addEventListener("click", () => app.navigate({ screen: "home" }));
-
   const handed = app.rooms.takeHandoff(gameId);
   if (handed) attach(handed);
   else rejoin();
@@ -490,17 +676,32 @@ export function raceScreen(app: App, gameId: string): Screen {
     element,
     title: "Race",
     focus: input,
+    askToLeave() {
+      if (!raceOn()) return false;
+      askToLeave();
+      return true;
+    },
     dispose(reason) {
       disposed = true;
       leaving = true;
       window.clearInterval(ticker);
       window.removeEventListener("pagehide", persistNow);
+      document.removeEventListener("keydown", onKeyElsewhere, true);
+      stopWatchingAway();
+      if (room && !connected) {
+        // Still reconnecting: stop, and take the banner down with it.
+        room.reconnection.maxRetries = 0;
+        app.banner(undefined);
+      }
+      results.dispose();
+      if (room) playHere(undefined);
       // Leaving a race that is still on gives it up: nothing of it needs remembering. Losing the
       // server is not leaving: Retry rejoins, and the kept keys restore the colouring.
       if (memory.finished || reason === "unreachable") persistNow();
       else {
         if (persistTimer !== undefined) window.clearTimeout(persistTimer);
         rememberRace(undefined);
+        if (room) rememberRaceOn(undefined);
       }
       // Without consent the server keeps the player's place, as for any dropped connection.
       if (room?.connection?.isOpen) room.leave(reason === "navigate").catch(() => {});

@@ -2,26 +2,36 @@
  * Results: the player's own figures (with a personal-best badge) and the race's ranking — wpm, raw,
  * acc, acc raw — from `GET /api/v1/games/:gameId/result`, plus, while the race still runs, the
  * players still typing as the live race state shows them. "Race again" queues into a new lobby.
+ * A race whose server died says so (`abandoned`). Once the page has something to show, a failed
+ * read of the ranking is a line under it, never the full-screen "can't reach the server".
  */
 import type { ResultResponse } from "../../../src/api/contracts/games.ts";
-import type { FinishedMessage, RaceStateShape } from "../../../src/protocol.ts";
+import type { FinishedMessage, RaceStateShape, RaceStatus } from "../../../src/protocol.ts";
 import { api, Unreachable } from "../api.ts";
 import { type App, heading, link, type Screen } from "../app.ts";
 import { fill, h } from "../dom.ts";
 import { rememberedRace } from "../memory.ts";
-import { apiErrorText, figure, ordinal, percent, seconds } from "../words.ts";
+import { apiErrorText, distinctNames, figure, ordinal, percent, seconds } from "../words.ts";
 import { keepRaceLink } from "./signIn.ts";
+
+/** While a race is still on and its room is not at hand, the ranking is read again this often. */
+const STILL_ON_POLL_MS = 5_000;
+
+/** The player's own figures: from the `finished` message, or from the stored ranking (history). */
+type OwnResult = Omit<FinishedMessage, "gameId" | "durationMs"> & { durationMs?: number };
 
 export interface ResultsPanel {
   element: HTMLElement;
   /** the button that should take focus when the panel appears */
   raceAgain: HTMLButtonElement;
   /** Shows the player's own result (from the race's `finished` message). */
-  showOwn(finished: FinishedMessage): void;
+  showOwn(finished: OwnResult): void;
   /** Re-reads the ranking (someone finished, or the race ended). */
   refresh(): void;
   /** Shows the live race's latest state (who is still typing) without asking the server. */
   update(): void;
+  /** Stops reading the ranking again. */
+  dispose(): void;
 }
 
 interface RankingRow {
@@ -85,6 +95,10 @@ export function resultsPanel(
   let stored: ResultResponse | undefined;
   let reading = false;
   let again = false;
+  let failure: string | undefined;
+  let pollTimer: number | undefined;
+  let disposed = false;
+  let ownShown = false;
 
   const render = () => {
     const state = live?.();
@@ -101,6 +115,7 @@ export function resultsPanel(
     });
     rows.sort(byPlace);
     const me = app.sessions.user?.id;
+    const names = distinctNames(rows.map((row) => ({ id: row.userId, name: row.name })));
     fill(
       body,
       ...rows.map((row) =>
@@ -108,7 +123,7 @@ export function resultsPanel(
           "tr",
           { class: row.userId === me ? "me" : undefined },
           h("td", {}, row.rank ? ordinal(row.rank) : row.racing ? "…" : "DNF"),
-          h("th", { scope: "row" }, link({ screen: "user", userId: row.userId }, row.name)),
+          h("th", { scope: "row" }, link({ screen: "user", userId: row.userId }, names.get(row.userId)!)),
           ...(row.racing
             ? [h("td", { colspan: 4, class: "muted" }, "still typing")]
             : [
@@ -120,10 +135,23 @@ export function resultsPanel(
         ),
       ),
     );
-    const over = (state?.status ?? stored?.status) === "finished";
-    status.textContent = over ? "" : "The race is still on: the ranking fills in as players finish.";
+    const raceStatus: RaceStatus | undefined = state?.status ?? stored?.status;
+    const abandoned = raceStatus === "abandoned";
+    element.classList.toggle("abandoned", abandoned);
+    raceAgain.textContent = abandoned ? "Find a new race" : "Race again";
+    status.textContent =
+      failure ??
+      (abandoned
+        ? "This race was interrupted by a server problem. Results saved before it stay; nobody else is ranked."
+        : raceStatus === "finished"
+          ? ""
+          : "The race is still on: the ranking fills in as players finish.");
     const mine = stored?.ranking.find((entry) => entry.userId === me);
-    if (mine && mine.rank === null && over && own.hidden) showDidNotFinish(mine, state);
+    if (!ownShown && !state && mine?.rank) {
+      // Opened from the history: the player's own figures come from the stored ranking.
+      showOwn({ ...mine, rank: mine.rank });
+    }
+    if (!ownShown && mine && mine.rank === null && raceStatus === "finished") showDidNotFinish(mine, state);
     if (mine?.flagged && !own.querySelector(".flag-note")) {
       own.append(
         h(
@@ -137,6 +165,7 @@ export function resultsPanel(
 
   /** What a player who did not finish typed, scored over the time they typed. */
   const showDidNotFinish = (mine: ResultResponse["ranking"][number], state: RaceStateShape | undefined) => {
+    ownShown = true;
     const words = stored?.words.length ?? 0;
     const reached = state?.players.get(mine.userId)?.wordIndex;
     fill(
@@ -162,6 +191,39 @@ export function resultsPanel(
     own.hidden = false;
   };
 
+  const showOwn = (finished: OwnResult) => {
+    ownShown = true;
+    fill(
+      own,
+      h(
+        "p",
+        { class: "place" },
+        `You finished ${ordinal(finished.rank)}`,
+        finished.isPersonalBest
+          ? h("span", { class: "badge", id: "personal-best" }, "New personal best")
+          : null,
+      ),
+      h(
+        "dl",
+        { class: "figures" },
+        figureItem("WPM", figure(finished.wpm), "big"),
+        figureItem("Raw", figure(finished.wpmRaw)),
+        figureItem("Acc", percent(finished.acc)),
+        figureItem("Acc raw", percent(finished.accRaw)),
+        finished.durationMs === undefined ? null : figureItem("Time", seconds(finished.durationMs)),
+      ),
+    );
+    own.hidden = false;
+  };
+
+  /** A race still on whose room this page does not have: read again until it ends. */
+  const pollWhileOn = () => {
+    window.clearTimeout(pollTimer);
+    pollTimer = undefined;
+    const on = stored?.status === "countdown" || stored?.status === "racing";
+    if (!disposed && !live?.() && on) pollTimer = window.setTimeout(() => refresh(), STILL_ON_POLL_MS);
+  };
+
   const refresh = async () => {
     if (reading) {
       again = true;
@@ -170,14 +232,19 @@ export function resultsPanel(
     reading = true;
     try {
       const answer = await api<ResultResponse>(`/api/v1/games/${gameId}/result`);
+      failure = answer.ok ? undefined : apiErrorText(answer.error?.code, answer.error?.message);
       if (answer.ok) stored = answer.data;
-      else status.textContent = apiErrorText(answer.error?.code, answer.error?.message);
     } catch (error) {
-      if (error instanceof Unreachable) app.unreachable();
+      if (!(error instanceof Unreachable)) throw error;
+      // What the page already shows stays: the race's own state, or the ranking read before.
+      if (!stored && !live?.()) return app.unreachable();
+      failure = "The server cannot be reached just now: the ranking may be missing the latest results.";
     } finally {
       reading = false;
     }
+    if (disposed) return;
     render();
+    pollWhileOn();
     if (again) {
       again = false;
       refresh();
@@ -187,34 +254,16 @@ export function resultsPanel(
   return {
     element,
     raceAgain,
-    showOwn(finished) {
-      fill(
-        own,
-        h(
-          "p",
-          { class: "place" },
-          `You finished ${ordinal(finished.rank)}`,
-          finished.isPersonalBest
-            ? h("span", { class: "badge", id: "personal-best" }, "New personal best")
-            : null,
-        ),
-        h(
-          "dl",
-          { class: "figures" },
-          figureItem("WPM", figure(finished.wpm), "big"),
-          figureItem("Raw", figure(finished.wpmRaw)),
-          figureItem("Acc", percent(finished.acc)),
-          figureItem("Acc raw", percent(finished.accRaw)),
-          figureItem("Time", seconds(finished.durationMs)),
-        ),
-      );
-      own.hidden = false;
-    },
+    showOwn,
     refresh() {
       render();
       refresh();
     },
     update: render,
+    dispose() {
+      disposed = true;
+      window.clearTimeout(pollTimer);
+    },
   };
 }
 
@@ -236,5 +285,5 @@ export function resultsScreen(app: App, gameId: string): Screen {
   if (finished) panel.showOwn(finished);
   panel.refresh();
   const element = h("section", { class: "results-screen" }, heading("Results"), panel.element);
-  return { element, title: "Results" };
+  return { element, title: "Results", dispose: () => panel.dispose() };
 }
