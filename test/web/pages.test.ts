@@ -26,6 +26,10 @@ describe("web client: hash routes", () => {
     ["#/sign-in", { screen: "sign-in" }],
     ["#/account", { screen: "account" }],
     ["#/leaderboard/weekly/10", { screen: "leaderboard", period: "weekly", words: 10 }],
+    ["#/room/H8QHD9", { screen: "room", code: "H8QHD9" }],
+    ["#/join/H8QHD9", { screen: "join", code: "H8QHD9" }],
+    ["#/watch", { screen: "watch" }],
+    [`#/watch/${GAME}`, { screen: "spectate", gameId: GAME }],
   ];
   for (const [hash, route] of routes) {
     it(`${hash || "(no hash)"} is ${route.screen}, and back`, () => {
@@ -42,6 +46,12 @@ describe("web client: hash routes", () => {
       "#/lobby/x",
       `#/race/${GAME}/more`,
       "#/account/x",
+      "#/room/h8qhd9",
+      "#/room/ABC10O",
+      "#/room/",
+      "#/join/",
+      "#/watch/a b",
+      `#/watch/${GAME}/more`,
     ]) {
       assert.deepEqual(parseRoute(hash), { screen: "home" }, hash);
     }
@@ -121,5 +131,8 @@ describe("web client: words", () => {
     for (const code of Object.values(RoomCloseCode)) assert.ok(closeText(code), String(code));
     assert.match(closeText(RoomCloseCode.UNAUTHORIZED, "TOKEN_EXPIRED: expired")!, /expired/);
     assert.equal(closeText(4000), undefined);
+    assert.equal(closeText(RoomCloseCode.FULL, "ROOM_FULL: no place"), "This room is full.");
+    assert.match(closeText(RoomCloseCode.FULL, "SPECTATORS_FULL: no place")!, /spectators/);
+    assert.match(closeText(RoomCloseCode.REPLACED)!, /another tab/);
   });
 });

@@ -5,6 +5,7 @@
  */
 import type { ProvidersResponse } from "../../src/api/contracts/auth.ts";
 import { h } from "./dom.ts";
+import type { Party } from "./party.ts";
 import type { Rooms } from "./rooms.ts";
 import { hashOf, type Route } from "./routes.ts";
 import type { Sessions } from "./session.ts";
@@ -30,6 +31,8 @@ export interface Screen {
 export interface App {
   sessions: Sessions;
   rooms: Rooms;
+  /** the private room the player is in, across its screen and its races */
+  party: Party;
   /** the sign-in providers the server offers (none: accounts are not set up), read at load */
   providers: ProvidersResponse;
   /** `notice`: a line to show on arrival, an error unless its `tone` is `info` (good news). */

@@ -4,29 +4,54 @@
  * a Retry; the header shows who plays, with a sign-in or a sign-out. When another tab changes who
  * plays (signs in, out, or upgrades a guest), this one follows at once.
  */
+import { CloseCode } from "@colyseus/sdk";
 import type { ProvidersResponse } from "../../src/api/contracts/auth.ts";
 import { RACES_MOVED_PARAM, SIGN_IN_ERROR_PARAM, SIGNED_IN_PARAM } from "../../src/protocol.ts";
 import { serverIsUp, Unreachable } from "./api.ts";
 import { type App, pageParts, type Screen } from "./app.ts";
 import { fill, h } from "./dom.ts";
-import { Rooms } from "./rooms.ts";
+import { Party } from "./party.ts";
+import { JoinFailure, Rooms } from "./rooms.ts";
 import { DEFAULT_LEADERBOARD_WORDS, hashOf, parseRoute, type Route } from "./routes.ts";
 import { accountScreen } from "./screens/account.ts";
 import { homeScreen } from "./screens/home.ts";
+import { joinScreen } from "./screens/join.ts";
 import { leaderboardScreen } from "./screens/leaderboard.ts";
 import { lobbyScreen } from "./screens/lobby.ts";
 import { profileScreen } from "./screens/profile.ts";
 import { raceScreen } from "./screens/race.ts";
 import { resultsScreen } from "./screens/results.ts";
+import { roomScreen } from "./screens/room.ts";
 import { confirmGuestSignOut, signInScreen } from "./screens/signIn.ts";
+import { watchScreen } from "./screens/watch.ts";
 import { type SessionChange, Sessions, signInProviders } from "./session.ts";
-import { sessionChangeText, signedInText, signInErrorText } from "./words.ts";
+import { closeText, roomErrorText, sessionChangeText, signedInText, signInErrorText } from "./words.ts";
 
 declare const DEV_RELOAD: boolean;
 
 const parts = pageParts();
 const sessions = new Sessions();
 const rooms = new Rooms(sessions);
+const party = new Party(rooms, {
+  raceStarted: (gameId) => app.navigate({ screen: "race", gameId }),
+  refused: (error) => app.notice(roomErrorText(error.code, error.message)),
+  failed(error) {
+    if (error instanceof JoinFailure && error.kind === "unreachable") app.unreachable();
+    else app.notice((error as Error).message);
+  },
+  dropped: () => app.banner("Connection to your room lost. Reconnecting…"),
+  reconnected: () => app.banner(undefined),
+  closed(code, reason) {
+    app.banner(undefined);
+    // Only the room's own screen is left for home: a race of it goes on without the room.
+    if (parseRoute(location.hash).screen !== "room") return;
+    const why =
+      code === CloseCode.SERVER_SHUTDOWN
+        ? "The server restarted, which closed your room: make a new one."
+        : (closeText(code, reason) ?? "The room has closed.");
+    app.navigate({ screen: "home" }, { notice: why });
+  },
+});
 let current: Screen | undefined;
 let pendingNotice: { text: string; tone?: "info" } | undefined;
 /** the session is resumed and a screen shown: changes of the player from now on are followed */
@@ -37,6 +62,7 @@ let navigating = false;
 const app: App = {
   sessions,
   rooms,
+  party,
   providers: [] as ProvidersResponse,
   navigate(route, options = {}) {
     pendingNotice = options.notice === undefined ? undefined : { text: options.notice, tone: options.tone };
@@ -79,9 +105,11 @@ const app: App = {
 };
 
 /** Screens that need somebody signed in send everybody else home first. */
-const NEEDS_PLAYER = new Set<Route["screen"]>(["lobby", "race", "profile", "account"]);
+const NEEDS_PLAYER = new Set<Route["screen"]>(["lobby", "race", "room", "profile", "account"]);
+/** Screens a private room's player moves between: anywhere else, they have left the room. */
+const WITH_THE_PARTY = new Set<Route["screen"]>(["room", "join", "race", "results", "spectate"]);
 /** Screens of one player's room: someone else cannot take them over. */
-const IN_A_ROOM = new Set<Route["screen"]>(["lobby", "race"]);
+const IN_A_ROOM = new Set<Route["screen"]>(["lobby", "race", "room", "spectate"]);
 
 function show(): void {
   const route = parseRoute(location.hash);
@@ -89,6 +117,7 @@ function show(): void {
   current = undefined;
   app.notice(pendingNotice?.text, pendingNotice?.tone);
   pendingNotice = undefined;
+  if (!WITH_THE_PARTY.has(route.screen)) party.leave();
   if (NEEDS_PLAYER.has(route.screen) && !sessions.user) {
     if (IN_A_ROOM.has(route.screen)) app.notice("Choose a name (or sign in) to play.");
     history.replaceState(null, "", "#/");
@@ -115,6 +144,8 @@ function follow(change: SessionChange): void {
   const quietly = change.cause === "ended" && !NEEDS_PLAYER.has(route.screen);
   const notice = quietly ? undefined : sessionChangeText(change.before, change.user, change.cause);
   const tone = change.cause === "elsewhere" ? "info" : undefined;
+  // The private room was the other player's too.
+  party.leave();
   if (IN_A_ROOM.has(route.screen)) app.navigate({ screen: "home" }, { notice, tone });
   else {
     pendingNotice = notice === undefined ? undefined : { text: notice, tone };
@@ -132,6 +163,14 @@ function screenOf(route: Route): Screen {
       return raceScreen(app, route.gameId);
     case "results":
       return resultsScreen(app, route.gameId);
+    case "room":
+      return roomScreen(app, route.code);
+    case "join":
+      return joinScreen(app, route.code);
+    case "watch":
+      return watchScreen(app);
+    case "spectate":
+      return raceScreen(app, route.gameId, { spectate: true });
     case "profile":
       return profileScreen(app);
     case "user":
@@ -174,7 +213,8 @@ function renderNav(): void {
   const canSignIn = app.providers.length > 0 && !(user && !user.guest);
   fill(
     parts.nav,
-    item({ screen: "home" }, "Play", ["home", "lobby"].includes(route.screen)),
+    item({ screen: "home" }, "Play", ["home", "lobby", "room", "join"].includes(route.screen)),
+    item({ screen: "watch" }, "Watch", ["watch", "spectate"].includes(route.screen), "watch-link"),
     item(
       { screen: "leaderboard", period: "daily", words: DEFAULT_LEADERBOARD_WORDS },
       "Leaderboard",

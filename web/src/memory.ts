@@ -2,13 +2,17 @@
  * What a reload must not forget, kept in sessionStorage (per tab): the lobby the player waits in,
  * and the race they are typing — its id, the keys they sent (the server syncs positions, not the
  * characters, so the colouring survives a reload only through these) and their result once known.
- * The race still on is also kept in localStorage, which outlives the tab: Home offers to rejoin it.
+ * The race still on is also kept in localStorage, which outlives the tab: Home offers to rejoin it;
+ * so is the race length the player chose.
  */
-import type { FinishedMessage } from "../../src/protocol.ts";
+import { type FinishedMessage, RACE_LENGTHS, type RaceLength } from "../../src/protocol.ts";
 
 const LOBBY_KEY = "typephoon.lobby";
 const RACE_KEY = "typephoon.race";
 const RACE_ON_KEY = "typephoon.raceOn";
+const LENGTH_KEY = "typephoon.words";
+/** The length a player who never chose one races: the server's usual. */
+const USUAL_LENGTH: RaceLength = 25;
 
 export interface RaceMemory {
   gameId: string;
@@ -50,3 +54,17 @@ export const rememberRace = (memory: RaceMemory | undefined) => write(RACE_KEY, 
 /** The race this player is in and has not finished nor left, in any tab (a closed tab included). */
 export const raceStillOn = () => read<string>(RACE_ON_KEY, perBrowser);
 export const rememberRaceOn = (gameId: string | undefined) => write(RACE_ON_KEY, gameId, perBrowser);
+
+/**
+ * The race length the player chose last, for every tab and the next visit; undefined until they
+ * choose one (the server's own default is then theirs: usually 25 words).
+ */
+export function chosenLength(): RaceLength | undefined {
+  const words = read<number>(LENGTH_KEY, perBrowser);
+  return (RACE_LENGTHS as readonly number[]).includes(words ?? Number.NaN)
+    ? (words as RaceLength)
+    : undefined;
+}
+/** The length shown as chosen: the one chosen, else the usual one. */
+export const shownLength = (): RaceLength => chosenLength() ?? USUAL_LENGTH;
+export const rememberLength = (words: RaceLength) => write(LENGTH_KEY, words, perBrowser);

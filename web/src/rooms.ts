@@ -1,6 +1,7 @@
 /**
- * The game rooms from the page, through @colyseus/sdk: queueing into a lobby, taking the seat a
- * lobby reserved in its race, rejoining a race after a reload. Every join carries a fresh access
+ * The game rooms from the page, through @colyseus/sdk: queueing into a lobby of a race length,
+ * making or joining a private room by its code, taking the seat a lobby or private room reserved in
+ * its race, rejoining a race after a reload, watching one. Every join carries a fresh access
  * token; a join refused for the token is retried once after a refresh. Failures come out as
  * `JoinFailure`s saying, in plain words, what the player can do about them.
  */
@@ -10,6 +11,7 @@ import {
   type GameStartMessage,
   joinRefusalCode,
   type LobbyStateShape,
+  type PrivateStateShape,
   type RaceStateShape,
   RoomCloseCode,
   RoomName,
@@ -20,6 +22,7 @@ import { closeText } from "./words.ts";
 
 export type LobbyRoom = Room<unknown, LobbyStateShape>;
 export type RaceRoom = Room<unknown, RaceStateShape>;
+export type PartyRoom = Room<unknown, PrivateStateShape>;
 
 export class JoinFailure extends Error {
   override name = "JoinFailure";
@@ -46,8 +49,8 @@ export class Rooms {
     this.#sessions = sessions;
   }
 
-  /** The lobby the player was in before a reload when it is still open, else any open lobby. */
-  async joinLobby(lobbyId?: string): Promise<LobbyRoom> {
+  /** The lobby the player was in before a reload when it is still open, else any open lobby of `words`. */
+  async joinLobby(words: number | undefined, lobbyId?: string): Promise<LobbyRoom> {
     if (lobbyId) {
       try {
         return tuned(await this.#join(() => this.#sdk.joinById<LobbyStateShape>(lobbyId)));
@@ -55,7 +58,26 @@ export class Rooms {
         if (!(error instanceof JoinFailure) || error.kind !== "gone") throw error;
       }
     }
-    return tuned(await this.#join(() => this.#sdk.joinOrCreate<LobbyStateShape>(RoomName.LOBBY)));
+    return tuned(
+      await this.#join(() =>
+        this.#sdk.joinOrCreate<LobbyStateShape>(RoomName.LOBBY, words === undefined ? {} : { words }),
+      ),
+    );
+  }
+
+  /** A new private room, its host the player. */
+  async createParty(settings: { words?: number }): Promise<PartyRoom> {
+    return tuned(await this.#join(() => this.#sdk.create<PrivateStateShape>(RoomName.PRIVATE, settings)));
+  }
+
+  /** The private room of this invite code. */
+  async joinParty(code: string): Promise<PartyRoom> {
+    return tuned(await this.#join(() => this.#sdk.joinById<PrivateStateShape>(code)));
+  }
+
+  /** Watches a race: its state, live, without a place in it. */
+  async spectate(gameId: string): Promise<RaceRoom> {
+    return tuned(await this.#join(() => this.#sdk.joinById<RaceStateShape>(gameId, { spectate: true })));
   }
 
   /** Takes the seat a lobby's `game_start` reserved; the race screen picks the room up. */

@@ -3,6 +3,7 @@
  * index.html and needs no fallback route.
  */
 
+import { isInviteCode } from "../../src/game/party.ts";
 import { LEADERBOARD_PERIODS, type LeaderboardPeriod, RACE_LENGTHS } from "../../src/protocol.ts";
 
 /** 25 words is the server's default race. */
@@ -13,6 +14,10 @@ export type Route =
   | { screen: "lobby" }
   | { screen: "race"; gameId: string }
   | { screen: "results"; gameId: string }
+  | { screen: "room"; code: string }
+  | { screen: "join"; code: string }
+  | { screen: "watch" }
+  | { screen: "spectate"; gameId: string }
   | { screen: "profile" }
   | { screen: "user"; userId: string }
   | { screen: "sign-in" }
@@ -31,6 +36,14 @@ export function parseRoute(hash: string): Route {
     case "race":
     case "results":
       return ID.test(id) ? { screen, gameId: id } : { screen: "home" };
+    case "room":
+      return isInviteCode(id) ? { screen, code: id } : { screen: "home" };
+    case "join":
+      // Typed or pasted by hand: the join screen reads any case, and says when no room has it.
+      return id ? { screen, code: id } : { screen: "home" };
+    case "watch":
+      if (!id) return { screen };
+      return ID.test(id) ? { screen: "spectate", gameId: id } : { screen: "home" };
     case "profile":
     case "sign-in":
     case "account":
@@ -63,6 +76,14 @@ export function hashOf(route: Route): string {
       return `#/race/${route.gameId}`;
     case "results":
       return `#/results/${route.gameId}`;
+    case "room":
+      return `#/room/${route.code}`;
+    case "join":
+      return `#/join/${route.code}`;
+    case "watch":
+      return "#/watch";
+    case "spectate":
+      return `#/watch/${route.gameId}`;
     case "profile":
       return "#/profile";
     case "user":

@@ -89,6 +89,10 @@ export function closeText(code: number, message?: string): string | undefined {
     case RoomCloseCode.NOT_IN_ROSTER:
       return "You are not a player in this race.";
     case RoomCloseCode.REPLACED:
+      // The same code refuses a join to a full room.
+      if (message?.startsWith(`${ApiErrorCode.ROOM_FULL}:`)) return "This room is full.";
+      if (message?.startsWith(`${ApiErrorCode.SPECTATORS_FULL}:`))
+        return "This race has as many spectators as it takes: watch another one.";
       return "You opened Typephoon in another tab or window, so this one stopped playing.";
     case RoomCloseCode.FLOODING:
       return "The server closed the connection: this page sent too many messages.";

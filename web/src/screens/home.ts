@@ -1,12 +1,16 @@
 /**
- * Home: play as a guest (a name is optional), sign in with a provider when the server offers any,
- * and "Find race"; "Rejoin your race" first when the player left a race still on (a closed tab).
+ * Home: play as a guest (a name is optional), sign in with a provider when the server offers any;
+ * the race length (remembered); "Find race", "Race friends" (a private room and its link),
+ * "Practice" (a private room started at once) and "Watch"; "Rejoin your race" first when the
+ * player left a race still on (a closed tab).
  */
 import type { GameResponse } from "../../../src/api/contracts/games.ts";
+import { RACE_LENGTHS, type RaceLength } from "../../../src/protocol.ts";
 import { api, Unreachable } from "../api.ts";
 import { type App, heading, type Screen } from "../app.ts";
 import { fill, h } from "../dom.ts";
-import { raceStillOn, rememberRaceOn } from "../memory.ts";
+import { chosenLength, raceStillOn, rememberLength, rememberRaceOn, shownLength } from "../memory.ts";
+import { JoinFailure } from "../rooms.ts";
 import { hashOf } from "../routes.ts";
 import { apiErrorText } from "../words.ts";
 import { providerLinks } from "./signIn.ts";
@@ -25,6 +29,30 @@ export function homeScreen(app: App): Screen {
     "aria-describedby": "name-hint name-error",
   });
   const findRace = h("button", { type: "submit", class: "primary big", id: "find-race" }, "Find race");
+  const raceFriends = h("button", { type: "button", id: "race-friends" }, "Race friends");
+  const practice = h("button", { type: "button", id: "practice" }, "Practice");
+  const watch = h("a", { class: "button", id: "watch", href: hashOf({ screen: "watch" }) }, "Watch");
+  const chosen = shownLength();
+  const lengths = h(
+    "fieldset",
+    { class: "lengths", id: "race-length" },
+    h("legend", {}, "Race length"),
+    ...RACE_LENGTHS.map((length) =>
+      h(
+        "label",
+        {},
+        h("input", {
+          type: "radio",
+          name: "words",
+          value: length,
+          checked: length === chosen,
+          onchange: () => rememberLength(length),
+        }),
+        ` ${length} words`,
+      ),
+    ),
+  );
+  const buttons = [findRace, raceFriends, practice];
 
   const form = h(
     "form",
@@ -42,25 +70,46 @@ export function homeScreen(app: App): Screen {
             "Optional: leave it empty for a name picked for you.",
           ),
         ),
+    lengths,
     findRace,
+    h("div", { class: "more-ways" }, raceFriends, practice, watch),
     error,
   );
 
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
+  /** Plays as the name given (a guest) unless someone plays already, then does `then`. */
+  const play = async (then: (words: RaceLength | undefined) => Promise<void> | void) => {
     error.textContent = "";
-    findRace.disabled = true;
+    for (const button of buttons) button.disabled = true;
     try {
       if (!app.sessions.user) await app.sessions.playAsGuest(nameInput.value);
-      app.navigate({ screen: "lobby" });
+      await then(chosenLength());
     } catch (failure) {
       if (failure instanceof Unreachable) return app.unreachable();
+      if (failure instanceof JoinFailure && failure.kind === "unreachable") return app.unreachable();
       const { code, message } = failure as { code?: string; message: string };
-      error.textContent = apiErrorText(code, message);
-      findRace.disabled = false;
-      nameInput.focus();
+      error.textContent = failure instanceof JoinFailure ? message : apiErrorText(code, message);
+      for (const button of buttons) button.disabled = false;
+      (app.sessions.user ? findRace : nameInput).focus();
     }
+  };
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    play(() => app.navigate({ screen: "lobby" }));
   });
+  raceFriends.addEventListener("click", () =>
+    play(async (words) => {
+      const room = await app.party.create(words === undefined ? {} : { words });
+      app.navigate({ screen: "room", code: room.roomId });
+    }),
+  );
+  // Practice is a private room of one, started at once: its game_start shows the race.
+  practice.addEventListener("click", () =>
+    play(async (words) => {
+      await app.party.create(words === undefined ? {} : { words });
+      app.party.start();
+    }),
+  );
 
   const canSignIn = app.providers.length > 0 && !(user && !user.guest);
   const accounts = canSignIn
@@ -105,7 +154,7 @@ export function homeScreen(app: App): Screen {
     h(
       "p",
       { class: "lead" },
-      "Type the same text as the other players, live, and watch everyone's progress bar fill up. The first one to the end wins.",
+      "Type the same text as the other players, live, and watch their carets move through it. The first one to the end wins. Race strangers, race friends by link, practice alone, or watch.",
     ),
     form,
     accounts,

@@ -15,7 +15,7 @@ import {
 } from "../../../src/protocol.ts";
 import { type App, heading, type Screen } from "../app.ts";
 import { fill, h, setText } from "../dom.ts";
-import { rememberedLobby, rememberLobby } from "../memory.ts";
+import { chosenLength, rememberedLobby, rememberLobby } from "../memory.ts";
 import { JoinFailure, type LobbyRoom } from "../rooms.ts";
 import { closeText, distinctNames, roomErrorText } from "../words.ts";
 import { watchConnection } from "./connection.ts";
@@ -96,7 +96,7 @@ export function lobbyScreen(app: App): Screen {
       );
     });
     fill(players, ...items);
-    setText(seats, `${state.players.size} of ${state.maxPlayers} players`);
+    setText(seats, `${state.players.size} of ${state.maxPlayers} players · ${state.words} words`);
     // Arrivals and departures, for those who cannot see the list change.
     if (known.size > 0) {
       for (const [id, name] of now) if (!known.has(id)) app.announce(`${name} joined`);
@@ -107,7 +107,7 @@ export function lobbyScreen(app: App): Screen {
 
   async function join(lobbyId?: string) {
     try {
-      room = await app.rooms.joinLobby(lobbyId);
+      room = await app.rooms.joinLobby(chosenLength(), lobbyId);
     } catch (error) {
       if (disposed) return;
       const kind = error instanceof JoinFailure ? error.kind : undefined;

@@ -11,6 +11,10 @@
  * leaving the field shows "Click or press any key to continue typing", and that key is typed; the
  * race opened in a second tab offers "Play here" rather than taking it from the first tab, which is
  * told when it does. Once the player's results are on screen they stay, whatever the connection does.
+ *
+ * The other players are in the text too: each one's caret where they type, in their colour (the
+ * colour of their progress bar), their name on hover. A spectator (`#/watch/<gameId>`) sees the
+ * same screen without a field to type in.
  */
 import { CloseCode } from "@colyseus/sdk";
 import type { GameResponse } from "../../../src/api/contracts/games.ts";
@@ -19,6 +23,7 @@ import {
   ClientMessage,
   type FinishedMessage,
   type KeyMessage,
+  type RacePlayerState,
   type RaceStateShape,
   RoomCloseCode,
   RoomErrorCode,
@@ -30,6 +35,7 @@ import { api, serverIsUp, Unreachable } from "../api.ts";
 import type { App, Screen } from "../app.ts";
 import { fill, h, setText } from "../dom.ts";
 import { type RaceMemory, rememberedRace, rememberRace, rememberRaceOn } from "../memory.ts";
+import { type CaretPosition, colourOf, drawCarets } from "../opponentCarets.ts";
 import { JoinFailure, type RaceRoom } from "../rooms.ts";
 import { anotherTabPlays, playHere } from "../tabs.ts";
 import {
@@ -74,13 +80,23 @@ const ANNOUNCED_SECONDS = new Set([5, 3, 2, 1]);
 /** Keys that do not bring focus back to the field: moving focus on purpose, or modifiers alone. */
 const NOT_TYPING = new Set(["Tab", "Escape", "Shift", "Control", "Alt", "Meta", "CapsLock", "Enter"]);
 
-export function raceScreen(app: App, gameId: string): Screen {
-  const clock = h("p", { class: "race-clock", id: "race-clock" }, "Joining the race…");
+export function raceScreen(app: App, gameId: string, options: { spectate?: boolean } = {}): Screen {
+  const spectating = options.spectate === true;
+  const clock = h(
+    "p",
+    { class: "race-clock", id: "race-clock" },
+    spectating ? "Joining as a spectator…" : "Joining the race…",
+  );
   const wpmValue = h("span", { class: "value", id: "live-wpm" }, "0");
   const wpm = h("p", { class: "live-wpm" }, wpmValue, " wpm");
-  const leave = h("button", { type: "button", class: "quiet", id: "leave-race" }, "Leave race");
+  const leave = h(
+    "button",
+    { type: "button", class: "quiet", id: "leave-race" },
+    spectating ? "Stop watching" : "Leave race",
+  );
   const countdown = h("div", { class: "countdown-overlay", "aria-hidden": "true", hidden: true });
   const textBox = h("div", { class: "race-text", id: "race-text", "aria-hidden": "true" });
+  const caretLayer = h("div", { class: "caret-layer" });
   const textForReaders = h("p", { class: "sr-only", id: "race-words" });
   // Said once a space is refused: a word counts only typed exactly.
   const fixHint = h("p", { class: "fix-hint", id: "fix-hint", role: "status", hidden: true });
@@ -146,7 +162,8 @@ export function raceScreen(app: App, gameId: string): Screen {
   const element = h(
     "section",
     { class: "race" },
-    h("h1", { class: "sr-only", tabindex: -1 }, "Race"),
+    h("h1", { class: "sr-only", tabindex: -1 }, spectating ? "Watching a race" : "Race"),
+    spectating ? h("p", { class: "watching", id: "watching" }, "You are watching this race.") : null,
     h("div", { class: "race-bar" }, clock, wpm, leave),
     elsewhere,
     h("div", { class: "race-field" }, countdown, refocus, textBox),
@@ -256,7 +273,7 @@ export function raceScreen(app: App, gameId: string): Screen {
 
   const renderText = () => {
     const view = colourText(words, typing);
-    const caretWord = typing.typist.finished ? -1 : typing.typist.wordIndex;
+    const caretWord = typing.typist.finished || spectating ? -1 : typing.typist.wordIndex;
     view.forEach((word, index) => {
       const caret = index === caretWord ? typing.typist.input.length : -1;
       const signature = `${word.status}|${word.blocking}|${caret}|${word.chars.map((c) => c.mark[0] + c.char).join("")}`;
@@ -266,13 +283,46 @@ export function raceScreen(app: App, gameId: string): Screen {
       wordElements[index]!.replaceWith(next);
       wordElements[index] = next;
     });
-    const current = wordElements[Math.max(0, caretWord)];
+    drawOpponents();
+    // A spectator follows the leader.
+    const current = wordElements[spectating ? leaderWord() : Math.max(0, caretWord)];
     // Keep the line being typed near the top of the text box as it scrolls through long texts.
     if (current && current.offsetTop - textBox.scrollTop > current.offsetHeight * 1.5) {
       textBox.scrollTop = current.offsetTop - current.offsetHeight;
     } else if (current && current.offsetTop < textBox.scrollTop) {
       textBox.scrollTop = current.offsetTop;
     }
+  };
+
+  /** The others' carets (everyone's, for a spectator), in the colours of their progress bars. */
+  const drawOpponents = () => {
+    const state = room?.state;
+    if (!state || wordElements.length === 0) return;
+    const myId = app.sessions.user?.id;
+    const names = distinctNames(state.players.values());
+    const others: CaretPosition[] = [];
+    let index = 0;
+    for (const player of state.players.values()) {
+      if (player.id !== myId || spectating) {
+        others.push({ ...positionOf(player), name: names.get(player.id)!, colour: colourOf(index) });
+      }
+      index++;
+    }
+    drawCarets(textBox, caretLayer, wordElements, others);
+  };
+  const positionOf = ({ id, wordIndex, charIndex, finished }: RacePlayerState) => ({
+    id,
+    wordIndex,
+    charIndex,
+    finished,
+  });
+  /** The word the player furthest ahead types (a spectator's text box follows it). */
+  const leaderWord = () => {
+    let word = 0;
+    room?.state?.players.forEach((player) => {
+      if (!player.finished) word = Math.max(word, player.wordIndex);
+    });
+    return Math.min(word, wordElements.length - 1);
   };
 
   const renderWpm = () => {
@@ -287,9 +337,11 @@ export function raceScreen(app: App, gameId: string): Screen {
     { row: HTMLElement; bar: HTMLElement; fill: HTMLElement; info: HTMLElement }
   >();
   const renderPlayers = (state: RaceStateShape) => {
-    const myId = app.sessions.user?.id;
+    const myId = spectating ? undefined : app.sessions.user?.id;
     const names = distinctNames(state.players.values());
+    let index = -1;
     for (const player of state.players.values()) {
+      index++;
       const name = names.get(player.id)!;
       let parts = playerRows.get(player.id);
       if (!parts) {
@@ -313,6 +365,7 @@ export function raceScreen(app: App, gameId: string): Screen {
           bar,
           info,
         );
+        if (player.id !== myId) row.style.setProperty("--player-colour", colourOf(index));
         parts = { row, bar, fill: fillBar, info };
         playerRows.set(player.id, parts);
         players.append(row);
@@ -376,10 +429,11 @@ export function raceScreen(app: App, gameId: string): Screen {
       start(state);
     }
     renderPlayers(state);
+    drawOpponents();
     if (state.status !== previousStatus) {
       const opened = previousStatus === "countdown" && state.status === "racing";
       previousStatus = state.status;
-      if (state.status === "racing" && !memory.finished) {
+      if (state.status === "racing" && !memory.finished && !spectating) {
         input.readOnly = false;
         input.placeholder = "Type here";
         if (opened) app.announce("Go!");
@@ -416,7 +470,7 @@ export function raceScreen(app: App, gameId: string): Screen {
     }
     wordElements = words.map(() => h("span"));
     wordSignatures = [];
-    fill(textBox, ...wordElements);
+    fill(textBox, ...wordElements, caretLayer);
     renderText();
     showInput();
     if (memory.finished) {
@@ -431,6 +485,7 @@ export function raceScreen(app: App, gameId: string): Screen {
    * the server's is taken from the server, with whatever of the kept keys still fits it.
    */
   const resync = (state: RaceStateShape) => {
+    if (spectating) return;
     const mine = me();
     if (!mine || state.status !== "racing" || Date.now() - lastKeyAt < RESYNC_QUIET_MS) return;
     const local = typing.typist;
@@ -466,6 +521,7 @@ export function raceScreen(app: App, gameId: string): Screen {
 
   /** The race is on for this player: leaving it now gives it up. */
   const raceOn = () =>
+    !spectating &&
     !!room &&
     !roomClosed &&
     !resultsShown &&
@@ -543,8 +599,10 @@ export function raceScreen(app: App, gameId: string): Screen {
     connected = true;
     // A room joined again (Play here, a server that came back) applies its status anew.
     previousStatus = undefined;
-    playHere(gameId);
-    if (!memory.finished) rememberRaceOn(gameId);
+    if (!spectating) {
+      playHere(gameId);
+      if (!memory.finished) rememberRaceOn(gameId);
+    }
     joined.onStateChange(onState);
     joined.onMessage(ServerMessage.FINISHED, (finished: FinishedMessage) => {
       memory.finished = finished;
@@ -668,14 +726,41 @@ export function raceScreen(app: App, gameId: string): Screen {
     }
   }
 
-  const handed = app.rooms.takeHandoff(gameId);
-  if (handed) attach(handed);
-  else rejoin();
+  /** Watches the race: a guest session first for a newcomer (a spectator needs a token too). */
+  async function watch() {
+    try {
+      if (!app.sessions.user) await app.sessions.playAsGuest("");
+      const joined = await app.rooms.spectate(gameId);
+      if (disposed) {
+        joined.leave().catch(() => {});
+        return;
+      }
+      attach(joined);
+    } catch (error) {
+      if (disposed) return;
+      if (error instanceof Unreachable || (error instanceof JoinFailure && error.kind === "unreachable")) {
+        return app.unreachable();
+      }
+      const gone = error instanceof JoinFailure && error.kind === "gone";
+      if (gone) app.navigate({ screen: "results", gameId }, { replace: true });
+      else app.navigate({ screen: "watch" }, { notice: (error as Error).message, replace: true });
+    }
+  }
+
+  if (spectating) {
+    input.hidden = true;
+    wpm.hidden = true;
+    watch();
+  } else {
+    const handed = app.rooms.takeHandoff(gameId);
+    if (handed) attach(handed);
+    else rejoin();
+  }
 
   return {
     element,
-    title: "Race",
-    focus: input,
+    title: spectating ? "Watching" : "Race",
+    focus: spectating ? leave : input,
     askToLeave() {
       if (!raceOn()) return false;
       askToLeave();

@@ -11,6 +11,7 @@ import { api, Unreachable } from "../api.ts";
 import { type App, heading, link, type Screen } from "../app.ts";
 import { fill, h } from "../dom.ts";
 import { rememberedRace } from "../memory.ts";
+import { hashOf } from "../routes.ts";
 import { apiErrorText, distinctNames, figure, ordinal, percent, seconds } from "../words.ts";
 import { keepRaceLink } from "./signIn.ts";
 
@@ -76,7 +77,18 @@ export function resultsPanel(
   );
   const status = h("p", { class: "ranking-status", role: "status" });
   const raceAgain = h("button", { type: "button", class: "primary", id: "race-again" }, "Race again");
-  raceAgain.addEventListener("click", () => app.navigate({ screen: "lobby" }));
+  // A private room's race: Race again is the room's host starting the next one, for everyone.
+  const partyOfRace = () => {
+    const mode = live?.()?.mode ?? stored?.mode;
+    return mode === "private" ? app.party.room : undefined;
+  };
+  raceAgain.addEventListener("click", () => {
+    if (partyOfRace()) {
+      raceAgain.disabled = true;
+      app.party.start();
+    } else app.navigate({ screen: "lobby" });
+  });
+  const backToRoom = h("a", { class: "button", id: "back-to-room", hidden: true }, "Back to the room");
   const element = h(
     "section",
     { class: "results", "aria-label": "Results" },
@@ -87,6 +99,7 @@ export function resultsPanel(
       "div",
       { class: "actions" },
       raceAgain,
+      backToRoom,
       link({ screen: "profile" }, "Your profile", { class: "button" }),
       keepRaceLink(app),
     ),
@@ -138,7 +151,20 @@ export function resultsPanel(
     const raceStatus: RaceStatus | undefined = state?.status ?? stored?.status;
     const abandoned = raceStatus === "abandoned";
     element.classList.toggle("abandoned", abandoned);
-    raceAgain.textContent = abandoned ? "Find a new race" : "Race again";
+    const party = partyOfRace() && app.party.state;
+    backToRoom.hidden = !party;
+    if (party) {
+      backToRoom.setAttribute("href", hashOf({ screen: "room", code: party.code }));
+      const host = party.players.get(party.hostId);
+      const hosting = party.hostId === app.sessions.user?.id;
+      raceAgain.disabled = !hosting || party.status === "racing";
+      raceAgain.textContent = hosting
+        ? "Race again"
+        : `Waiting for ${host?.name ?? "the host"} to start again`;
+    } else {
+      raceAgain.disabled = false;
+      raceAgain.textContent = abandoned ? "Find a new race" : "Race again";
+    }
     status.textContent =
       failure ??
       (abandoned
@@ -251,6 +277,9 @@ export function resultsPanel(
     }
   };
 
+  // The room's host, and whether its next race is on, change what Race again does.
+  const stopWatchingParty = app.party.watch(() => render());
+
   return {
     element,
     raceAgain,
@@ -263,6 +292,7 @@ export function resultsPanel(
     dispose() {
       disposed = true;
       window.clearTimeout(pollTimer);
+      stopWatchingParty();
     },
   };
 }
