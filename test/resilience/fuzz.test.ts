@@ -67,7 +67,7 @@ const ROUTES: Array<[method: string, path: (random: Random) => string]> = [
   [
     "POST",
     (r) =>
-      `/matchmake/${pick(r, ["joinOrCreate", "join", "joinById", "reconnect", "create", "__proto__", "__defineGetter__", "constructor", "toString", segment(r)])}/${pick(r, ["lobby", "race", "__proto__", "hasOwnProperty", segment(r)])}`,
+      `/matchmake/${pick(r, ["joinOrCreate", "join", "joinById", "reconnect", "create", "__proto__", "__defineGetter__", "constructor", "toString", segment(r)])}/${pick(r, ["lobby", "race", "private", "__proto__", "hasOwnProperty", segment(r)])}`,
   ],
 ];
 
