@@ -155,13 +155,17 @@ describe("PrivateRoom: racing friends by code", function () {
     assert.equal(solo.finished!.rank, 1);
     await eventually("the room reopens", () => room.state.lastGameId === gameId);
 
-    const history = dataOf(
-      await call<{ data: Array<{ gameId: string; mode: string; wordCount: number; rank: number }> }>(
-        server.url,
-        `/api/v1/profile/history`,
-        { token: solo.accessToken },
-      ),
-    );
+    // The result reaches PostgreSQL just after the player is told.
+    const history = await eventually("the race in the history", async () => {
+      const page = dataOf(
+        await call<{ data: Array<{ gameId: string; mode: string; wordCount: number; rank: number }> }>(
+          server.url,
+          `/api/v1/profile/history`,
+          { token: solo.accessToken },
+        ),
+      );
+      return page.data.length > 0 && page;
+    });
     assert.deepEqual(
       history.data.map(({ gameId, mode, wordCount, rank }) => ({ gameId, mode, wordCount, rank })),
       [{ gameId, mode: "private", wordCount: 10, rank: 1 }],

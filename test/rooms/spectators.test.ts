@@ -76,10 +76,14 @@ describe("spectators and the live races", function () {
     ann.type(textOf(ann).slice(ann.race!.state.words[0]!.length));
     bob.type(textOf(bob));
     await eventually("the race is over, spectators or not", () => watching.state.status === "finished");
-    const result = dataOf(
-      await call<{ ranking: Array<{ userId: string }> }>(server.url, `/api/v1/games/${gameId}/result`),
-    );
-    assert.deepEqual(result.ranking.map(({ userId }) => userId).sort(), [ann.id, bob.id].sort());
+    // Results reach PostgreSQL just after the race says it is over.
+    const ranked = await eventually("both results stored", async () => {
+      const result = dataOf(
+        await call<{ ranking: Array<{ userId: string }> }>(server.url, `/api/v1/games/${gameId}/result`),
+      );
+      return result.ranking.length === 2 && result.ranking;
+    });
+    assert.deepEqual(ranked.map(({ userId }) => userId).sort(), [ann.id, bob.id].sort());
 
     await fay.race!.leave();
     await eventually("one spectator left", () => ann.race!.state.spectators === 1);
