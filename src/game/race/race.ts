@@ -16,7 +16,7 @@ import type { Key } from "../keys.ts";
 import { KeystrokeLog } from "../keystrokeLog.ts";
 import { computeStats, type RaceStats } from "../stats.ts";
 import { applyKey, newTypist, type Typist } from "../typingEngine.ts";
-import type { RaceResult } from "./result.ts";
+import { type RaceResult, scoredTimeMs } from "./result.ts";
 
 export interface RaceSettings {
   gameId: string;
@@ -268,7 +268,7 @@ export class Race {
     for (const racer of this.#racers.values()) {
       if (racer.finished) continue;
       const times = racer.keystrokes.times();
-      const durationMs = times.length > 0 ? times[times.length - 1]! - times[0]! : 0;
+      const durationMs = times.length > 0 ? scoredTimeMs(false, times[0]!, times[times.length - 1]!) : 0;
       const stats = computeStats(this.words, racer.typist, durationMs);
       dnf.push(this.#result(racer, stats, { rank: null, finishedAt: null, durationMs }));
     }
