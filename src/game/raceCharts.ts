@@ -6,7 +6,7 @@
  */
 import type { LoggedKey } from "./keystrokeLog.ts";
 import { playKeys } from "./replay.ts";
-import { computeStats, round2 } from "./stats.ts";
+import { computeStats, wordsPerMinute } from "./stats.ts";
 import { applyKey, newTypist } from "./typingEngine.ts";
 
 /**
@@ -24,8 +24,6 @@ export interface Timeline {
 }
 
 const MS_PER_SECOND = 1_000;
-const CHARS_PER_WORD = 5;
-const MS_PER_MINUTE = 60_000;
 
 /**
  * The timeline of a log: a moment at each whole second from the start to the player's last key
@@ -79,7 +77,7 @@ export function wordSpeedsOf(words: readonly string[], keys: readonly LoggedKey[
     const word = words[wordIndex]!;
     const chars = word.length + (outcome === "advanced" ? 1 : 0) - (wordIndex === 0 ? 1 : 0);
     const ms = at - reachedAt;
-    speeds.push({ index: wordIndex, word, ms, wpm: perMinute(chars, ms) });
+    speeds.push({ index: wordIndex, word, ms, wpm: wordsPerMinute(chars, ms) });
     reachedAt = at;
   });
   return speeds;
@@ -107,8 +105,4 @@ export function missedCharactersOf(words: readonly string[], keys: readonly Logg
   return [...misses]
     .map(([char, count]) => ({ char, misses: count }))
     .sort((a, b) => b.misses - a.misses || (a.char < b.char ? -1 : a.char > b.char ? 1 : 0));
-}
-
-function perMinute(chars: number, ms: number): number {
-  return ms > 0 ? round2(chars / CHARS_PER_WORD / (ms / MS_PER_MINUTE)) : 0;
 }
