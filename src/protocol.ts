@@ -24,6 +24,8 @@ export const ApiErrorCode = {
   LOBBY_NOT_FOUND: "LOBBY_NOT_FOUND",
   NOT_IN_LOBBY: "NOT_IN_LOBBY",
   GAME_NOT_FOUND: "GAME_NOT_FOUND",
+  /** 409: the race is still on (or its results are still being written): its replay comes when it is over */
+  RACE_NOT_OVER: "RACE_NOT_OVER",
   /** 404: no user with this id (profiles) */
   USER_NOT_FOUND: "USER_NOT_FOUND",
   /** 403: the account routes are a registered account's: a guest has none (sign in with a provider) */
