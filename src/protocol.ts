@@ -312,6 +312,11 @@ export interface RacePlayerState {
   wpm: number;
   acc: number;
   connected: boolean;
+  /**
+   * a ghost: a stored race typed again by the server, key by key at its recorded times; its finish
+   * and rank count in the race, nothing of it is stored
+   */
+  ghost: boolean;
 }
 export interface RaceStateShape {
   gameId: string;
