@@ -125,13 +125,24 @@ export const ClientMessage = {
   KEY: "key",
   /** Private room, host only: start a race with everyone in the room (alone: practice). No payload. */
   START: "start",
-  /** Private room, host only: `{ words?, maxPlayers? }`. */
+  /** Private room, host only: `{ words?, maxPlayers?, ghost? }`. */
   SETTINGS: "settings",
 } as const;
 
 export interface SettingsMessage {
   words?: number;
   maxPlayers?: number;
+  /**
+   * race against a stored finished result, its text and its keys (`{ gameId, userId }`); null: no
+   * ghost any more
+   */
+  ghost?: GhostChoice | null;
+}
+
+/** A stored race's finished result: a private room's ghost. */
+export interface GhostChoice {
+  gameId: string;
+  userId: string;
 }
 
 export interface KeyMessage {
@@ -255,6 +266,16 @@ export interface LobbyStateShape {
   words: number;
 }
 
+/** The ghost a private room races against, as its state shows it. */
+export interface PrivateGhostState extends GhostChoice {
+  /** whose race it is */
+  name: string;
+  /** the race's length: the room's races are on its text while it is set */
+  words: number;
+  /** the result's wpm: the pace to beat */
+  wpm: number;
+}
+
 /** Synced state of a private room (its `roomId` is its invite code). */
 export interface PrivateStateShape {
   code: string;
@@ -267,6 +288,8 @@ export interface PrivateStateShape {
   /** the last race's gameId, "" until one has run */
   lastGameId: string;
   players: ReadonlyMap<string, LobbyPlayerState>;
+  /** the stored race the room's races are against, when the host chose one */
+  ghost?: PrivateGhostState;
 }
 
 export const RACE_STATUSES = ["countdown", "racing", "finished"] as const;

@@ -58,6 +58,11 @@ export interface GhostEntrant extends Entrant {
   keys: readonly LoggedKey[];
 }
 
+/** The ghost of `name`'s stored race: an id of its own (players' ids are uuids), "ghost of <name>". */
+export function ghostEntrant(userId: string, name: string, keys: readonly LoggedKey[]): GhostEntrant {
+  return { id: `ghost:${userId}`, name: `ghost of ${name}`, keys };
+}
+
 /** What the race shows of a racer: exactly what the room mirrors into the synced state. */
 export type RacerView = Readonly<RacePlayerState>;
 
