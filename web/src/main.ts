@@ -17,6 +17,7 @@ import { leaderboardScreen } from "./screens/leaderboard.ts";
 import { lobbyScreen } from "./screens/lobby.ts";
 import { profileScreen } from "./screens/profile.ts";
 import { raceScreen } from "./screens/race.ts";
+import { replayScreen } from "./screens/replay.ts";
 import { resultsScreen } from "./screens/results.ts";
 import { confirmGuestSignOut, signInScreen } from "./screens/signIn.ts";
 import { type SessionChange, Sessions, signInProviders } from "./session.ts";
@@ -127,6 +128,8 @@ function screenOf(route: Route): Screen {
       return raceScreen(app, route.gameId);
     case "results":
       return resultsScreen(app, route.gameId);
+    case "replay":
+      return replayScreen(app, route.gameId);
     case "profile":
       return profileScreen(app);
     case "user":

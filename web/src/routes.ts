@@ -13,6 +13,7 @@ export type Route =
   | { screen: "lobby" }
   | { screen: "race"; gameId: string }
   | { screen: "results"; gameId: string }
+  | { screen: "replay"; gameId: string }
   | { screen: "profile" }
   | { screen: "user"; userId: string }
   | { screen: "sign-in" }
@@ -30,6 +31,7 @@ export function parseRoute(hash: string): Route {
       return id ? { screen: "home" } : { screen: "lobby" };
     case "race":
     case "results":
+    case "replay":
       return ID.test(id) ? { screen, gameId: id } : { screen: "home" };
     case "profile":
     case "sign-in":
@@ -63,6 +65,8 @@ export function hashOf(route: Route): string {
       return `#/race/${route.gameId}`;
     case "results":
       return `#/results/${route.gameId}`;
+    case "replay":
+      return `#/replay/${route.gameId}`;
     case "profile":
       return "#/profile";
     case "user":

@@ -9,6 +9,7 @@ import { api, Unreachable } from "../api.ts";
 import { type App, heading, link, type Screen } from "../app.ts";
 import { fill, h } from "../dom.ts";
 import { rememberedRace } from "../memory.ts";
+import { resultsAnalysis } from "../raceAnalysis.ts";
 import { apiErrorText, figure, ordinal, percent, seconds } from "../words.ts";
 import { keepRaceLink } from "./signIn.ts";
 
@@ -34,6 +35,8 @@ interface RankingRow {
   accRaw?: number;
   /** still typing (live races only) */
   racing?: boolean;
+  /** a ghost racer (live races only): no player, no profile */
+  ghost?: boolean;
 }
 
 export function resultsPanel(
@@ -67,12 +70,15 @@ export function resultsPanel(
   const status = h("p", { class: "ranking-status", role: "status" });
   const raceAgain = h("button", { type: "button", class: "primary", id: "race-again" }, "Race again");
   raceAgain.addEventListener("click", () => app.navigate({ screen: "lobby" }));
+  // The race's own charts, once it is over.
+  const analysis = resultsAnalysis(app, gameId);
   const element = h(
     "section",
     { class: "results", "aria-label": "Results" },
     own,
     h("div", { class: "table-scroll" }, table),
     status,
+    analysis.element,
     h(
       "div",
       { class: "actions" },
@@ -95,8 +101,21 @@ export function resultsPanel(
       if (rows.some((row) => row.userId === player.id)) return;
       rows.push(
         player.finished
-          ? { userId: player.id, name: player.name, rank: player.rank, wpm: player.wpm, acc: player.acc }
-          : { userId: player.id, name: player.name, rank: null, racing: state.status !== "finished" },
+          ? {
+              userId: player.id,
+              name: player.name,
+              rank: player.rank,
+              wpm: player.wpm,
+              acc: player.acc,
+              ghost: player.ghost,
+            }
+          : {
+              userId: player.id,
+              name: player.name,
+              rank: null,
+              racing: state.status !== "finished",
+              ghost: player.ghost,
+            },
       );
     });
     rows.sort(byPlace);
@@ -108,7 +127,11 @@ export function resultsPanel(
           "tr",
           { class: row.userId === me ? "me" : undefined },
           h("td", {}, row.rank ? ordinal(row.rank) : row.racing ? "…" : "DNF"),
-          h("th", { scope: "row" }, link({ screen: "user", userId: row.userId }, row.name)),
+          h(
+            "th",
+            { scope: "row" },
+            row.ghost ? row.name : link({ screen: "user", userId: row.userId }, row.name),
+          ),
           ...(row.racing
             ? [h("td", { colspan: 4, class: "muted" }, "still typing")]
             : [
@@ -122,6 +145,7 @@ export function resultsPanel(
     );
     const over = (state?.status ?? stored?.status) === "finished";
     status.textContent = over ? "" : "The race is still on: the ranking fills in as players finish.";
+    if (over) analysis.load();
     const mine = stored?.ranking.find((entry) => entry.userId === me);
     if (mine && mine.rank === null && over && own.hidden) showDidNotFinish(mine, state);
     if (mine?.flagged && !own.querySelector(".flag-note")) {
