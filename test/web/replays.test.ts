@@ -182,6 +182,8 @@ describe("the web client after the race: charts, replays, ghosts", function () {
       "the ghost on its way",
       async () => Number(await ghostBar.getAttribute("aria-valuenow")) > 0,
     );
+    // Its caret moves through the text too: into the second word, a moment later.
+    await ada.locator("#race-text .word:nth-child(2) .ghost-caret").waitFor();
     await screenshot(ada, "race-ghost-desktop");
     await typeLikeAPerson(ada, raced.text, 110);
     await ada.locator("#race-clock", { hasText: "Race over" }).waitFor({ timeout: 20_000 });

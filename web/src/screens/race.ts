@@ -203,12 +203,17 @@ export function raceScreen(app: App, gameId: string): Screen {
   const renderText = () => {
     const view = colourText(words, typing);
     const caretWord = typing.typist.finished ? -1 : typing.typist.wordIndex;
+    // A ghost types on its own: where it is shows in the text.
+    const ghost = [...(room?.state?.players.values() ?? [])].find(
+      (player) => player.ghost && !player.finished,
+    );
     view.forEach((word, index) => {
       const caret = index === caretWord ? typing.typist.input.length : -1;
-      const signature = `${word.status}|${word.blocking}|${caret}|${word.chars.map((c) => c.mark[0] + c.char).join("")}`;
+      const ghostAt = ghost?.wordIndex === index ? ghost.charIndex : -1;
+      const signature = `${word.status}|${word.blocking}|${caret}|${ghostAt}|${word.chars.map((c) => c.mark[0] + c.char).join("")}`;
       if (wordSignatures[index] === signature) return;
       wordSignatures[index] = signature;
-      const next = wordElement(word, caret);
+      const next = wordElement(word, caret, ghostAt);
       wordElements[index]!.replaceWith(next);
       wordElements[index] = next;
     });
@@ -320,6 +325,7 @@ export function raceScreen(app: App, gameId: string): Screen {
       start(state);
     }
     renderPlayers(state);
+    renderText();
     if (state.status !== previousStatus) {
       const opened = previousStatus === "countdown" && state.status === "racing";
       previousStatus = state.status;
@@ -508,8 +514,8 @@ export function raceScreen(app: App, gameId: string): Screen {
   };
 }
 
-/** One word of the text: a span per character, marked for colouring, with the caret in place. */
-function wordElement(word: WordView, caret: number): HTMLElement {
+/** One word of the text: a span per character, marked for colouring, with the carets in place. */
+function wordElement(word: WordView, caret: number, ghostAt: number): HTMLElement {
   const element = h("span", { class: `word ${word.status}${word.blocking ? " word-blocking" : ""}` });
   word.chars.forEach((char, index) => {
     const span = h("span", { class: char.mark }, char.char);
@@ -517,5 +523,9 @@ function wordElement(word: WordView, caret: number): HTMLElement {
     element.append(span);
   });
   if (caret >= word.chars.length) element.lastElementChild?.classList.add("caret-after");
+  if (ghostAt >= 0) {
+    const marker = h("span", { class: "ghost-caret", "aria-hidden": "true" });
+    element.insertBefore(marker, element.children[ghostAt] ?? null);
+  }
   return element;
 }
