@@ -24,6 +24,8 @@ export const ApiErrorCode = {
   LOBBY_NOT_FOUND: "LOBBY_NOT_FOUND",
   NOT_IN_LOBBY: "NOT_IN_LOBBY",
   GAME_NOT_FOUND: "GAME_NOT_FOUND",
+  /** 409: the race is still on (or its results are still being written): its replay comes when it is over */
+  RACE_NOT_OVER: "RACE_NOT_OVER",
   /** 404: no user with this id (profiles) */
   USER_NOT_FOUND: "USER_NOT_FOUND",
   /** 403: the account routes are a registered account's: a guest has none (sign in with a provider) */
@@ -123,13 +125,24 @@ export const ClientMessage = {
   KEY: "key",
   /** Private room, host only: start a race with everyone in the room (alone: practice). No payload. */
   START: "start",
-  /** Private room, host only: `{ words?, maxPlayers? }`. */
+  /** Private room, host only: `{ words?, maxPlayers?, ghost? }`. */
   SETTINGS: "settings",
 } as const;
 
 export interface SettingsMessage {
   words?: number;
   maxPlayers?: number;
+  /**
+   * race against a stored finished result, its text and its keys (`{ gameId, userId }`); null: no
+   * ghost any more
+   */
+  ghost?: GhostChoice | null;
+}
+
+/** A stored race's finished result: a private room's ghost. */
+export interface GhostChoice {
+  gameId: string;
+  userId: string;
 }
 
 export interface KeyMessage {
@@ -253,6 +266,16 @@ export interface LobbyStateShape {
   words: number;
 }
 
+/** The ghost a private room races against, as its state shows it. */
+export interface PrivateGhostState extends GhostChoice {
+  /** whose race it is */
+  name: string;
+  /** the race's length: the room's races are on its text while it is set */
+  words: number;
+  /** the result's wpm: the pace to beat */
+  wpm: number;
+}
+
 /** Synced state of a private room (its `roomId` is its invite code). */
 export interface PrivateStateShape {
   code: string;
@@ -265,6 +288,8 @@ export interface PrivateStateShape {
   /** the last race's gameId, "" until one has run */
   lastGameId: string;
   players: ReadonlyMap<string, LobbyPlayerState>;
+  /** the stored race the room's races are against, when the host chose one */
+  ghost?: PrivateGhostState;
 }
 
 /**
@@ -314,6 +339,11 @@ export interface RacePlayerState {
   wpm: number;
   acc: number;
   connected: boolean;
+  /**
+   * a ghost: a stored race typed again by the server, key by key at its recorded times; its finish
+   * and rank count in the race, nothing of it is stored
+   */
+  ghost: boolean;
 }
 export interface RaceStateShape {
   gameId: string;

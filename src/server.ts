@@ -17,6 +17,7 @@ import { userStandingCheck } from "./db/accounts.ts";
 import { createDatabase } from "./db/database.ts";
 import { provideDatabaseServer } from "./db/databaseServer.ts";
 import { durableRaceStore } from "./db/durableRaceStore.ts";
+import { findGhostRun } from "./db/games.ts";
 import { openJournal } from "./db/journal.ts";
 import { applyMigrations } from "./db/migrations.ts";
 import { raceStore } from "./db/races.ts";
@@ -141,7 +142,15 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const gameServer = createGameServer({
       ...matchmaking,
       log,
-      rooms: { timings: config.game, tokens, races, log, metrics, random: Math.random },
+      rooms: {
+        timings: config.game,
+        tokens,
+        races,
+        findGhostRun: (gameId, userId) => findGhostRun(db, gameId, userId),
+        log,
+        metrics,
+        random: Math.random,
+      },
       publicAddress: config.publicAddress,
       maxConnectionsPerIp: config.trustProxy === false ? config.maxConnectionsPerIp : 0,
       api: {

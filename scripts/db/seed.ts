@@ -14,7 +14,9 @@
  * lot). The races: spread evenly over the last `days` days, 1–5 players each, mostly 25 words; a
  * player is never in two races at once; ranks by finishing time; some do not finish (the time
  * limit, or 5% who give up); under 1% are flagged, many of them from a few cheaters. Keystroke logs
- * type the race's text at the result's speed, with mistakes corrected by Backspace.
+ * type the race's text at the player's speed, with mistakes corrected by Backspace, and every
+ * figure of a result is what the race would have computed from its log (src/game/replay.ts), so
+ * that replays and charts of seeded races end on their stored figures.
  */
 import { parseArgs } from "node:util";
 import pg from "pg";
@@ -25,9 +27,13 @@ import { rebuildAggregates } from "../../src/db/bests.ts";
 import { sqlOver } from "../../src/db/database.ts";
 import { provideDatabaseServer } from "../../src/db/databaseServer.ts";
 import { applyMigrations } from "../../src/db/migrations.ts";
+import { BACKSPACE, type Key } from "../../src/game/keys.ts";
 import { isNewPersonalBest } from "../../src/game/personalBest.ts";
+import { scoredTimeMs } from "../../src/game/race/result.ts";
 import { seededRandom } from "../../src/game/seededRandom.ts";
+import { computeStats, wordsPerMinute } from "../../src/game/stats.ts";
 import { pickWords } from "../../src/game/text.ts";
+import { applyKey, newTypist } from "../../src/game/typingEngine.ts";
 import { createLogger } from "../../src/log.ts";
 
 export interface SeedOptions {
@@ -51,6 +57,8 @@ const CHEATER_SHARE = 0.005;
 const GIVE_UP_SHARE = 0.05;
 const TIME_LIMIT_MS = 120_000;
 const COUNTDOWN_MS = 5_000;
+/** The least time between two races' starts, so that the last ones reach the end of the period. */
+const MIN_GAP_MS = 1_000;
 /** Players per race, 1 to 5 (weights). */
 const PLAYER_COUNTS = [0.15, 0.25, 0.25, 0.2, 0.15];
 /** Words per race (weights): mostly the default 25. */
@@ -143,6 +151,7 @@ export async function seedDatabase(
 
 interface SimulatedRace {
   gameId: string;
+  words: string[];
   text: string;
   wordCount: number;
   startsAt: number;
@@ -162,21 +171,22 @@ interface SimulatedResult {
 /** The game_results row, in COPY text format. */
 function resultRow(race: SimulatedRace, one: SimulatedResult, random: () => number): string {
   const { outcome } = one;
+  const typed = typeTheRace(race, outcome, random);
   const fields = [
     race.gameId,
     outcome.player.id,
     one.rank ?? "\\N",
-    outcome.wpm,
-    outcome.wpmRaw,
-    outcome.acc,
-    outcome.accRaw,
+    typed.wpm,
+    typed.wpmRaw,
+    typed.acc,
+    typed.accRaw,
     one.finishedAt === null ? "\\N" : iso(one.finishedAt),
     race.wordCount,
-    outcome.durationMs,
+    typed.durationMs,
     outcome.flagged ? "t" : "f",
     // As the race decides it (src/game/race/race.ts): first place of two or more, unflagged.
     one.rank === 1 && !outcome.flagged && race.playerCount >= 2 ? "t" : "f",
-    `\\\\x${keystrokeLog(race.text, outcome, random)}`,
+    `\\\\x${typed.log}`,
     one.isPersonalBest ? "t" : "f",
     iso(race.startsAt),
   ];
@@ -204,18 +214,23 @@ function simulation(options: SeedOptions) {
   function* races(): Generator<SimulatedRace> {
     const meanPlayers = PLAYER_COUNTS.reduce((sum, weight, i) => sum + weight * (i + 1), 0);
     const span = options.days * 86_400_000;
-    const gap = span / Math.max(1, options.results / meanPlayers);
     const fastest = new Map<string, { wpm: number }>();
     const lastStart = options.now.getTime() - TIME_LIMIT_MS;
     let startsAt = lastStart + TIME_LIMIT_MS - span;
     let left = options.results;
 
     while (left > 0) {
+      // What is left, spread over the time left: races with fewer players than the mean (some
+      // busy) do not push the last ones past the end of the period.
+      const gap = Math.max(MIN_GAP_MS, (lastStart - startsAt) / Math.max(1, left / meanPlayers));
       startsAt = Math.min(startsAt + gap * 2 * random(), lastStart);
       const wanted = Math.min(left, 1 + pick(PLAYER_COUNTS, random));
-      // Only when the period is too short for so many races do a player's races overlap.
-      const at = startsAt === lastStart ? Number.POSITIVE_INFINITY : startsAt;
-      const racers = freePlayers(players, activity, wanted, at, random);
+      let racers = freePlayers(players, activity, wanted, startsAt, random);
+      // Only when the period is too short for so many races do a player's races overlap: at its
+      // end, with nobody free.
+      if (racers.length === 0 && startsAt === lastStart) {
+        racers = freePlayers(players, activity, wanted, Number.POSITIVE_INFINITY, random);
+      }
       if (racers.length === 0) continue;
       const wordCount = WORD_COUNTS[pick(WORD_WEIGHTS, random)]![0];
       const words = pickWords(wordCount, random);
@@ -223,17 +238,17 @@ function simulation(options: SeedOptions) {
       const gameId = uuid(random);
 
       const outcomes = racers.map((player) => raceOf(player, text, random, gaussian));
-      const finishers = outcomes.filter((one) => one.finished).sort((a, b) => a.durationMs - b.durationMs);
+      const finishers = outcomes.filter((one) => one.finished).sort((a, b) => a.typingMs - b.typingMs);
       // The race ends when the last finisher does, or at the time limit if someone is still typing.
-      const endsAfter = Math.max(0, ...finishers.map((one) => one.durationMs));
-      for (const one of outcomes) {
-        if (!one.finished) one.durationMs = Math.min(TIME_LIMIT_MS, Math.max(one.durationMs, endsAfter));
-        one.player.busyUntil = startsAt + one.durationMs + COUNTDOWN_MS;
-      }
-      const endedAt = startsAt + Math.max(...outcomes.map((one) => one.durationMs));
+      const endsAfter = Math.max(0, ...finishers.map((one) => one.typingMs));
+      const inRace = (one: Outcome) =>
+        one.finished ? one.typingMs : Math.min(TIME_LIMIT_MS, Math.max(one.typingMs, endsAfter));
+      for (const one of outcomes) one.player.busyUntil = startsAt + inRace(one) + COUNTDOWN_MS;
+      const endedAt = startsAt + Math.max(...outcomes.map(inRace));
       left -= outcomes.length;
       yield {
         gameId,
+        words,
         text,
         wordCount,
         startsAt,
@@ -243,7 +258,7 @@ function simulation(options: SeedOptions) {
           const rank = one.finished ? finishers.indexOf(one) + 1 : null;
           // A player's races never overlap, so their order here is the order they finished in.
           const key = `${one.player.id}/${wordCount}`;
-          const finishedAt = rank === null ? null : startsAt + one.durationMs;
+          const finishedAt = rank === null ? null : startsAt + one.typingMs;
           const isPersonalBest = isNewPersonalBest(
             {
               rank,
@@ -282,11 +297,12 @@ function freePlayers(
 interface Outcome {
   player: Player;
   finished: boolean;
+  /** a finisher's wpm: their text over their time, as the race computes it */
   wpm: number;
-  wpmRaw: number;
-  acc: number;
-  accRaw: number;
-  durationMs: number;
+  /** ms from the start to the player's last key: their finishing key, or where they stopped */
+  typingMs: number;
+  /** the share of the characters typed wrong first, each then fixed with Backspace */
+  mistakes: number;
   flagged: boolean;
   /** share of the text typed */
   typed: number;
@@ -296,59 +312,88 @@ function raceOf(player: Player, text: string, random: () => number, gaussian: ()
   const flagged = random() < (player.cheater ? 0.6 : 0.005);
   const speed = flagged ? 180 + random() * 120 : clamp(player.skill + 10 * gaussian(), 8, 220);
   const acc = clamp(player.accuracy + 2 * gaussian(), 50, 100);
-  const accRaw = clamp(acc - Math.abs(2 * gaussian()), 40, acc);
   // wpm counts the text's characters: 5 to a word.
-  const fullMs = Math.round((text.length / 5 / speed) * 60_000);
+  const fullMs = Math.max(1, Math.round((text.length / 5 / speed) * 60_000));
   const givesUp = random() < GIVE_UP_SHARE;
   const finished = !givesUp && fullMs <= TIME_LIMIT_MS;
-  const durationMs = finished
+  // A player typing at the time limit has their last key in just before it.
+  const typingMs = finished
     ? fullMs
     : givesUp
-      ? Math.round(fullMs * (0.2 + 0.6 * random()))
-      : TIME_LIMIT_MS;
-  const typed = finished ? 1 : Math.min(1, durationMs / fullMs);
-  const wpm = twoDecimals(speed * (finished ? 1 : 0.9));
+      ? Math.max(1, Math.round(fullMs * (0.2 + 0.6 * random())))
+      : TIME_LIMIT_MS - 1;
   return {
     player,
     finished,
-    wpm,
-    wpmRaw: twoDecimals(wpm * (1 + (100 - accRaw) / 100)),
-    acc: twoDecimals(acc),
-    accRaw: twoDecimals(accRaw),
-    durationMs: Math.max(1, durationMs),
+    wpm: finished ? wordsPerMinute(text.length, typingMs) : 0,
+    typingMs,
+    mistakes: (100 - acc) / 100,
     flagged,
-    typed,
+    typed: finished ? 1 : Math.min(1, typingMs / fullMs),
   };
+}
+
+/** A result as typed: its figures from its log played through the typing engine, and the log in hex. */
+interface TypedResult {
+  wpm: number;
+  wpmRaw: number;
+  acc: number;
+  accRaw: number;
+  durationMs: number;
+  log: string;
 }
 
 /** Room for the longest log: 100 words of up to 20 letters, each mistyped, 5-byte times. */
 const logBuffer = Buffer.alloc(100 * 21 * 3 * 6);
 
-/** The keystroke log (src/game/keystrokeLog.ts format) of typing the text's first `typed` share, in hex. */
-function keystrokeLog(text: string, outcome: Outcome, random: () => number): string {
-  const keys = Math.max(1, Math.floor(text.length * outcome.typed));
-  const perKey = outcome.durationMs / keys;
-  const mistakes = (100 - outcome.accRaw) / 100;
+/**
+ * Types the race's text (its first `typed` share) as the player would: each character after a
+ * pause of about the player's pace, some first mistyped and fixed with Backspace; the last key lands
+ * exactly at `typingMs`. Written in the keystroke log format (src/game/keystrokeLog.ts) as the
+ * keys go through the typing engine, which gives the result's figures.
+ */
+function typeTheRace(race: SimulatedRace, outcome: Outcome, random: () => number): TypedResult {
+  const { text, words } = race;
+  const count = Math.max(1, Math.floor(text.length * outcome.typed));
+  const keys: Key[] = [];
+  const pauses: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const code = text.charCodeAt(i);
+    if (code !== 0x20 && random() < outcome.mistakes) {
+      keys.push(String.fromCharCode(code === 0x7a ? 0x61 : code + 1), BACKSPACE);
+      pauses.push(0.5, 0.5);
+    }
+    keys.push(text[i]!);
+    pauses.push(0.6 + 0.8 * random());
+  }
+  const scale = outcome.typingMs / pauses.reduce((sum, pause) => sum + pause, 0);
+
+  const typist = newTypist();
   const bytes = logBuffer;
   let length = 0;
-  const entry = (delta: number, code: number) => {
-    let rest = Math.round(delta);
-    while (rest >= 0x80) {
-      bytes[length++] = (rest & 0x7f) | 0x80;
-      rest >>>= 7;
+  let elapsed = 0;
+  let previous = 0;
+  let first = 0;
+  for (const [i, key] of keys.entries()) {
+    elapsed += pauses[i]!;
+    const at = i === keys.length - 1 ? outcome.typingMs : Math.round(elapsed * scale);
+    if (i === 0) first = at;
+    let delta = at - previous;
+    previous = at;
+    while (delta >= 0x80) {
+      bytes[length++] = (delta & 0x7f) | 0x80;
+      delta >>>= 7;
     }
-    bytes[length++] = rest;
-    bytes[length++] = code;
-  };
-  for (let i = 0; i < keys; i++) {
-    const code = text.charCodeAt(i);
-    if (code !== 0x20 && random() < mistakes) {
-      entry(perKey * 0.5, code === 0x7a ? 0x61 : code + 1);
-      entry(perKey * 0.5, 0x08);
-    }
-    entry(perKey * (0.6 + 0.8 * random()), code);
+    bytes[length++] = delta;
+    bytes[length++] = key === BACKSPACE ? 0x08 : key.charCodeAt(0);
+    applyKey(words, typist, key);
   }
-  return bytes.toString("hex", 0, length);
+  const durationMs = scoredTimeMs(typist.finished, first, outcome.typingMs);
+  return {
+    ...computeStats(words, typist, durationMs),
+    durationMs,
+    log: bytes.toString("hex", 0, length),
+  };
 }
 
 /** COPY … FROM STDIN of text-format rows (each ending in a newline), as they are made. */
@@ -438,7 +483,6 @@ function weightedIndex(sums: number[], random: () => number): number {
 }
 
 const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
-const twoDecimals = (value: number) => Math.round(value * 100) / 100;
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import { Router } from "express";
 import type { Database } from "../db/database.ts";
 import { findGame, findResults, type StoredGame } from "../db/games.ts";
+import { decodeKeystrokeLog } from "../game/keystrokeLog.ts";
 import type { RaceSnapshot } from "../game/race/race.ts";
 import { replayKeystrokes } from "../game/replay.ts";
 import { ApiErrorCode, type RaceStatus, secondsUntil } from "../protocol.ts";
@@ -10,10 +11,11 @@ import {
   type GameResponse,
   gameParams,
   type LiveRacesResponse,
+  type ReplayResponse,
   type ResultResponse,
 } from "./contracts/games.ts";
 import { ApiError } from "./errors.ts";
-import { sendData } from "./respond.ts";
+import { preparedData, sendData, sendForGood } from "./respond.ts";
 import { parseInput } from "./validate.ts";
 
 export function gameRoutes(deps: { db: Database }): Router {
@@ -99,6 +101,41 @@ export function gameRoutes(deps: { db: Database }): Router {
         finishedAt: finishedAt?.toISOString() ?? null,
       })),
     });
+  });
+
+  /**
+   * Every key of every player, to play the race again. Only once the race is over and all its
+   * results are written (src/db/durableRaceStore.ts writes its end after them): from then on the
+   * answer never changes.
+   */
+  router.get("/:gameId/replay", async (req, res) => {
+    const { gameId } = parseInput(gameParams, req.params, "params");
+    const game = await storedGame(deps.db, gameId);
+    if (game.status !== "finished") {
+      throw new ApiError(
+        409,
+        ApiErrorCode.RACE_NOT_OVER,
+        "the race is not over yet: its replay comes when it is",
+      );
+    }
+    const results = await findResults(deps.db, gameId);
+    const replay: ReplayResponse = {
+      gameId,
+      mode: game.mode,
+      words: game.words,
+      startsAt: game.startsAt.toISOString(),
+      players: results.map((result) => ({
+        userId: result.userId,
+        name: result.name,
+        rank: result.rank,
+        wpm: result.wpm,
+        acc: result.acc,
+        finished: result.rank !== null,
+        flagged: result.flagged,
+        keystrokes: decodeKeystrokeLog(result.keystrokes).map(({ at, key }) => [at, key]),
+      })),
+    };
+    await sendForGood(req, res, preparedData(replay));
   });
 
   return router;

@@ -41,6 +41,7 @@ import {
   liveRacesResponse,
   lobbyParams,
   lobbyResponse,
+  replayResponse,
   resultResponse,
 } from "./contracts/games.ts";
 import { liveness, readiness } from "./contracts/health.ts";
@@ -454,6 +455,38 @@ const ROUTES: Route[] = [
     params: gameParams,
     answer: { status: 200, description: "The ranking", data: resultResponse },
     fails: [VALIDATION_ERROR, GAME_NOT_FOUND, LIVE_ROOMS_UNAVAILABLE],
+    database: true,
+  },
+  {
+    method: "get",
+    path: "/api/v1/games/{gameId}/replay",
+    operationId: "gameReplay",
+    tag: "Games",
+    summary: "A race's replay: every key of every player",
+    description:
+      "Once the race is over: its text and, per player (finishers by rank, then those who did not " +
+      "finish), their figures and every key the server applied with its time in ms since `startsAt`. " +
+      "Flagged results are included, marked `flagged`. The answer never changes: cache it for good " +
+      "(`Cache-Control: immutable`, a weak ETag); gzipped when the request accepts it.",
+    params: gameParams,
+    answer: {
+      status: 200,
+      description: "The replay",
+      data: replayResponse,
+      headers: z.object({
+        ETag: z.string().describe("names the replay, whichever encoding carries it (weak)"),
+        "Cache-Control": z.string().describe("public, max-age=31536000, immutable"),
+      }),
+    },
+    fails: [
+      VALIDATION_ERROR,
+      GAME_NOT_FOUND,
+      failure(
+        409,
+        ApiErrorCode.RACE_NOT_OVER,
+        "the race is still on, or its results are still being written; ask again once it is over",
+      ),
+    ],
     database: true,
   },
   {

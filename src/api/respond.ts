@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
-import type { Response } from "express";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
+import type { Request, Response } from "express";
 import type { ApiEnvelope } from "../protocol.ts";
 
 export function sendData<T>(res: Response, status: number, data: T): void {
@@ -26,6 +28,31 @@ export function preparedJson(value: unknown): PreparedBody {
 /** The ETag is set here, so Express does not hash the body again; it still answers 304 to a match. */
 export function sendPrepared(res: Response, status: number, body: PreparedBody): void {
   res.status(status).type("json").set("ETag", body.etag).send(body.bytes);
+}
+
+/** A year, the longest a cache is asked to keep anything: for answers that never change. */
+const FOR_GOOD = "public, max-age=31536000, immutable";
+const gzipped = promisify(gzip);
+
+/**
+ * An answer that never changes once it can be made (a race's replay): cached for good, and
+ * gzipped for clients that take it (the API compresses nothing else: its other answers are small).
+ * The ETag names the JSON, whichever encoding carries it: a weak one, as the bytes differ.
+ */
+export async function sendForGood(req: Request, res: Response, body: PreparedBody): Promise<void> {
+  res
+    .type("json")
+    .set({ "Cache-Control": FOR_GOOD, ETag: `W/${body.etag}` })
+    .vary("Accept-Encoding");
+  if (req.fresh) {
+    res.status(304).end();
+    return;
+  }
+  if (req.acceptsEncodings("gzip") === "gzip") {
+    res.set("Content-Encoding", "gzip").send(await gzipped(body.bytes));
+    return;
+  }
+  res.send(body.bytes);
 }
 
 const envelope = <T>(data: T): ApiEnvelope<T> => ({ ok: true, data });

@@ -10,8 +10,9 @@
  * "written" and "marked done" changes nothing: each result lands exactly once.
  *
  * Writes wait only for those they depend on: a game's creation goes before its results and its
- * end, and one player's results go in the order they were recorded (personal bests are decided
- * in that order). While PostgreSQL is unreachable nothing is tried (it is asked once per
+ * end, its end after its results (a game marked over has all of them, so its replay is complete
+ * and never changes), and one player's results go in the order they were recorded (personal bests
+ * are decided in that order). While PostgreSQL is unreachable nothing is tried (it is asked once per
  * `retryEveryMs` whether it is back); a write that fails while it answers is tried again after
  * a delay that doubles each time, up to `maxRetryDelayMs`, and holds up only its dependents.
  */
@@ -172,6 +173,7 @@ export function durableRaceStore(options: DurableRaceStoreOptions): DurableRaceS
     if (databaseDown || stopped) return;
     const now = Date.now();
     const gamesAhead = new Set<string>();
+    const resultsAhead = new Set<string>();
     const playersAhead = new Set<string>();
     let soonest = Number.POSITIVE_INFINITY;
     for (const waiting of unwritten.values()) {
@@ -180,9 +182,13 @@ export function durableRaceStore(options: DurableRaceStoreOptions): DurableRaceS
       const userId = write.kind === "recordResult" ? write.result.userId : undefined;
       const blocked =
         (write.kind !== "createGame" && gamesAhead.has(gameId)) ||
+        (write.kind === "endGame" && resultsAhead.has(gameId)) ||
         (userId !== undefined && playersAhead.has(userId));
       if (write.kind === "createGame") gamesAhead.add(gameId);
-      if (userId !== undefined) playersAhead.add(userId);
+      if (userId !== undefined) {
+        resultsAhead.add(gameId);
+        playersAhead.add(userId);
+      }
       if (blocked || waiting.writing) continue;
       if (waiting.notBefore > now) soonest = Math.min(soonest, waiting.notBefore);
       else if (writing < MAX_WRITING) attempt(waiting);

@@ -81,3 +81,36 @@ export async function abandonGames(db: Database, ids: string[], endedAt: Date): 
     RETURNING id::text AS id`;
   return rows.map((row) => row.id);
 }
+
+/** A stored result to race against: its race's text, whose it is, and its keystroke log. */
+export interface GhostRun {
+  gameId: string;
+  userId: string;
+  /** the player's name */
+  name: string;
+  words: string[];
+  rank: number | null;
+  wpm: number;
+  keystrokes: Uint8Array;
+}
+
+/** The stored result of `userId` in `gameId`, to race against; undefined when there is none. */
+export async function findGhostRun(
+  db: Database,
+  gameId: string,
+  userId: string,
+): Promise<GhostRun | undefined> {
+  const row = await db.prisma.gameResult.findUnique({
+    where: { gameId_userId: { gameId, userId } },
+    select: {
+      rank: true,
+      wpm: true,
+      keystrokes: true,
+      user: { select: { name: true } },
+      game: { select: { words: true } },
+    },
+  });
+  if (!row) return undefined;
+  const { rank, wpm, keystrokes, user, game } = row;
+  return { gameId, userId, name: user.name, words: game.words, rank, wpm, keystrokes };
+}

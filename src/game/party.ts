@@ -3,10 +3,13 @@
  * its settings, and whether its race is on. The first player in is host (the one who made it); the
  * host starts races and changes the settings; when the host leaves, the player present longest
  * takes over. A race starts with everyone in the room
- * (alone, it is practice); players who come in during a race wait for the next one. The room itself
- * (src/rooms/PrivateRoom.ts) is transport over it.
+ * (alone, it is practice); players who come in during a race wait for the next one. The host may
+ * set a ghost: a stored finished result, whose text the room's races are then on, and whose keys
+ * the server types again in each of them. The room itself (src/rooms/PrivateRoom.ts) is transport
+ * over it.
  */
 import {
+  type GhostChoice,
   INVITE_CODE_ALPHABET,
   INVITE_CODE_LENGTH,
   PRIVATE_ROOM_PLAYERS,
@@ -22,7 +25,21 @@ export interface Member {
 export interface PartySettings {
   words: number;
   maxPlayers: number;
+  /** the stored result the room races against; null: none */
+  ghost: GhostChoice | null;
 }
+
+/** A stored result, as far as a ghost needs: whether it finished. */
+export interface StoredRun {
+  rank: number | null;
+}
+
+/** A ghost is a finished result: one that did not finish has no race to the end to show. */
+export function canBeGhost(run: StoredRun | undefined): boolean {
+  return run !== undefined && run.rank !== null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A refusal, as the room error code the client hears. */
 export type PartyRefusal = Extract<RoomErrorCode, "NOT_HOST" | "INVALID_SETTINGS" | "ALREADY_RACING">;
@@ -44,17 +61,20 @@ export function isInviteCode(value: string): boolean {
 }
 
 /**
- * Settings a client asks for, checked: a length among `lengths`, players in range, no other field.
- * Missing fields keep `current`'s. Undefined when anything is wrong (nothing changes then).
+ * Settings a client asks for, checked: a length among `lengths`, players in range, a ghost of the
+ * form `{ gameId, userId }` (two uuids) or null, no other field. Missing fields keep `current`'s.
+ * Undefined when anything is wrong (nothing changes then). Whether the ghost's race exists is the
+ * room's to find out.
  */
 export function settingsFrom(
   asked: unknown,
   current: PartySettings,
   lengths: readonly number[],
 ): PartySettings | undefined {
-  if (typeof asked !== "object" || asked === null || Array.isArray(asked)) return undefined;
-  const { words, maxPlayers, ...extra } = asked as SettingsMessage;
+  if (!isRecord(asked)) return undefined;
+  const { words, maxPlayers, ghost, ...extra } = asked as SettingsMessage;
   if (Object.keys(extra).length > 0) return undefined;
+  if (ghost !== undefined && ghost !== null && !isGhostChoice(ghost)) return undefined;
   if (words !== undefined && !(lengths as readonly unknown[]).includes(words)) return undefined;
   if (
     maxPlayers !== undefined &&
@@ -66,8 +86,27 @@ export function settingsFrom(
   ) {
     return undefined;
   }
-  return { words: words ?? current.words, maxPlayers: maxPlayers ?? current.maxPlayers };
+  return {
+    words: words ?? current.words,
+    maxPlayers: maxPlayers ?? current.maxPlayers,
+    ghost: ghost === undefined ? current.ghost : ghost && { gameId: ghost.gameId, userId: ghost.userId },
+  };
 }
+
+function isGhostChoice(value: unknown): value is GhostChoice {
+  if (!isRecord(value)) return false;
+  const { gameId, userId, ...extra } = value as Partial<GhostChoice>;
+  return (
+    Object.keys(extra).length === 0 &&
+    typeof gameId === "string" &&
+    UUID.test(gameId) &&
+    typeof userId === "string" &&
+    UUID.test(userId)
+  );
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 export class Party {
   /** in the order they came: the first is the host's successor of last resort */
@@ -132,11 +171,21 @@ export class Party {
     return this.#members.size === 0;
   }
 
-  /** The host changes the settings; anyone else, or settings out of range, change nothing. */
-  changeSettings(by: string, asked: unknown): PartyRefusal | undefined {
+  /** The settings the host asks for, checked but not taken; or why not. */
+  checkSettings(by: string, asked: unknown): PartySettings | PartyRefusal {
     if (by !== this.#hostId) return "NOT_HOST";
     const settings = settingsFrom(asked, this.#settings, this.#lengths);
     if (!settings || settings.maxPlayers < this.#members.size) return "INVALID_SETTINGS";
+    return settings;
+  }
+
+  /**
+   * The host changes the settings; anyone else, or settings out of range, change nothing. A new
+   * ghost must have been found a finished result (`canBeGhost`) first.
+   */
+  changeSettings(by: string, asked: unknown): PartyRefusal | undefined {
+    const settings = this.checkSettings(by, asked);
+    if (typeof settings === "string") return settings;
     this.#settings = settings;
     return undefined;
   }

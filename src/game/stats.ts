@@ -33,15 +33,16 @@ export function progressChars(words: readonly string[], typist: Typist): number 
   return typist.doneChars + rightPrefix(words[typist.wordIndex] ?? "", typist.input);
 }
 
+/** `chars` in `elapsedMs`, as words of 5 characters per minute, rounded to 2 decimals (0 without time). */
+export function wordsPerMinute(chars: number, elapsedMs: number): number {
+  const rate = chars / CHARS_PER_WORD / (elapsedMs / MS_PER_MINUTE);
+  return elapsedMs > 0 && Number.isFinite(rate) ? round2(rate) : 0;
+}
+
 export function computeStats(words: readonly string[], typist: Typist, elapsedMs: number): RaceStats {
-  const minutes = elapsedMs / MS_PER_MINUTE;
-  const perMinute = (chars: number) => {
-    const rate = chars / CHARS_PER_WORD / minutes;
-    return elapsedMs > 0 && Number.isFinite(rate) ? round2(rate) : 0;
-  };
   return {
-    wpm: perMinute(progressChars(words, typist)),
-    wpmRaw: perMinute(typist.keystrokes),
+    wpm: wordsPerMinute(progressChars(words, typist), elapsedMs),
+    wpmRaw: wordsPerMinute(typist.keystrokes, elapsedMs),
     acc: typist.keystrokes > 0 ? round2((100 * typist.correctKeystrokes) / typist.keystrokes) : 0,
     accRaw: typist.firstTries > 0 ? round2((100 * typist.firstTriesRight) / typist.firstTries) : 0,
   };

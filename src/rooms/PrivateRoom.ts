@@ -2,15 +2,17 @@
  * A private room of friends: transport over its rules (src/game/party.ts). Created with
  * `create("private", { words, maxPlayers })`, its room id is its invite code, and anyone signed in
  * joins with `joinById(code)`. The host's `start` races everyone connected (alone: practice); the
- * room stays open through the race and reopens when it ends, for a rematch. It disposes once empty,
- * a dropped player's place kept for the reconnect grace (a reload keeps the room).
+ * room stays open through the race and reopens when it ends, for a rematch. The host's `settings`
+ * may name a ghost, a stored result to race against, which the room reads from the database. It
+ * disposes once empty, a dropped player's place kept for the reconnect grace (a reload keeps the room).
  */
 import { randomInt } from "node:crypto";
 import { type Client, CloseCode, type Delayed, matchMaker, Room, ServerError } from "@colyseus/core";
 import { z } from "zod";
 import type { TokenUser } from "../auth/tokens.ts";
 import { logRoomFailure } from "../colyseus/logger.ts";
-import { inviteCode, Party, type PartyRefusal } from "../game/party.ts";
+import type { GhostRun } from "../db/games.ts";
+import { canBeGhost, inviteCode, Party, type PartyRefusal } from "../game/party.ts";
 import { timeLimitFor } from "../game/race/race.ts";
 import { raceLengths } from "../game/raceLengths.ts";
 import type { Logger } from "../log.ts";
@@ -24,7 +26,7 @@ import {
 import { launchRace } from "./raceLaunch.ts";
 import { rejectMessage, rejectUnknownMessages } from "./roomErrors.ts";
 import { LobbyPlayer } from "./schema/LobbyState.ts";
-import { PrivateState } from "./schema/PrivateState.ts";
+import { PrivateGhost, PrivateState } from "./schema/PrivateState.ts";
 import {
   type JoinContext,
   joiningUser,
@@ -64,7 +66,8 @@ const joinByCodeOptions = z.object({}).strict();
 
 const REFUSALS: Record<PartyRefusal, string> = {
   NOT_HOST: "only the host may do that",
-  INVALID_SETTINGS: "settings: words one of the race lengths, maxPlayers 2–10 and no fewer than are here",
+  INVALID_SETTINGS:
+    "settings: words one of the race lengths, maxPlayers 2–10 and no fewer than are here, ghost { gameId, userId } or null",
   ALREADY_RACING: "the room's race is on; start again when it ends",
 };
 
@@ -74,6 +77,8 @@ export class PrivateRoom extends Room<{ state: PrivateState; client: PrivateClie
 
   override state = new PrivateState();
   #party!: Party;
+  /** the stored result the party's ghost setting names, as read from the database */
+  #ghost: GhostRun | undefined;
   #sessions = new OneSessionPerUser();
   /** reopens the room should its race never say it ended */
   #raceWatch: Delayed | undefined;
@@ -89,18 +94,14 @@ export class PrivateRoom extends Room<{ state: PrivateState; client: PrivateClie
     this.maxClients = PRIVATE_ROOM_PLAYERS.max * 2;
     this.maxMessagesPerSecond = MAX_MESSAGES_PER_SECOND;
     this.#log = this.services.log.child({ component: "private", roomId: this.roomId });
-    this.#party = new Party(options, raceLengths(timings.raceWords));
+    this.#party = new Party({ ...options, ghost: null }, raceLengths(timings.raceWords));
     this.state.code = this.roomId;
     this.#mirror();
 
     this.onMessage(ClientMessage.START, (client: PrivateClient) => this.#start(client));
-    this.onMessage(ClientMessage.SETTINGS, (client: PrivateClient, payload: unknown) => {
-      const user = this.#userOf(client);
-      if (!user) return;
-      const refusal = this.#party.changeSettings(user.id, payload);
-      if (refusal) this.#refuse(client, refusal);
-      else this.#mirror();
-    });
+    this.onMessage(ClientMessage.SETTINGS, (client: PrivateClient, payload: unknown) =>
+      this.#changeSettings(client, payload),
+    );
     rejectUnknownMessages(this, metrics);
     this.#log.info(options, "private room created");
   }
@@ -164,6 +165,36 @@ export class PrivateRoom extends Room<{ state: PrivateState; client: PrivateClie
     if (this.#shuttingDown) this.disconnect(CloseCode.SERVER_SHUTDOWN).catch(() => {});
   }
 
+  /** The host's settings; a ghost new to the room is read first, and must be a finished result. */
+  async #changeSettings(client: PrivateClient, payload: unknown) {
+    const user = this.#userOf(client);
+    if (!user) return;
+    const settings = this.#party.checkSettings(user.id, payload);
+    if (typeof settings === "string") return this.#refuse(client, settings);
+    const { ghost } = settings;
+    let run = ghost ? this.#ghost : undefined;
+    if (ghost && (run?.gameId !== ghost.gameId || run.userId !== ghost.userId)) {
+      try {
+        run = await this.services.findGhostRun(ghost.gameId, ghost.userId);
+      } catch (error) {
+        this.#log.warn({ err: error, ghost }, "could not read the ghost's race");
+        return this.#refuse(client, "INVALID_SETTINGS", "the ghost's race could not be read: try again");
+      }
+      if (!canBeGhost(run)) {
+        return this.#refuse(
+          client,
+          "INVALID_SETTINGS",
+          "ghost: no finished result of that player in that race",
+        );
+      }
+    }
+    // Checked again: the host or the room may have changed while the race was read.
+    const refusal = this.#party.changeSettings(user.id, settings);
+    if (refusal) return this.#refuse(client, refusal);
+    this.#ghost = run;
+    this.#mirror();
+  }
+
   async #start(client: PrivateClient) {
     const user = this.#userOf(client);
     if (!user) return;
@@ -176,11 +207,13 @@ export class PrivateRoom extends Room<{ state: PrivateState; client: PrivateClie
     const entrants = [...this.clients]
       .filter((member) => this.#userOf(member))
       .map((member) => ({ client: member, user: member.auth! }));
-    const { words } = this.#party.settings;
+    const ghost = this.#ghost;
+    // A ghost's race is on its text, whatever its length.
+    const words = ghost?.words.length ?? this.#party.settings.words;
     try {
       const gameId = await launchRace(
         this.services,
-        { mode: "private", length: words, partyId: this.roomId },
+        { mode: "private", length: words, partyId: this.roomId, ghost },
         entrants,
       );
       this.#party.raceStarted(gameId);
@@ -204,8 +237,8 @@ export class PrivateRoom extends Room<{ state: PrivateState; client: PrivateClie
     }
   }
 
-  #refuse(client: PrivateClient, refusal: PartyRefusal) {
-    rejectMessage(this.services.metrics, client, RoomErrorCode[refusal], REFUSALS[refusal]);
+  #refuse(client: PrivateClient, refusal: PartyRefusal, message = REFUSALS[refusal]) {
+    rejectMessage(this.services.metrics, client, RoomErrorCode[refusal], message);
   }
 
   /** The user `client` is, unless a newer connection of the same player replaced it. */
@@ -223,6 +256,12 @@ export class PrivateRoom extends Room<{ state: PrivateState; client: PrivateClie
     state.maxPlayers = party.settings.maxPlayers;
     state.status = party.racing ? "racing" : "open";
     state.lastGameId = party.lastGameId;
+    const ghost = this.#ghost;
+    if (!ghost) state.ghost = undefined;
+    else if (state.ghost?.gameId !== ghost.gameId || state.ghost.userId !== ghost.userId) {
+      const { gameId, userId, name, words, wpm } = ghost;
+      state.ghost = new PrivateGhost({ gameId, userId, name, words: words.length, wpm });
+    }
     const members = party.members();
     const ids = new Set(members.map(({ id }) => id));
     for (const id of [...state.players.keys()]) if (!ids.has(id)) state.players.delete(id);

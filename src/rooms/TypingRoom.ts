@@ -4,12 +4,14 @@
  * room authenticates, keeps one connection per player, limits floods, feeds the model keys and the
  * time, mirrors it into the synced state, and hands its results to the store (each result as its
  * player finishes, the others at the end). A private room's race tells that room when it is over.
+ * A race against a ghost ticks the model at each of the ghost's keys: the model types them.
  */
-import { type Client, matchMaker, Room, ServerError } from "@colyseus/core";
+import { type Client, type Delayed, matchMaker, Room, ServerError } from "@colyseus/core";
 import { z } from "zod";
 import type { TokenUser } from "../auth/tokens.ts";
 import { logRoomFailure } from "../colyseus/logger.ts";
-import { Race, type RaceEvent, type RaceSnapshot, timeLimitFor } from "../game/race/race.ts";
+import { decodeKeystrokeLog } from "../game/keystrokeLog.ts";
+import { ghostEntrant, Race, type RaceEvent, type RaceSnapshot, timeLimitFor } from "../game/race/race.ts";
 import type { RaceResult } from "../game/race/result.ts";
 import type { Logger } from "../log.ts";
 import {
@@ -74,6 +76,10 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
   #sessions = new OneSessionPerUser();
   #spectators = new Set<RaceClient>();
   #partyId: string | undefined;
+  /** the ghost's racer id, in a race against one */
+  #ghostId: string | undefined;
+  /** the tick at the ghost's next key */
+  #ghostTick: Delayed | undefined;
   #shuttingDown = false;
   #log!: Logger;
 
@@ -89,8 +95,12 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
     this.maxClients = created.roster.length * 2 + timings.raceMaxSpectators;
     this.#log = this.services.log.child({ component: "race", gameId: created.gameId });
 
-    const { roster, partyId, ...race } = created;
+    const { roster, partyId, ghost, ...race } = created;
     this.#partyId = partyId;
+    const entrant =
+      ghost &&
+      ghostEntrant(ghost.userId, ghost.name, decodeKeystrokeLog(Buffer.from(ghost.keystrokes, "base64")));
+    this.#ghostId = entrant?.id;
     this.#race = new Race(
       {
         ...race,
@@ -98,18 +108,23 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
         noShowAfterMs: timings.reconnectGraceS * 1000,
       },
       roster,
+      entrant,
     );
     mirrorRace(this.state, this.#race);
     this.#list();
     for (const at of this.#race.deadlines()) {
       this.clock.setTimeout(() => this.#tick(), Math.max(0, at - Date.now()));
     }
+    this.#tickAtGhostKey();
 
     this.onMessage(ClientMessage.KEY, (client: RaceClient, payload: unknown) => this.#onKey(client, payload));
     rejectUnknownMessages(this, this.services.metrics, (client) =>
       this.#spectators.has(client) ? SPECTATOR_REFUSAL : undefined,
     );
-    this.#log.info({ players: created.roster.length, startsAt: created.startsAt }, "race created");
+    this.#log.info(
+      { players: created.roster.length, startsAt: created.startsAt, ghost: ghost?.userId },
+      "race created",
+    );
   }
 
   /**
@@ -168,6 +183,8 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
     const key = keyOf(seat, client, payload, now, this.services.metrics);
     if (key === null) return;
     const outcome = this.#race.key(seat.userId, key, now);
+    // The ghost's keys due before this one were typed first.
+    this.#mirrorGhost();
     if (outcome === "ignored" || outcome === "NOT_A_RACER") return;
     if (outcome === "NOT_STARTED" || outcome === "RACE_OVER" || outcome === "ALREADY_FINISHED") {
       rejectMessage(this.services.metrics, client, RoomErrorCode[outcome], KEY_REFUSALS[outcome]);
@@ -246,7 +263,26 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
 
   #tick() {
     this.#race.tick(Date.now());
+    this.#mirrorGhost();
     this.#apply(this.#race.takeEvents());
+    this.#tickAtGhostKey();
+  }
+
+  /** The next tick at the ghost's next key, if it has one (the one set before may be early: no harm). */
+  #tickAtGhostKey() {
+    const at = this.#race.nextGhostKeyAt();
+    if (at === undefined || this.#ghostTick) return;
+    this.#ghostTick = this.clock.setTimeout(
+      () => {
+        this.#ghostTick = undefined;
+        this.#tick();
+      },
+      Math.max(0, at - Date.now()),
+    );
+  }
+
+  #mirrorGhost() {
+    if (this.#ghostId) this.#mirror(this.#ghostId);
   }
 
   /** What the model decided, carried out: the synced state, the store, the players' messages. */

@@ -1,11 +1,13 @@
 /**
- * Starting a race for players in a room (a public lobby or a private room): its game row, its text,
- * its race room, and each player's seat in it, handed over in a `game_start` message.
+ * Starting a race for players in a room (a public lobby or a private room): its game row, its text
+ * (a ghost's race's, when there is one to race against), its race room, and each player's seat in
+ * it, handed over in a `game_start` message.
  */
 import { randomUUID } from "node:crypto";
 import { type Client, matchMaker } from "@colyseus/core";
 import { z } from "zod";
 import type { TokenUser } from "../auth/tokens.ts";
+import type { GhostRun } from "../db/games.ts";
 import { pickWords } from "../game/text.ts";
 import { type GameStartMessage, RACE_MODES, type RaceMode, RoomName, ServerMessage } from "../protocol.ts";
 import type { RoomServices } from "./services.ts";
@@ -19,6 +21,8 @@ export const raceCreateOptions = z.object({
   roster: z.array(z.object({ id: z.uuid(), name: z.string() })).min(1),
   /** the private room the race belongs to */
   partyId: z.string().optional(),
+  /** a stored result the server types again in the race: whose, and its keystroke log (base64) */
+  ghost: z.object({ userId: z.uuid(), name: z.string(), keystrokes: z.base64() }).optional(),
 });
 type RaceCreateOptions = z.infer<typeof raceCreateOptions>;
 
@@ -33,6 +37,8 @@ export interface Launch {
   length: number;
   /** the private room the race belongs to: told when it ends */
   partyId?: string;
+  /** a stored result to race against: the race is on its text */
+  ghost?: GhostRun;
 }
 
 /** Creates the race and sends every entrant its seat; the game id. Throws when it cannot be created. */
@@ -43,7 +49,8 @@ export async function launchRace(
 ): Promise<string> {
   const { timings, random, races } = services;
   const gameId = randomUUID();
-  const words = pickWords(launch.length, random);
+  const { ghost } = launch;
+  const words = ghost ? ghost.words : pickWords(launch.length, random);
   // The game row first, so that none of the race's results can reach PostgreSQL before it. Its
   // start is the one planned now: a write that stalls (and waits in the journal) delays the race.
   await races.createGame({
@@ -62,6 +69,11 @@ export async function launchRace(
     startsAt: Date.now() + timings.raceStartCountdownMs,
     roster: entrants.map(({ user }) => ({ id: user.id, name: user.name })),
     partyId: launch.partyId,
+    ghost: ghost && {
+      userId: ghost.userId,
+      name: ghost.name,
+      keystrokes: Buffer.from(ghost.keystrokes).toString("base64"),
+    },
   };
   const room = await matchMaker.createRoom(RoomName.RACE, race);
   await Promise.all(

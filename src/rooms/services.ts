@@ -3,6 +3,7 @@ import { CloseCode, ServerError } from "@colyseus/core";
 import { z } from "zod";
 import type { TokenService, TokenUser } from "../auth/tokens.ts";
 import type { GameTimings } from "../config.ts";
+import type { GhostRun } from "../db/games.ts";
 import type { RaceStore } from "../db/races.ts";
 import { raceLengths } from "../game/raceLengths.ts";
 import type { Logger } from "../log.ts";
@@ -14,6 +15,8 @@ export interface RoomServices {
   timings: GameTimings;
   tokens: TokenService;
   races: RaceStore;
+  /** a stored result to race against (src/db/games.ts) */
+  findGhostRun(gameId: string, userId: string): Promise<GhostRun | undefined>;
   log: Logger;
   metrics: GameMetrics;
   /** [0, 1) source for race texts */

@@ -208,6 +208,34 @@ describe("durable race store: a journal on disk in front of PostgreSQL", () => {
     assert.equal(counted.discarded, 0);
   });
 
+  it("marks a game over only once its results are written: a race marked over is complete", async () => {
+    const ann = await createGuestUser(direct, "Ann");
+    const bob = await createGuestUser(direct, "Bob");
+    const game = newGame();
+    const other = newGame(undefined, 1);
+    await store.createGame(game);
+    await store.createGame(other);
+    const allow = await refuseResultsOf(ann.id);
+    try {
+      await store.recordResult(result(game.id, bob.id, 1));
+      await store.recordResult(result(game.id, ann.id, null));
+      await store.endGame(game.id, new Date());
+      // Another game's end does not wait for this one's results.
+      await store.recordResult(result(other.id, bob.id, 1));
+      await store.endGame(other.id, new Date());
+      await eventually("tried again", () => counted.retried >= 2, 10_000);
+      const status = async (id: string) => (await direct.prisma.game.findUnique({ where: { id } }))?.status;
+      assert.equal(await status(game.id), "countdown", "not over while Ann's result waits");
+      assert.equal(await status(other.id), "finished");
+    } finally {
+      await allow();
+    }
+    await eventually("written once PostgreSQL takes them", () => store.waiting() === 0, 10_000);
+    const { status } = (await direct.prisma.game.findUnique({ where: { id: game.id } }))!;
+    assert.equal(status, "finished");
+    assert.equal((await rowsOf(game.id)).length, 2);
+  });
+
   it("discards the result of a player deleted meanwhile, without holding up anyone else's", async () => {
     const ann = await createGuestUser(direct, "Ann");
     const bob = await createGuestUser(direct, "Bob");

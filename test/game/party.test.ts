@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { inviteCode, isInviteCode, Party, settingsFrom } from "../../src/game/party.ts";
+import {
+  canBeGhost,
+  inviteCode,
+  isInviteCode,
+  Party,
+  type PartySettings,
+  settingsFrom,
+} from "../../src/game/party.ts";
 import { raceLengths } from "../../src/game/raceLengths.ts";
 import { seededRandom } from "../../src/game/seededRandom.ts";
 import { INVITE_CODE_ALPHABET, INVITE_CODE_LENGTH } from "../../src/protocol.ts";
@@ -7,7 +14,10 @@ import { INVITE_CODE_ALPHABET, INVITE_CODE_LENGTH } from "../../src/protocol.ts"
 const ADA = { id: "ada", name: "Ada" };
 const BOB = { id: "bob", name: "Bob" };
 const CY = { id: "cy", name: "Cy" };
-const DEFAULTS = { words: 25, maxPlayers: 10 };
+const DEFAULTS: PartySettings = { words: 25, maxPlayers: 10, ghost: null };
+const GAME = "0b5f3f9e-8d1c-4c53-9a5e-0a8e2f1b7c11";
+const PLAYER = "4c1d2e3f-8d1c-4c53-9a5e-0a8e2f1b7c22";
+const GHOST = { gameId: GAME, userId: PLAYER };
 const LENGTHS = raceLengths(25);
 
 /** A room Ada made, with the others who came after her, in order. */
@@ -56,12 +66,18 @@ describe("a private room's rules (party)", () => {
   });
 
   describe("settings", () => {
-    const cases: Array<[string, unknown, typeof DEFAULTS | undefined]> = [
+    const cases: Array<[string, unknown, PartySettings | undefined]> = [
       ["nothing asked", {}, DEFAULTS],
-      ["a length", { words: 50 }, { words: 50, maxPlayers: 10 }],
-      ["every length offered", { words: 100 }, { words: 100, maxPlayers: 10 }],
-      ["players", { maxPlayers: 2 }, { words: 25, maxPlayers: 2 }],
-      ["both", { words: 10, maxPlayers: 4 }, { words: 10, maxPlayers: 4 }],
+      ["a length", { words: 50 }, { words: 50, maxPlayers: 10, ghost: null }],
+      ["every length offered", { words: 100 }, { words: 100, maxPlayers: 10, ghost: null }],
+      ["players", { maxPlayers: 2 }, { words: 25, maxPlayers: 2, ghost: null }],
+      ["both", { words: 10, maxPlayers: 4 }, { words: 10, maxPlayers: 4, ghost: null }],
+      ["a ghost", { ghost: GHOST }, { words: 25, maxPlayers: 10, ghost: GHOST }],
+      ["no ghost any more", { ghost: null }, DEFAULTS],
+      ["a ghost without its player", { ghost: { gameId: GAME } }, undefined],
+      ["a ghost of ids that are not ids", { ghost: { gameId: "g1", userId: "ada" } }, undefined],
+      ["a ghost with more to it", { ghost: { ...GHOST, speed: 2 } }, undefined],
+      ["a ghost as text", { ghost: GAME }, undefined],
       ["a length not offered", { words: 30 }, undefined],
       ["a length as text", { words: "25" }, undefined],
       ["one player", { maxPlayers: 1 }, undefined],
@@ -110,9 +126,9 @@ describe("a private room's rules (party)", () => {
       assert.equal(party.start("bob"), "NOT_HOST");
       assert.deepEqual(party.settings, DEFAULTS, "nothing changed");
       assert.equal(party.changeSettings("ada", { words: 10 }), undefined);
-      assert.deepEqual(party.settings, { words: 10, maxPlayers: 10 });
+      assert.deepEqual(party.settings, { words: 10, maxPlayers: 10, ghost: null });
       assert.equal(party.changeSettings("ada", { words: 11 }), "INVALID_SETTINGS");
-      assert.deepEqual(party.settings, { words: 10, maxPlayers: 10 });
+      assert.deepEqual(party.settings, { words: 10, maxPlayers: 10, ghost: null });
     });
 
     it("cannot make the room smaller than the players in it", () => {
@@ -140,11 +156,35 @@ describe("a private room's rules (party)", () => {
     });
 
     it("has room for as many players as the settings say; a player already in always fits", () => {
-      const party = partyOf({ words: 25, maxPlayers: 2 }, BOB);
+      const party = partyOf({ words: 25, maxPlayers: 2, ghost: null }, BOB);
       assert.equal(party.hasRoomFor("cy"), false);
       assert.equal(party.hasRoomFor("bob"), true);
       party.join(BOB);
       assert.deepEqual(party.members(), [ADA, BOB], "joining again keeps one place");
+    });
+  });
+
+  describe("a ghost", () => {
+    it("is a finished result: one that did not finish, or none, is no ghost", () => {
+      assert.equal(canBeGhost({ rank: 2 }), true);
+      assert.equal(canBeGhost({ rank: null }), false);
+      assert.equal(canBeGhost(undefined), false);
+    });
+
+    it("is kept by other settings, and set and cleared by the host alone", () => {
+      const party = partyOf(DEFAULTS, BOB);
+      assert.equal(party.changeSettings("bob", { ghost: GHOST }), "NOT_HOST");
+      assert.equal(party.changeSettings("ada", { ghost: GHOST }), undefined);
+      assert.equal(party.changeSettings("ada", { words: 50 }), undefined);
+      assert.deepEqual(party.settings, { words: 50, maxPlayers: 10, ghost: GHOST });
+      assert.deepEqual(party.checkSettings("ada", { ghost: null }), {
+        words: 50,
+        maxPlayers: 10,
+        ghost: null,
+      });
+      assert.deepEqual(party.settings.ghost, GHOST, "checked, not taken");
+      assert.equal(party.changeSettings("ada", { ghost: null }), undefined);
+      assert.equal(party.settings.ghost, null);
     });
   });
 });

@@ -294,12 +294,13 @@ describe("PostgreSQL refusing writes while it answers", function () {
       const during = await readiness(server);
       assert.equal(during.status, 200, "PostgreSQL answers: still ready");
       assert.ok(during.body.ok);
+      // The two results, and the race's end behind them: a game is marked over once its results are in.
       assert.deepEqual(during.body.data.degraded, [
-        "2 race writes wait in the journal (port-0) for PostgreSQL",
+        "3 race writes wait in the journal (port-0) for PostgreSQL",
       ]);
       const metrics = async () =>
         (await fetch(`${server.url}/metrics`, { headers: { authorization: MONITOR_AUTH } })).text();
-      assert.equal(sample(await metrics(), "typephoon_race_writes_waiting"), 2);
+      assert.equal(sample(await metrics(), "typephoon_race_writes_waiting"), 3);
       await eventually(
         "tried again",
         async () => sample(await metrics(), "typephoon_race_write_retries_total") >= 2,
@@ -307,6 +308,7 @@ describe("PostgreSQL refusing writes while it answers", function () {
       // Longer than a write was once tried before it was set aside.
       await new Promise((resolve) => setTimeout(resolve, 8_000 - (Date.now() - refusing)));
       assert.deepEqual(await resultRows(ann.finished!.gameId), []);
+      assert.notEqual(await gameStatus(ann.finished!.gameId), "finished", "not over without its results");
     } finally {
       await sql("DROP TRIGGER refuse_results ON game_results");
       await sql("DROP FUNCTION refuse_results()");
@@ -317,6 +319,7 @@ describe("PostgreSQL refusing writes while it answers", function () {
       { user_id: bob.id, rank: 2 },
     ]);
     assert.ok(await isReadyAndWritten(server));
+    assert.equal(await gameStatus(ann.finished!.gameId), "finished");
   });
 });
 

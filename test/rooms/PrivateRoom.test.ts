@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
+import { matchMaker } from "@colyseus/core";
+import type { ResultResponse } from "../../src/api/contracts/games.ts";
 import { isInviteCode } from "../../src/game/party.ts";
 import { joinRefusalCode, RoomCloseCode } from "../../src/protocol.ts";
+import type { TypingRoom } from "../../src/rooms/TypingRoom.ts";
 import { call, dataOf, errorOf } from "../support/http.ts";
 import { dropConnection, eventually, Player, type Player as PlayerType } from "../support/players.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
@@ -261,5 +264,96 @@ describe("PrivateRoom: racing friends by code", function () {
       });
       return answer.status === 404 && errorOf(answer).code === "ROOM_NOT_FOUND";
     });
+  });
+
+  it("a ghost: a stored race typed again by the server, finishing at its recorded time, nothing of it stored", async () => {
+    const [ada, bob] = [await signIn("Ada"), await signIn("Bob")];
+    const room = await ada.createParty();
+    await bob.joinParty(room.roomId);
+    await eventually("Bob is in", () => room.state.players.size === 2);
+    // The race to race again: Ada finishes, a typo fixed on the way; Bob gives up.
+    ada.start();
+    await Promise.all([ada.enterRace(), bob.enterRace()]);
+    const recorded = ada.race!.roomId;
+    await ada.waitForRacing();
+    await bob.race!.leave();
+    const text = textOf(ada);
+    await ada.typeSlowly(`${text.slice(0, 2)}x\b${text.slice(2)}`, 90);
+    await eventually("the room reopens", () => room.state.lastGameId === recorded);
+    const stored = dataOf(await call<ResultResponse>(server.url, `/api/v1/games/${recorded}/result`));
+    const adaStored = stored.ranking.find((entry) => entry.userId === ada.id)!;
+
+    // Only the host sets one, only of a finished result.
+    bob.settings({ ghost: { gameId: recorded, userId: ada.id } });
+    assert.equal(await bob.nextError(bob.errors.length), "NOT_HOST");
+    for (const ghost of [
+      { gameId: recorded, userId: bob.id },
+      { gameId: "0b5f3f9e-8d1c-4c53-9a5e-0a8e2f1b7c11", userId: ada.id },
+      { gameId: recorded },
+    ]) {
+      const before = ada.errors.length;
+      ada.settings({ ghost });
+      assert.equal(await ada.nextError(before), "INVALID_SETTINGS", JSON.stringify(ghost));
+    }
+    assert.equal(room.state.ghost, undefined);
+    ada.settings({ ghost: { gameId: recorded, userId: ada.id } });
+    const shown = await eventually("the ghost in the room", () => room.state.ghost);
+    assert.deepEqual(
+      [shown.gameId, shown.userId, shown.name, shown.words, shown.wpm],
+      [recorded, ada.id, "Ada", 3, adaStored.wpm],
+    );
+
+    // Ada races her ghost, more slowly than she did; Bob watches from the room.
+    await bob.party!.leave();
+    ada.start();
+    await ada.enterRace();
+    const race = ada.race!;
+    const ghostId = `ghost:${ada.id}`;
+    assert.equal(textOf(ada), text, "the ghost's race's text");
+    const ghost = race.state.players.get(ghostId)!;
+    assert.deepEqual([ghost.name, ghost.ghost, ghost.connected], ["ghost of Ada", true, true]);
+    assert.equal(race.state.players.get(ada.id)!.ghost, false);
+
+    // Seen live: its caret moves key by key; on the server, when its finish is applied.
+    const seen = new Set<string>();
+    race.onStateChange(() => {
+      const now = race.state.players.get(ghostId)!;
+      seen.add(`${now.wordIndex}/${now.charIndex}`);
+    });
+    const serverRoom = matchMaker.getLocalRoomById(race.roomId) as TypingRoom;
+    let finishedAt: number | undefined;
+    const watch = setInterval(() => {
+      if (finishedAt === undefined && serverRoom.state.players.get(ghostId)?.finished)
+        finishedAt = Date.now();
+    }, 1);
+    try {
+      await ada.waitForRacing();
+      await ada.typeSlowly(text, 150);
+      await eventually("the race over", () => race.state.status === "finished");
+    } finally {
+      clearInterval(watch);
+    }
+    const late = finishedAt! - (race.state.startsAt + adaStored.durationMs);
+    assert.ok(late >= 0 && late <= 50, `the ghost finished ${late} ms after its recorded time`);
+    const final = race.state.players.get(ghostId)!;
+    assert.deepEqual(
+      [final.finished, final.rank, final.wpm],
+      [true, 1, adaStored.wpm],
+      "its recorded figures",
+    );
+    assert.ok(seen.size >= text.length / 2, `its caret moved live (${seen.size} positions seen)`);
+    assert.equal(ada.finished!.rank, 2, "behind her ghost");
+
+    await eventually("the room reopens", () => room.state.status === "open");
+    const result = dataOf(await call<ResultResponse>(server.url, `/api/v1/games/${race.roomId}/result`));
+    assert.deepEqual(
+      result.ranking.map(({ userId, rank, won }) => [userId, rank, won]),
+      [[ada.id, 2, false]],
+      "Ada's result alone is stored, a private race",
+    );
+    assert.equal(result.mode, "private");
+
+    ada.settings({ ghost: null });
+    await eventually("no ghost any more", () => room.state.ghost === undefined);
   });
 });

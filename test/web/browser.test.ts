@@ -204,15 +204,15 @@ describe("the web client, in Chromium", function () {
     await hare.goto(`${server.url}/#/profile`);
     await hare.waitForSelector("#stat-races dd");
     assert.equal(await hare.textContent("#stat-races dd"), "2");
-    await hare.waitForSelector("#wpm-chart svg circle");
-    assert.equal(await hare.locator("#wpm-chart svg circle").count(), 2);
+    await hare.waitForSelector("#wpm-chart canvas");
+    assert.equal(await hare.getAttribute("#chart-summary", "data-races"), "2");
     await hare.waitForSelector("#history tbody tr");
     assert.equal(await hare.locator("#history tbody tr").count(), 2);
     await screenshot(hare, "profile-desktop");
     await atPhoneWidth(hare, async () => {
       // The chart is drawn at the page's width: draw it again at a phone's.
       await hare.reload();
-      await hare.waitForSelector("#wpm-chart svg circle");
+      await hare.waitForSelector("#wpm-chart canvas");
       await screenshot(hare, "profile-phone");
     });
   });

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { RoomCloseCode, RoomErrorCode } from "../../src/protocol.ts";
-import { chartGeometry, tickStep } from "../../web/src/chart.ts";
+import {
+  alignedTimelines,
+  playersOf,
+  playheadTime,
+  replayLength,
+  slowestWords,
+} from "../../web/src/replayData.ts";
 import { hashOf, parseRoute, type Route } from "../../web/src/routes.ts";
 import {
   clockTime,
@@ -21,6 +27,7 @@ describe("web client: hash routes", () => {
     ["#/lobby", { screen: "lobby" }],
     [`#/race/${GAME}`, { screen: "race", gameId: GAME }],
     [`#/results/${GAME}`, { screen: "results", gameId: GAME }],
+    [`#/replay/${GAME}`, { screen: "replay", gameId: GAME }],
     ["#/profile", { screen: "profile" }],
     [`#/users/${GAME}`, { screen: "user", userId: GAME }],
     ["#/sign-in", { screen: "sign-in" }],
@@ -64,36 +71,84 @@ describe("web client: hash routes", () => {
   });
 });
 
-describe("web client: the wpm chart's geometry", () => {
-  const box = { width: 220, height: 120, left: 20, right: 0, top: 0, bottom: 20 };
+describe("web client: what a replay draws", () => {
+  const replay = {
+    gameId: GAME,
+    mode: "public" as const,
+    words: ["ab", "cd"],
+    startsAt: "2025-03-20T12:00:00.000Z",
+    players: [
+      {
+        userId: "ada",
+        name: "Ada",
+        rank: 1,
+        wpm: 40,
+        acc: 100,
+        finished: true,
+        flagged: false,
+        keystrokes: [
+          [300, "a"],
+          [500, "b"],
+          [700, " "],
+          [900, "c"],
+          [1500, "d"],
+        ] as Array<[number, string]>,
+      },
+      {
+        userId: "bob",
+        name: "Bob",
+        rank: null,
+        wpm: 20,
+        acc: 100,
+        finished: false,
+        flagged: false,
+        keystrokes: [
+          [400, "a"],
+          [2200, "b"],
+        ] as Array<[number, string]>,
+      },
+    ],
+  };
 
-  it("round ticks from 0 up to at least the best wpm", () => {
-    assert.deepEqual(
-      [tickStep(1), tickStep(24), tickStep(48), tickStep(120), tickStep(180), tickStep(260)],
-      [5, 5, 10, 25, 50, 100],
-    );
-    const chart = chartGeometry([40, 80, 60], box);
-    assert.equal(chart.max, 80);
-    assert.deepEqual(
-      chart.ticks.map((tick) => tick.value),
-      [0, 20, 40, 60, 80],
-    );
-  });
-
-  it("races spread from the left edge to the right, wpm up from the bottom", () => {
-    const chart = chartGeometry([40, 80, 60], box);
-    assert.deepEqual(chart.points, [
-      { x: 20, y: 50 },
-      { x: 120, y: 0 },
-      { x: 220, y: 25 },
+  it("each player's keys as the engine takes them, and the replay as long as the last key anyone typed", () => {
+    const players = playersOf(replay);
+    assert.deepEqual(players[0]!.keys.slice(0, 2), [
+      { at: 300, key: "a" },
+      { at: 500, key: "b" },
     ]);
-    assert.equal(chart.line, "M20 50 L120 0 L220 25");
+    assert.deepEqual(
+      players.map((player) => player.lastKeyAt),
+      [1500, 2200],
+    );
+    assert.equal(replayLength(players), 2200);
+    assert.equal(replayLength([]), 0);
   });
 
-  it("one race sits in the middle; no race draws nothing", () => {
-    assert.deepEqual(chartGeometry([50], box).points, [{ x: 120, y: 0 }]);
-    const empty = chartGeometry([], box);
-    assert.deepEqual([empty.points, empty.line], [[], ""]);
+  it("timelines of different moments on one axis, gaps left empty", () => {
+    const aligned = alignedTimelines(
+      [{ seconds: [1, 1.5] }, { seconds: [1, 2, 2.2] }],
+      (t, moment) => (t + 1) * 100 + moment,
+    );
+    assert.deepEqual(aligned, {
+      seconds: [1, 1.5, 2, 2.2],
+      values: [
+        [100, 101, null, null],
+        [200, null, 201, 202],
+      ],
+    });
+  });
+
+  it("marks the slowest words, the earlier first among equals", () => {
+    const speeds = [40, 20, 60, 20, 80].map((wpm, index) => ({ index, word: `w${index}`, ms: 1, wpm }));
+    assert.deepEqual([...slowestWords(speeds, 3)], [1, 3, 0]);
+    assert.deepEqual([...slowestWords(speeds.slice(0, 1), 3)], [0]);
+  });
+
+  it("the playhead's time", () => {
+    assert.deepEqual(
+      [playheadTime(0), playheadTime(4_250), playheadTime(75_999)],
+      ["0:00.0", "0:04.2", "1:15.9"],
+    );
   });
 });
 

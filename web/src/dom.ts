@@ -21,19 +21,6 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return element;
 }
 
-const SVG_NS = "http://www.w3.org/2000/svg";
-
-export function svg(
-  tag: string,
-  attributes: Record<string, string | number> = {},
-  ...children: Child[]
-): SVGElement {
-  const element = document.createElementNS(SVG_NS, tag);
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
-  append(element, children);
-  return element;
-}
-
 function append(parent: Node, children: Child[]): void {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;

@@ -20,6 +20,7 @@ import { leaderboardScreen } from "./screens/leaderboard.ts";
 import { lobbyScreen } from "./screens/lobby.ts";
 import { profileScreen } from "./screens/profile.ts";
 import { raceScreen } from "./screens/race.ts";
+import { replayScreen } from "./screens/replay.ts";
 import { resultsScreen } from "./screens/results.ts";
 import { roomScreen } from "./screens/room.ts";
 import { confirmGuestSignOut, signInScreen } from "./screens/signIn.ts";
@@ -171,6 +172,8 @@ function screenOf(route: Route): Screen {
       return watchScreen(app);
     case "spectate":
       return raceScreen(app, route.gameId, { spectate: true });
+    case "replay":
+      return replayScreen(app, route.gameId);
     case "profile":
       return profileScreen(app);
     case "user":

@@ -18,6 +18,7 @@ export type Route =
   | { screen: "join"; code: string }
   | { screen: "watch" }
   | { screen: "spectate"; gameId: string }
+  | { screen: "replay"; gameId: string }
   | { screen: "profile" }
   | { screen: "user"; userId: string }
   | { screen: "sign-in" }
@@ -35,6 +36,7 @@ export function parseRoute(hash: string): Route {
       return id ? { screen: "home" } : { screen: "lobby" };
     case "race":
     case "results":
+    case "replay":
       return ID.test(id) ? { screen, gameId: id } : { screen: "home" };
     case "room":
       return isInviteCode(id) ? { screen, code: id } : { screen: "home" };
@@ -84,6 +86,8 @@ export function hashOf(route: Route): string {
       return "#/watch";
     case "spectate":
       return `#/watch/${route.gameId}`;
+    case "replay":
+      return `#/replay/${route.gameId}`;
     case "profile":
       return "#/profile";
     case "user":

@@ -100,3 +100,33 @@ export const resultResponse = z
   })
   .meta({ id: "GameResult" });
 export type ResultResponse = z.infer<typeof resultResponse>;
+
+/** One key of a replay: ms since the start, and the key (" " a space, "Backspace"). */
+const replayKey = z.tuple([z.number().int().min(0), z.string()]);
+
+export const replayResponse = z
+  .object({
+    gameId: z.uuid(),
+    mode: raceMode,
+    words: z.array(z.string()),
+    startsAt: z.iso.datetime(),
+    players: z.array(
+      z
+        .object({
+          userId: z.string(),
+          name: z.string(),
+          /** finishing place; null: did not finish */
+          rank: z.number().int().nullable(),
+          wpm: z.number(),
+          acc: z.number(),
+          finished: z.boolean(),
+          /** the fair-play check's suspicion: replayed all the same */
+          flagged: z.boolean(),
+          /** every key the server applied, in order: [ms since the start, key] */
+          keystrokes: z.array(replayKey),
+        })
+        .meta({ id: "ReplayPlayer" }),
+    ),
+  })
+  .meta({ id: "Replay" });
+export type ReplayResponse = z.infer<typeof replayResponse>;

@@ -8,15 +8,21 @@
  * What happens besides a key's own effect comes out as events, taken with `takeEvents()`: typing
  * opened, a racer finished (with the result to store), the race ended (with the results of those
  * who did not finish).
+ *
+ * A race may have a ghost: a stored race's keys typed again at their recorded times, whenever the
+ * race is ticked or a racer's key comes (so a ghost's key due first counts first, however late the
+ * tick). A ghost is a racer like the others — its finish and rank count — but no player: nothing of
+ * it is stored, it wins nothing and takes no win from anyone, and it holds the race up only while
+ * someone who finished waits to see it finish.
  */
 
 import type { RaceMode, RacePlayerState, RaceStatus } from "../../protocol.ts";
 import { assessFairPlay } from "../fairPlay.ts";
 import type { Key } from "../keys.ts";
-import { KeystrokeLog } from "../keystrokeLog.ts";
+import { KeystrokeLog, type LoggedKey } from "../keystrokeLog.ts";
 import { computeStats, type RaceStats } from "../stats.ts";
 import { applyKey, newTypist, type Typist } from "../typingEngine.ts";
-import type { RaceResult } from "./result.ts";
+import { type RaceResult, scoredTimeMs } from "./result.ts";
 
 export interface RaceSettings {
   gameId: string;
@@ -45,6 +51,16 @@ export interface RaceSnapshot {
 export interface Entrant {
   id: string;
   name: string;
+}
+
+/** A stored race to race against: its keys, at their times since its start. */
+export interface GhostEntrant extends Entrant {
+  keys: readonly LoggedKey[];
+}
+
+/** The ghost of `name`'s stored race: an id of its own (players' ids are uuids), "ghost of <name>". */
+export function ghostEntrant(userId: string, name: string, keys: readonly LoggedKey[]): GhostEntrant {
+  return { id: `ghost:${userId}`, name: `ghost of ${name}`, keys };
 }
 
 /** What the race shows of a racer: exactly what the room mirrors into the synced state. */
@@ -97,10 +113,12 @@ export class Race {
   readonly #noShowAt: number;
   #status: RaceStatus = "countdown";
   readonly #racers = new Map<string, Racer>();
+  /** the ghost's racer and keys, and how many of them it has typed */
+  readonly #ghost: { racer: Racer; keys: readonly LoggedKey[]; typed: number } | undefined;
   #finishedCount = 0;
   #events: RaceEvent[] = [];
 
-  constructor(settings: RaceSettings, roster: readonly Entrant[]) {
+  constructor(settings: RaceSettings, roster: readonly Entrant[], ghost?: GhostEntrant) {
     if (roster.length === 0) throw new RangeError("a race needs at least one racer");
     if (settings.words.length === 0) throw new RangeError("a race needs at least one word");
     this.gameId = settings.gameId;
@@ -109,22 +127,12 @@ export class Race {
     this.startsAt = settings.startsAt;
     this.endsAt = settings.startsAt + settings.timeLimitMs;
     this.#noShowAt = settings.startsAt + settings.noShowAfterMs;
-    for (const { id, name } of roster) {
-      this.#racers.set(id, {
-        id,
-        name,
-        wordIndex: 0,
-        charIndex: 0,
-        finished: false,
-        rank: 0,
-        wpm: 0,
-        acc: 0,
-        connected: false,
-        typist: newTypist(),
-        keystrokes: new KeystrokeLog(),
-        showedUp: false,
-        out: false,
-      });
+    for (const { id, name } of roster) this.#racers.set(id, newRacer(id, name, false));
+    if (ghost) {
+      // Always there: it needs no connection.
+      const racer = { ...newRacer(ghost.id, ghost.name, true), connected: true, showedUp: true };
+      this.#racers.set(ghost.id, racer);
+      this.#ghost = { racer, keys: ghost.keys, typed: 0 };
     }
   }
 
@@ -168,6 +176,14 @@ export class Race {
     return [this.startsAt, this.#noShowAt, this.endsAt];
   }
 
+  /** When the ghost's next key is due (epoch ms); undefined without one, or once it is done. */
+  nextGhostKeyAt(): number | undefined {
+    const ghost = this.#ghost;
+    if (!ghost || this.#status === "finished" || ghost.racer.finished) return undefined;
+    const next = ghost.keys[ghost.typed];
+    return next && this.startsAt + next.at < this.endsAt ? this.startsAt + next.at : undefined;
+  }
+
   /** Events since the last call, oldest first. */
   takeEvents(): RaceEvent[] {
     const events = this.#events;
@@ -199,9 +215,13 @@ export class Race {
     this.#endIfEveryoneIsDone();
   }
 
-  /** The clock: opens typing at startsAt, marks no-shows, ends the race at the time limit. */
+  /**
+   * The clock: opens typing at startsAt, types the ghost's keys due by now, marks no-shows, ends the
+   * race at the time limit.
+   */
   tick(now: number): void {
     if (now >= this.startsAt) this.#open();
+    this.#driveGhost(now);
     if (now >= this.#noShowAt && this.#status !== "finished") {
       for (const racer of this.#racers.values()) {
         if (!racer.showedUp && !racer.finished) racer.out = true;
@@ -214,13 +234,18 @@ export class Race {
   /** One key of racer `id`, received at `now`. `key` must come from parseKey. */
   key(id: string, key: Key, now: number): KeyVerdict {
     const racer = this.#racers.get(id);
-    if (!racer) return "NOT_A_RACER";
+    if (!racer || racer.ghost) return "NOT_A_RACER";
     if (now < this.startsAt) return "NOT_STARTED";
     if (this.#status === "finished" || now >= this.endsAt) return "RACE_OVER";
     if (racer.finished || racer.out) return "ALREADY_FINISHED";
     // A key can beat the timer that opens typing by a few milliseconds.
     this.#open();
+    // The ghost's keys due before this one come first, even if the tick typing them is late.
+    this.#driveGhost(now);
+    return this.#press(racer, key, now);
+  }
 
+  #press(racer: Racer, key: Key, now: number): KeyVerdict {
     const outcome = applyKey(this.words, racer.typist, key);
     if (outcome === "ignored") return outcome;
     racer.keystrokes.record(key, now - this.startsAt);
@@ -228,6 +253,15 @@ export class Race {
     racer.charIndex = racer.typist.input.length;
     if (outcome === "finished") this.#finish(racer, now);
     return outcome;
+  }
+
+  /** The ghost's keys due by `now`, each at its own time, so its finish is its recorded one. */
+  #driveGhost(now: number) {
+    const ghost = this.#ghost;
+    if (!ghost || this.#status !== "racing") return;
+    for (let at = this.nextGhostKeyAt(); at !== undefined && at <= now; at = this.nextGhostKeyAt()) {
+      this.#press(ghost.racer, ghost.keys[ghost.typed++]!.key, at);
+    }
   }
 
   #open() {
@@ -244,16 +278,31 @@ export class Race {
     racer.rank = rank;
     racer.wpm = stats.wpm;
     racer.acc = stats.acc;
-    const result = this.#result(racer, stats, { rank, finishedAt: new Date(now), durationMs });
-    // A win is first place in a race of two or more, by a result that counts (not a flagged one).
-    result.won = rank === 1 && !result.flagged && this.#racers.size >= 2;
-    this.#events.push({ type: "finished", userId: racer.id, result });
+    if (!racer.ghost) {
+      const result = this.#result(racer, stats, { rank, finishedAt: new Date(now), durationMs });
+      // A win is first place in a race of two or more players (a ghost is none), by a result
+      // that counts (not a flagged one).
+      result.won = rank === 1 && !result.flagged && this.#players().length >= 2;
+      this.#events.push({ type: "finished", userId: racer.id, result });
+    }
     this.#endIfEveryoneIsDone();
   }
 
+  /** The racers who are players: everyone but the ghost. */
+  #players(): Racer[] {
+    return [...this.#racers.values()].filter((racer) => !racer.ghost);
+  }
+
+  /**
+   * Every player finished or gave up, and the ghost, if any, is done too: or nobody who finished
+   * is left to see it finish.
+   */
   #endIfEveryoneIsDone() {
     if (this.#status === "finished") return;
-    for (const racer of this.#racers.values()) if (!racer.finished && !racer.out) return;
+    const players = this.#players();
+    if (players.some((racer) => !racer.finished && !racer.out)) return;
+    const ghost = this.#ghost?.racer;
+    if (ghost && !ghost.finished && players.some((racer) => racer.finished)) return;
     this.#end();
   }
 
@@ -265,10 +314,10 @@ export class Race {
     if (this.#status === "finished") return;
     this.#status = "finished";
     const dnf: RaceResult[] = [];
-    for (const racer of this.#racers.values()) {
+    for (const racer of this.#players()) {
       if (racer.finished) continue;
       const times = racer.keystrokes.times();
-      const durationMs = times.length > 0 ? times[times.length - 1]! - times[0]! : 0;
+      const durationMs = times.length > 0 ? scoredTimeMs(false, times[0]!, times[times.length - 1]!) : 0;
       const stats = computeStats(this.words, racer.typist, durationMs);
       dnf.push(this.#result(racer, stats, { rank: null, finishedAt: null, durationMs }));
     }
@@ -291,4 +340,23 @@ export class Race {
       keystrokes: racer.keystrokes.encode(),
     };
   }
+}
+
+function newRacer(id: string, name: string, ghost: boolean): Racer {
+  return {
+    id,
+    name,
+    wordIndex: 0,
+    charIndex: 0,
+    finished: false,
+    rank: 0,
+    wpm: 0,
+    acc: 0,
+    connected: false,
+    ghost,
+    typist: newTypist(),
+    keystrokes: new KeystrokeLog(),
+    showedUp: false,
+    out: false,
+  };
 }

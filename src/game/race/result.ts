@@ -32,3 +32,12 @@ export interface RaceResult {
 export function countsForAverages(result: Pick<RaceResult, "rank" | "flagged">): boolean {
   return result.rank !== null && !result.flagged;
 }
+
+/**
+ * The time a result is scored over, from its keys' times (ms since the start): a finisher's, to
+ * their finishing key; anyone else's, the time they typed, from their first key to their last (not
+ * the whole race: time spent away would only dilute their figures).
+ */
+export function scoredTimeMs(finished: boolean, firstKeyAt: number, lastKeyAt: number): number {
+  return finished ? lastKeyAt : lastKeyAt - firstKeyAt;
+}

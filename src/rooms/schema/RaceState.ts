@@ -13,6 +13,7 @@ export const RacePlayer = schema(
     wpm: t.float64().default(0),
     acc: t.float64().default(0),
     connected: t.boolean().default(false),
+    ghost: t.boolean().default(false),
   },
   "RacePlayer",
 );
@@ -48,7 +49,7 @@ export function mirrorRace(state: RaceState, race: Race): void {
   state.startsAt = race.startsAt;
   state.endsAt = race.endsAt;
   for (const racer of race.racers()) {
-    const player = new RacePlayer({ id: racer.id, name: racer.name });
+    const player = new RacePlayer({ id: racer.id, name: racer.name, ghost: racer.ghost });
     mirrorRacer(player, racer);
     state.players.set(racer.id, player);
   }

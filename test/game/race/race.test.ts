@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { BACKSPACE, type Key } from "../../../src/game/keys.ts";
 import { decodeKeystrokeLog } from "../../../src/game/keystrokeLog.ts";
 import { type KeyVerdict, Race, type RaceEvent, type RaceSettings } from "../../../src/game/race/race.ts";
+import { scoreOfLog } from "../../../src/game/replay.ts";
 import { computeStats } from "../../../src/game/stats.ts";
 import { applyKey, newTypist } from "../../../src/game/typingEngine.ts";
 
@@ -448,5 +449,128 @@ describe("the race model", () => {
         }
       });
     }
+  });
+
+  describe("a ghost: a stored race typed again at its recorded times", () => {
+    // Ada's earlier race of "the cat": a typo fixed, finished 1.8 s after the start.
+    const ADA_KEYS = [..."the cx⌫at"].map((char, i) => ({
+      key: (char === "⌫" ? BACKSPACE : char) as Key,
+      at: [300, 500, 700, 900, 1_100, 1_200, 1_300, 1_500, 1_800][i]!,
+    }));
+    const GHOST = { id: "ghost:ada", name: "ghost of Ada", keys: ADA_KEYS };
+    const withGhost = (roster = [BOB], settings: Partial<RaceSettings> = {}) => {
+      const race = new Race({ ...SETTINGS, ...settings }, roster, GHOST);
+      for (const { id } of roster) race.connect(id);
+      return race;
+    };
+    const position = (race: Race) => {
+      const { wordIndex, charIndex, finished, rank } = race.racer(GHOST.id)!;
+      return [wordIndex, charIndex, finished, rank];
+    };
+    const results = (events: RaceEvent[]) =>
+      events.flatMap((event) =>
+        event.type === "finished" ? [event.result] : event.type === "ended" ? event.dnf : [],
+      );
+
+    it("races from the start, there without a connection, marked a ghost, its keys its own", () => {
+      const race = withGhost();
+      const { name, connected, ghost } = race.racer(GHOST.id)!;
+      assert.deepEqual([name, connected, ghost], ["ghost of Ada", true, true]);
+      assert.equal(race.racer("bob")!.ghost, false);
+      assert.equal(race.key(GHOST.id, "t", T0 + 1), "NOT_A_RACER", "nobody types for it");
+    });
+
+    it("types each key at its recorded time, whenever the clock ticks, and finishes at its recorded time", () => {
+      const race = withGhost();
+      assert.equal(race.nextGhostKeyAt(), T0 + 300);
+      race.tick(T0);
+      assert.deepEqual(position(race), [0, 0, false, 0]);
+      race.tick(T0 + 700);
+      assert.deepEqual(position(race), [0, 3, false, 0]);
+      assert.equal(race.nextGhostKeyAt(), T0 + 900);
+      race.tick(T0 + 1_250);
+      assert.deepEqual(position(race), [1, 2, false, 0]);
+      // A tick half a second late: the finish is the recorded one all the same.
+      race.tick(T0 + 2_300);
+      assert.deepEqual(position(race), [1, 3, true, 1]);
+      const recorded = scoreOfLog(SETTINGS.words, ADA_KEYS);
+      assert.deepEqual([race.racer(GHOST.id)!.wpm, race.racer(GHOST.id)!.acc], [recorded.wpm, recorded.acc]);
+      assert.equal(race.nextGhostKeyAt(), undefined);
+    });
+
+    it("counts first when its finish was due first, even before the tick typing it", () => {
+      const race = withGhost();
+      race.tick(T0 + 1_000);
+      // Bob's last key comes at 1.9 s; no tick came since 1 s.
+      type(race, "bob", "the cat", T0 + 1_000, 150);
+      assert.deepEqual(position(race), [1, 3, true, 1]);
+      const [bob] = results(race.takeEvents());
+      assert.deepEqual([bob!.userId, bob!.rank, bob!.won], ["bob", 2, false]);
+    });
+
+    it("a player who beats it is first, and wins nothing: a ghost is no opponent; nothing of it is stored", () => {
+      const race = withGhost();
+      race.tick(T0);
+      type(race, "bob", "the cat", T0 + 1_000, 100);
+      const [bob] = results(race.takeEvents());
+      assert.deepEqual([bob!.rank, bob!.won], [1, false]);
+      assert.equal(race.status, "racing", "Bob waits to see the ghost finish");
+      race.tick(T0 + 1_800);
+      assert.deepEqual(position(race), [1, 3, true, 2]);
+      assert.equal(race.status, "finished");
+      const events = race.takeEvents();
+      assert.deepEqual(kinds(events), ["ended"]);
+      assert.deepEqual(results(events), [], "no result for the ghost");
+    });
+
+    it("with two players: the first of them wins ahead of the ghost; behind it, first place is the ghost's", () => {
+      const ahead = withGhost([ADA, BOB]);
+      type(ahead, "ada", "the cat", T0 + 100, 100);
+      type(ahead, "bob", "the cat", T0 + 200, 100);
+      ahead.tick(T0 + 2_000);
+      assert.deepEqual(
+        results(ahead.takeEvents()).map(({ userId, rank, won }) => [userId, rank, won]),
+        [
+          ["ada", 1, true],
+          ["bob", 2, false],
+        ],
+      );
+      const behind = withGhost([ADA, BOB]);
+      type(behind, "ada", "the cat", T0 + 1_000, 150);
+      type(behind, "bob", "the cat", T0 + 1_100, 150);
+      assert.deepEqual(
+        results(behind.takeEvents()).map(({ userId, rank, won }) => [userId, rank, won]),
+        [
+          ["ada", 2, false],
+          ["bob", 3, false],
+        ],
+      );
+    });
+
+    it("holds nobody up: every player gave up, the race ends at once", () => {
+      const race = withGhost();
+      race.tick(T0 + 500);
+      race.leave("bob");
+      assert.equal(race.status, "finished");
+      assert.deepEqual(
+        results(race.takeEvents()).map(({ userId }) => userId),
+        ["bob"],
+      );
+      race.tick(T0 + 5_000);
+      assert.deepEqual(position(race), [0, 2, false, 0], "it stops where the race ended");
+    });
+
+    it("stops at the time limit, unfinished, and nothing of it is stored", () => {
+      const race = withGhost([BOB], { timeLimitMs: 1_000 });
+      assert.equal(race.nextGhostKeyAt(), T0 + 300);
+      race.tick(T0 + 1_000);
+      assert.equal(race.status, "finished");
+      assert.deepEqual(position(race), [1, 0, false, 0]);
+      assert.deepEqual(
+        results(race.takeEvents()).map(({ userId }) => userId),
+        ["bob"],
+      );
+      assert.equal(race.nextGhostKeyAt(), undefined);
+    });
   });
 });

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { seedDatabase } from "../../../scripts/db/seed.ts";
 import { createDatabase, type Database } from "../../../src/db/database.ts";
-import { replayKeystrokes } from "../../../src/game/replay.ts";
+import { decodeKeystrokeLog } from "../../../src/game/keystrokeLog.ts";
+import { scoreOfLog } from "../../../src/game/replay.ts";
 import {
   expectedAggregates,
   personalBestFlags,
@@ -90,14 +91,24 @@ describe("the seed (scripts/db/seed.ts)", () => {
     }
   });
 
-  it("stores keystroke logs that replay to the end of the text for those who finished", async () => {
+  it("stores keystroke logs that replay through the typing engine to exactly the stored figures", async () => {
     const sample = await db.prisma.gameResult.findMany({
       take: 200,
       include: { game: { select: { words: true } } },
+      orderBy: [{ gameId: "asc" }, { userId: "asc" }],
     });
+    assert.equal(sample.length, 200);
+    assert.ok(sample.some((one) => one.rank === null) && sample.some((one) => one.acc < 100));
     for (const one of sample) {
-      const typist = replayKeystrokes(one.game.words, one.keystrokes);
-      assert.equal(typist.finished, one.rank !== null, `${one.gameId}/${one.userId}`);
+      const replayed = scoreOfLog(one.game.words, decodeKeystrokeLog(one.keystrokes));
+      const stored = [one.rank !== null, one.durationMs, one.wpm, one.wpmRaw, one.acc, one.accRaw];
+      const { finished, durationMs, wpm, wpmRaw, acc, accRaw } = replayed;
+      const figures = [finished, durationMs, wpm, wpmRaw, acc, accRaw];
+      const where = `${one.gameId}/${one.userId}: replayed ${figures}, stored ${stored}`;
+      assert.equal(figures[0], stored[0], where);
+      for (let i = 1; i < figures.length; i++) {
+        assert.ok(Math.abs((figures[i] as number) - (stored[i] as number)) < 0.01, where);
+      }
     }
   });
 

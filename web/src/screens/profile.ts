@@ -1,7 +1,7 @@
 /**
- * Profile: a player's statistics, their wpm over the last 10 / 100 / 500 / 1000 races (an SVG
- * chart), and their race history page by page. `#/profile` is the signed-in player's own,
- * `#/users/<id>` anyone's.
+ * Profile: a player's statistics (their own: "Race your best", their best race as a ghost), their
+ * wpm over the last 10 / 100 / 500 / 1000 races (a uPlot chart), and their race history page by
+ * page, each race with its replay. `#/profile` is the signed-in player's own, `#/users/<id>` anyone's.
  */
 
 import type {
@@ -11,19 +11,19 @@ import type {
 } from "../../../src/api/contracts/profile.ts";
 import { Unreachable } from "../api.ts";
 import { type App, heading, link, type Screen } from "../app.ts";
-import { type ChartBox, chartGeometry } from "../chart.ts";
-import { fill, h, svg } from "../dom.ts";
+import { fill, h } from "../dom.ts";
+import { raceGhost } from "../ghostRace.ts";
 import { GRAPH_SIZES, graph, history, type ProfileOwner, publicUser, statistics } from "../profileApi.ts";
+import { drawWpmOverRaces } from "../raceChart.ts";
 import { apiErrorText, duration, figure, ordinal, percent, when } from "../words.ts";
-
-/** The chart's margins; its width is the page's, so that its text keeps its size on phones. */
-const CHART: ChartBox = { width: 640, height: 240, left: 40, right: 12, top: 12, bottom: 28 };
 
 export function profileScreen(app: App, userId?: string): Screen {
   const self = userId === undefined || userId === app.sessions.user?.id;
   const owner: ProfileOwner = self ? { self: true } : { self: false, userId: userId! };
   const title = heading(self ? "Your profile" : "Player profile");
   const statsBox = h("dl", { class: "stats", id: "statistics" }, h("div", {}, h("dt", {}, "Loading…")));
+  // Shown once the statistics say there is a best to race.
+  const raceBest = h("div", { class: "race-best" });
   const chartBox = h("figure", { class: "chart", id: "wpm-chart" });
   const sizeButtons = GRAPH_SIZES.map((size) =>
     h(
@@ -42,6 +42,7 @@ export function profileScreen(app: App, userId?: string): Screen {
       : null,
     h("h2", {}, "Statistics"),
     statsBox,
+    raceBest,
     h(
       "div",
       { class: "chart-head" },
@@ -70,6 +71,17 @@ export function profileScreen(app: App, userId?: string): Screen {
     if (disposed) return;
     if (!answer.ok) throw new Error(apiErrorText(answer.error?.code, answer.error?.message));
     fill(statsBox, ...statisticsItems(answer.data));
+    // Your best race, typed again by the server as a ghost, to beat.
+    const best = answer.data.bestGameId;
+    const me = app.sessions.user;
+    if (!self || !me || !best) return;
+    const button = h("button", { type: "button", class: "primary", id: "race-your-best" }, "Race your best");
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      await raceGhost(app, { gameId: best, userId: me.id });
+      button.disabled = false;
+    });
+    fill(raceBest, button);
   };
 
   const loadChart = async (last: number) => {
@@ -79,7 +91,7 @@ export function profileScreen(app: App, userId?: string): Screen {
     const answer = await graph(app.sessions, owner, last);
     if (disposed) return;
     if (!answer.ok) throw new Error(apiErrorText(answer.error?.code, answer.error?.message));
-    fill(chartBox, ...wpmChart(answer.data, chartBox.clientWidth));
+    wpmChart(chartBox, answer.data);
   };
 
   const loadHistory = async (page: number) => {
@@ -133,45 +145,25 @@ function statisticsItems(stats: StatisticsResponse): HTMLElement[] {
   ];
 }
 
-/** The chart as SVG: a line through each race's wpm, oldest on the left, with a dot per race. */
-function wpmChart(races: GraphResponse, pageWidth: number): Array<Element> {
-  if (races.length === 0)
-    return [h("p", { class: "muted" }, "No races yet: finish one and it shows up here.")];
-  const box = { ...CHART, width: Math.max(280, pageWidth || CHART.width) };
-  const geometry = chartGeometry(
-    races.map((race) => race.wpm),
-    box,
-  );
-  const { width, height, left, right, bottom } = box;
-  const drawing = svg(
-    "svg",
-    {
-      viewBox: `0 0 ${width} ${height}`,
-      role: "img",
-      "aria-labelledby": "chart-title chart-summary",
-    },
-    ...geometry.ticks.flatMap((tick) => [
-      svg("line", { x1: left, x2: width - right, y1: tick.y, y2: tick.y, class: "grid" }),
-      svg("text", { x: left - 6, y: tick.y + 4, class: "tick", "text-anchor": "end" }, String(tick.value)),
-    ]),
-    svg("text", { x: left, y: height - bottom + 18, class: "tick" }, "older"),
-    svg("text", { x: width - right, y: height - bottom + 18, class: "tick", "text-anchor": "end" }, "newer"),
-    svg("path", { d: geometry.line, class: "line" }),
-    ...geometry.points.map((point, index) =>
-      svg(
-        "circle",
-        { cx: point.x, cy: point.y, r: races.length > 100 ? 1.5 : 3.5, class: "dot" },
-        svg("title", {}, `${figure(races[index]!.wpm)} wpm`),
-      ),
-    ),
-  );
+/** The chart: a line through each race's wpm, oldest on the left, with a dot per race. */
+function wpmChart(box: HTMLElement, races: GraphResponse): void {
+  if (races.length === 0) {
+    fill(box, h("p", { class: "muted" }, "No races yet: finish one and it shows up here."));
+    return;
+  }
+  const drawing = h("div", {
+    class: "wpm-chart-box",
+    role: "img",
+    "aria-labelledby": "chart-title chart-summary",
+  });
   const wpms = races.map((race) => race.wpm);
   const summary = h(
     "figcaption",
-    { id: "chart-summary", class: "muted" },
+    { id: "chart-summary", class: "muted", "data-races": races.length },
     `${races.length} ${races.length === 1 ? "race" : "races"}, from ${figure(wpms[0]!)} to ${figure(wpms.at(-1)!)} wpm; best ${figure(Math.max(...wpms))}.`,
   );
-  return [drawing, summary];
+  fill(box, drawing, summary);
+  drawWpmOverRaces(drawing, wpms);
 }
 
 function historyTable(page: HistoryResponse, show: (page: number) => void): HTMLElement[] {
@@ -200,6 +192,7 @@ function historyTable(page: HistoryResponse, show: (page: number) => void): HTML
             h("th", { scope: "col" }, "Raw"),
             h("th", { scope: "col" }, "Acc"),
             h("th", { scope: "col" }, "Acc raw"),
+            h("th", { scope: "col" }, h("span", { class: "sr-only" }, "Replay")),
           ),
         ),
         h(
@@ -232,6 +225,11 @@ function historyTable(page: HistoryResponse, show: (page: number) => void): HTML
               h("td", {}, figure(race.wpmRaw)),
               h("td", {}, percent(race.acc)),
               h("td", {}, percent(race.accRaw)),
+              h(
+                "td",
+                {},
+                link({ screen: "replay", gameId: race.gameId }, "Replay", { class: "replay-link" }),
+              ),
             );
           }),
         ),

@@ -11,6 +11,7 @@ import { api, Unreachable } from "../api.ts";
 import { type App, heading, link, type Screen } from "../app.ts";
 import { fill, h } from "../dom.ts";
 import { rememberedRace } from "../memory.ts";
+import { resultsAnalysis } from "../raceAnalysis.ts";
 import { hashOf } from "../routes.ts";
 import { apiErrorText, distinctNames, figure, ordinal, percent, seconds } from "../words.ts";
 import { keepRaceLink } from "./signIn.ts";
@@ -45,6 +46,8 @@ interface RankingRow {
   accRaw?: number;
   /** still typing (live races only) */
   racing?: boolean;
+  /** a ghost racer (live races only): no player, no profile */
+  ghost?: boolean;
 }
 
 export function resultsPanel(
@@ -89,12 +92,15 @@ export function resultsPanel(
     } else app.navigate({ screen: "lobby" });
   });
   const backToRoom = h("a", { class: "button", id: "back-to-room", hidden: true }, "Back to the room");
+  // The race's own charts, once it is over.
+  const analysis = resultsAnalysis(app, gameId);
   const element = h(
     "section",
     { class: "results", "aria-label": "Results" },
     own,
     h("div", { class: "table-scroll" }, table),
     status,
+    analysis.element,
     h(
       "div",
       { class: "actions" },
@@ -122,8 +128,21 @@ export function resultsPanel(
       if (rows.some((row) => row.userId === player.id)) return;
       rows.push(
         player.finished
-          ? { userId: player.id, name: player.name, rank: player.rank, wpm: player.wpm, acc: player.acc }
-          : { userId: player.id, name: player.name, rank: null, racing: state.status !== "finished" },
+          ? {
+              userId: player.id,
+              name: player.name,
+              rank: player.rank,
+              wpm: player.wpm,
+              acc: player.acc,
+              ghost: player.ghost,
+            }
+          : {
+              userId: player.id,
+              name: player.name,
+              rank: null,
+              racing: state.status !== "finished",
+              ghost: player.ghost,
+            },
       );
     });
     rows.sort(byPlace);
@@ -136,7 +155,13 @@ export function resultsPanel(
           "tr",
           { class: row.userId === me ? "me" : undefined },
           h("td", {}, row.rank ? ordinal(row.rank) : row.racing ? "…" : "DNF"),
-          h("th", { scope: "row" }, link({ screen: "user", userId: row.userId }, names.get(row.userId)!)),
+          h(
+            "th",
+            { scope: "row" },
+            row.ghost
+              ? names.get(row.userId)!
+              : link({ screen: "user", userId: row.userId }, names.get(row.userId)!),
+          ),
           ...(row.racing
             ? [h("td", { colspan: 4, class: "muted" }, "still typing")]
             : [
@@ -172,6 +197,7 @@ export function resultsPanel(
         : raceStatus === "finished"
           ? ""
           : "The race is still on: the ranking fills in as players finish.");
+    if (raceStatus === "finished") analysis.load();
     const mine = stored?.ranking.find((entry) => entry.userId === me);
     if (!ownShown && !state && mine?.rank) {
       // Opened from the history: the player's own figures come from the stored ranking.
