@@ -319,7 +319,7 @@ export function raceScreen(app: App, gameId: string, options: { spectate?: boole
   /** The word the player furthest ahead types (a spectator's text box follows it). */
   const leaderWord = () => {
     let word = 0;
-    room?.state?.players.forEach((player) => {
+    room?.state?.players?.forEach((player) => {
       if (!player.finished) word = Math.max(word, player.wordIndex);
     });
     return Math.min(word, wordElements.length - 1);

@@ -120,7 +120,9 @@ export function resultsPanel(
   let ownShown = false;
 
   const render = () => {
-    const state = live?.();
+    // A race room joined a moment ago has no state yet.
+    const joined = live?.();
+    const state = joined?.players ? joined : undefined;
     const rows: RankingRow[] = (stored?.ranking ?? []).map((entry) => ({ ...entry }));
     // Players the live state knows more about than the stored results (they finished a moment
     // ago, or are still typing).
