@@ -199,5 +199,13 @@ describe("the web client after the race: charts, replays, ghosts", function () {
     await screenshot(ada, "results-ghost-desktop");
     const stored = dataOf(await call<{ ranking: unknown[] }>(server.url, `/api/v1/games/${gameId}/result`));
     assert.equal(stored.ranking.length, 1, "only Ada's result is stored");
+
+    // The ghost race is a private room of one: Race again races the same ghost, and the room says so.
+    await ada.locator("#race-again:not([disabled])", { hasText: "Race again" }).waitFor();
+    await ada.click("#back-to-room");
+    await ada.locator("#room-ghost", { hasText: "Against the ghost of Ada" }).waitFor();
+    await ada.click("#start-race");
+    await ada.waitForURL((url) => url.hash.startsWith("#/race/") && !url.hash.endsWith(gameId));
+    await ghostRow.waitFor();
   });
 });

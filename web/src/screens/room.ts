@@ -48,6 +48,8 @@ export function roomScreen(app: App, code: string): Screen {
   );
   const start = h("button", { type: "button", class: "primary big", id: "start-race" }, "Start race");
   const lastRace = h("p", { class: "last-race", id: "last-race" });
+  const ghostLine = h("p", { class: "room-ghost", id: "room-ghost", hidden: true });
+  const noGhost = h("button", { type: "button", class: "quiet", id: "no-ghost" }, "Race without the ghost");
   const leave = h("button", { type: "button", class: "quiet", id: "leave-room" }, "Leave room");
   const element = h(
     "section",
@@ -75,6 +77,7 @@ export function roomScreen(app: App, code: string): Screen {
       h("label", { for: "room-max-players" }, "Room for"),
       maxPlayers,
     ),
+    ghostLine,
     status,
     h("div", { class: "actions" }, start, leave),
     lastRace,
@@ -117,6 +120,14 @@ export function roomScreen(app: App, code: string): Screen {
             : `${state.players.size} of ${state.maxPlayers} players. Start when everyone is here.`
           : `Waiting for ${host?.name ?? "the host"} to start the race.`,
     );
+    ghostLine.hidden = !state.ghost;
+    if (state.ghost) {
+      fill(
+        ghostLine,
+        `Against the ghost of ${state.ghost.name} (${Math.round(state.ghost.wpm)} wpm), on its ${state.ghost.words}-word text. `,
+        hosting ? noGhost : null,
+      );
+    }
     if (state.lastGameId) {
       fill(lastRace, "Last race: ", link({ screen: "results", gameId: state.lastGameId }, "see the results"));
     } else fill(lastRace);
@@ -137,6 +148,7 @@ export function roomScreen(app: App, code: string): Screen {
     rememberLength(length);
     app.party.settings({ words: length });
   });
+  noGhost.addEventListener("click", () => app.party.settings({ ghost: null }));
   maxPlayers.addEventListener("change", () => app.party.settings({ maxPlayers: Number(maxPlayers.value) }));
   start.addEventListener("click", () => {
     start.disabled = true;
