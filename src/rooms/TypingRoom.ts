@@ -9,6 +9,7 @@ import { type Client, matchMaker, Room, ServerError } from "@colyseus/core";
 import { z } from "zod";
 import type { TokenUser } from "../auth/tokens.ts";
 import { logRoomFailure } from "../colyseus/logger.ts";
+import { SpectatorPatches } from "../colyseus/spectatorPatches.ts";
 import { Race, type RaceEvent, type RaceSnapshot, timeLimitFor } from "../game/race/race.ts";
 import type { RaceResult } from "../game/race/result.ts";
 import type { Logger } from "../log.ts";
@@ -40,6 +41,11 @@ const RACE_LINGER_MS = 60_000;
 const SHUTDOWN_LINGER_MS = 10_000;
 /** Beyond the flood guard: Colyseus closes a client sending more than this many messages a second. */
 const MAX_MESSAGES_PER_SECOND = 200;
+/**
+ * How often spectators take the race's progress, which racers take at every patch: often enough to
+ * watch the carets move, rarely enough that a race's many spectators cost it little.
+ */
+const SPECTATOR_PATCH_MS = 200;
 
 /** A race's one join option: to watch it rather than race. */
 const raceJoinOptions = z.object({ spectate: z.literal(true).optional() }).strict();
@@ -73,6 +79,7 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
   #race!: Race;
   #sessions = new OneSessionPerUser();
   #spectators = new Set<RaceClient>();
+  #spectatorPatches = new SpectatorPatches();
   #partyId: string | undefined;
   #shuttingDown = false;
   #log!: Logger;
@@ -101,6 +108,7 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
     );
     mirrorRace(this.state, this.#race);
     this.#list();
+    this.clock.setInterval(() => this.#spectatorPatches.flush(), SPECTATOR_PATCH_MS);
     for (const at of this.#race.deadlines()) {
       this.clock.setTimeout(() => this.#tick(), Math.max(0, at - Date.now()));
     }
@@ -143,6 +151,7 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
       // Several may have been admitted at once: the limit is kept here.
       if (!this.admitsSpectator()) throw spectatorsFull();
       this.#spectators.add(client);
+      this.#spectatorPatches.watch(client);
       this.state.spectators = this.#spectators.size;
       this.#log.info({ userId: client.auth?.id, spectators: this.#spectators.size }, "spectator joined");
       return;
@@ -202,7 +211,10 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
   }
 
   override onLeave(client: RaceClient) {
-    if (this.#spectators.delete(client)) this.state.spectators = this.#spectators.size;
+    if (this.#spectators.delete(client)) {
+      this.#spectatorPatches.forget(client);
+      this.state.spectators = this.#spectators.size;
+    }
     const seat = this.#seatOf(client);
     if (seat) {
       this.#sessions.release(seat.userId);

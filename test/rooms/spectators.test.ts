@@ -1,11 +1,29 @@
 import assert from "node:assert/strict";
-import { Client } from "@colyseus/sdk";
+import { Client, Protocol } from "@colyseus/sdk";
 import { joinRefusalCode, type LiveRace, RoomCloseCode } from "../../src/protocol.ts";
 import { call, dataOf } from "../support/http.ts";
-import { eventually, Player, type Player as PlayerType } from "../support/players.ts";
+import { eventually, Player, type Player as PlayerType, type RaceRoomHandle } from "../support/players.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 
 const textOf = (player: PlayerType) => [...player.race!.state.words].join(" ");
+
+/** Counts the state patches a room receives from now on. */
+function countPatches(room: RaceRoomHandle): { count: number } {
+  const counter = { count: 0 };
+  const events = room.connection.events;
+  const decode = events.onmessage;
+  events.onmessage = (event: MessageEvent) => {
+    if (new Uint8Array(event.data)[0] === Protocol.ROOM_STATE_PATCH) counter.count++;
+    decode?.(event);
+  };
+  return counter;
+}
+
+/** What everyone in a race sees of its players. */
+const progressOf = (race: RaceRoomHandle) =>
+  JSON.stringify(
+    [...race.state.players.values()].map(({ id, wordIndex, charIndex }) => ({ id, wordIndex, charIndex })),
+  );
 
 async function refusalOf(join: Promise<unknown>): Promise<{ code: number | undefined; message: string }> {
   try {
@@ -85,6 +103,34 @@ describe("spectators and the live races", function () {
     await eventually("one spectator left", () => ann.race!.state.spectators === 1);
     await gil.spectate(gameId);
     await eventually("a free place is taken again", () => ann.race!.state.spectators === 2);
+  });
+
+  it("spectators see the race move a few times a second, and see it as the racers do", async () => {
+    const [ann, bob] = await publicRace();
+    const gameId = ann.race!.roomId;
+    const [eve, fay] = [await signIn("Eve"), await signIn("Fay")];
+    const early = await eve.spectate(gameId);
+    await ann.waitForRacing();
+    const toBob = countPatches(bob.race!);
+    const toEve = countPatches(early);
+    // Ann hesitates over her first letter, a typo and its correction again and again, for over a second.
+    const hesitating = ann.typeSlowly("x\b".repeat(20), 30);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const late = await fay.spectate(gameId);
+    await hesitating;
+    await ann.typeSlowly(ann.race!.state.words[0]!.slice(0, 2), 30);
+
+    await eventually(
+      "Bob sees Ann's two letters",
+      () => bob.race!.state.players.get(ann.id)!.charIndex === 2,
+    );
+    await eventually("Eve sees where Ann is", () => progressOf(early) === progressOf(bob.race!));
+    await eventually("so does Fay, who came in the middle", () => progressOf(late) === progressOf(bob.race!));
+    assert.ok(toEve.count >= 3, `Eve saw Ann move live (${toEve.count} patches)`);
+    assert.ok(
+      toEve.count * 2 <= toBob.count,
+      `a spectator takes fewer patches than a racer (${toEve.count} against ${toBob.count})`,
+    );
   });
 
   it("refuses a spectator without a token, and spectate options of the wrong form", async () => {
