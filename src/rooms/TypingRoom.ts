@@ -42,10 +42,12 @@ const SHUTDOWN_LINGER_MS = 10_000;
 /** Beyond the flood guard: Colyseus closes a client sending more than this many messages a second. */
 const MAX_MESSAGES_PER_SECOND = 200;
 /**
- * How often spectators take the race's progress, which racers take at every patch: often enough to
- * watch the carets move, rarely enough that a race's many spectators cost it little.
+ * A race's spectators take, all together, about as many patches as its racers: up to this many
+ * spectators take every patch, more take every n-th one, the patches between merged into it. Each
+ * patch is a write to each socket, so a crowd watches the race move less often rather than cost it
+ * a write each at every patch.
  */
-const SPECTATOR_PATCH_MS = 200;
+const SPECTATORS_PER_PATCH = 5;
 
 /** A race's one join option: to watch it rather than race. */
 const raceJoinOptions = z.object({ spectate: z.literal(true).optional() }).strict();
@@ -80,6 +82,7 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
   #sessions = new OneSessionPerUser();
   #spectators = new Set<RaceClient>();
   #spectatorPatches = new SpectatorPatches();
+  #patchesSinceSpectators = 0;
   #partyId: string | undefined;
   #shuttingDown = false;
   #log!: Logger;
@@ -108,7 +111,6 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
     );
     mirrorRace(this.state, this.#race);
     this.#list();
-    this.clock.setInterval(() => this.#spectatorPatches.flush(), SPECTATOR_PATCH_MS);
     for (const at of this.#race.deadlines()) {
       this.clock.setTimeout(() => this.#tick(), Math.max(0, at - Date.now()));
     }
@@ -187,6 +189,14 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
     seat.player.wordIndex = racer.wordIndex;
     seat.player.charIndex = racer.charIndex;
     if (outcome === "finished") this.#apply(this.#race.takeEvents());
+  }
+
+  /** Run by Colyseus before each patch: every n-th time, spectators take the patches held for them. */
+  override onBeforePatch() {
+    const every = Math.ceil(this.#spectators.size / SPECTATORS_PER_PATCH);
+    if (++this.#patchesSinceSpectators < every) return;
+    this.#patchesSinceSpectators = 0;
+    this.#spectatorPatches.flush();
   }
 
   override async onDrop(client: RaceClient, code?: number) {
