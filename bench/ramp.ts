@@ -37,6 +37,11 @@ export interface WindowFigures {
   keysAppliedPerSec?: number;
   rejections: number;
   disconnects: number;
+  /** spectators watching (none in a ramp), what they received, and keystroke -> spectator p99 */
+  spectators: number;
+  spectatorMessagesPerSec: number;
+  spectatorP99Ms: number;
+  spectatorDisconnects: number;
   generators: GeneratorWindow["generators"];
 }
 
@@ -91,7 +96,7 @@ async function keysApplied(server: ServerUnderTest): Promise<number | undefined>
   return total;
 }
 
-async function measureWindow(server: ServerUnderTest, generators: GeneratorPool, windowMs: number) {
+export async function measureWindow(server: ServerUnderTest, generators: GeneratorPool, windowMs: number) {
   const appliedBefore = await keysApplied(server);
   await generators.startWindow();
   const before: ProcessSample[] = server.pids.map(sampleProcess);
@@ -118,11 +123,15 @@ async function measureWindow(server: ServerUnderTest, generators: GeneratorPool,
         : (appliedAfter - appliedBefore) / seconds,
     rejections: seen.rejections,
     disconnects: seen.disconnects,
+    spectators: seen.spectators,
+    spectatorMessagesPerSec: seen.spectatorMessagesReceived / seconds,
+    spectatorP99Ms: seen.spectatorLatencies.quantile(0.99),
+    spectatorDisconnects: seen.spectatorDisconnects,
     generators: seen.generators,
   } satisfies WindowFigures;
 }
 
-function medianFigures(windows: WindowFigures[]): WindowFigures {
+export function medianFigures(windows: WindowFigures[]): WindowFigures {
   const of = (pick: (w: WindowFigures) => number) => median(windows.map(pick));
   const applied = windows.map((w) => w.keysAppliedPerSec).filter((value) => value !== undefined);
   return {
@@ -139,6 +148,10 @@ function medianFigures(windows: WindowFigures[]): WindowFigures {
     keysAppliedPerSec: applied.length ? median(applied) : undefined,
     rejections: windows.reduce((total, w) => total + w.rejections, 0),
     disconnects: windows.reduce((total, w) => total + w.disconnects, 0),
+    spectators: of((w) => w.spectators),
+    spectatorMessagesPerSec: of((w) => w.spectatorMessagesPerSec),
+    spectatorP99Ms: of((w) => w.spectatorP99Ms),
+    spectatorDisconnects: windows.reduce((total, w) => total + w.spectatorDisconnects, 0),
     generators: windows[0]!.generators.map((g, i) => ({
       pid: g.pid,
       coreShare: of((w) => w.generators[i]!.coreShare),

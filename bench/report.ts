@@ -5,6 +5,7 @@
 import type { MatchmakingResult } from "./matchmaking.ts";
 import type { MachineInfo } from "./metrics/machine.ts";
 import type { RampResult, StepResult } from "./ramp.ts";
+import type { SpectatorPhase, SpectatorsResult } from "./spectators.ts";
 import type { MatchmakingSystem } from "./systems.ts";
 
 interface Results {
@@ -15,6 +16,7 @@ interface Results {
   scaleOut: Array<{ repeat: number; one: RampResult; two: RampResult }>;
   /** each scale-out process's CPU cap, as a share of a core (uncapped when absent) */
   scaleOutCores?: number;
+  spectators?: SpectatorsResult;
 }
 
 export const median = (values: number[]) => {
@@ -184,6 +186,38 @@ function figuresOf(results: Results) {
     commonLoad: commonLoad.map((load) => load?.racers),
     matchmaking,
     scaleOut: scale,
+    spectators: results.spectators && spectatorFigures(results.spectators),
+  };
+}
+
+function spectatorFigures(run: SpectatorsResult) {
+  const side = (watched: boolean) => {
+    const phases = run.phases.filter((phase) => phase.watched === watched);
+    const of = (pick: (phase: SpectatorPhase) => number) => median(phases.map(pick));
+    return {
+      racers: of((phase) => phase.racers),
+      spectators: of((phase) => phase.spectators),
+      keysPerSec: of((phase) => phase.keysPerSec),
+      serverCore: of((phase) => Math.max(...phase.serverCores)),
+      cpuSecondsPer1000Keys: of((phase) => phase.serverCpuSecondsPer1000Keys),
+      messagesOutPerSec: of((phase) => phase.messagesOutPerSec + phase.spectatorMessagesPerSec),
+      p99Ms: of((phase) => phase.p99Ms),
+      spectatorP99Ms: of((phase) => phase.spectatorP99Ms),
+      generatorCores: of((phase) => Math.max(...phase.generators.map((g) => g.coreShare))),
+      disconnects: phases.reduce((total, phase) => total + phase.disconnects + phase.spectatorDisconnects, 0),
+    };
+  };
+  return {
+    races: run.races,
+    perRace: run.perRace,
+    rounds: run.rounds,
+    idleCore: run.idleCore,
+    cpuPerKeyRatio: median(run.ratios),
+    cpuPerKeyRatioRange: [Math.min(...run.ratios), Math.max(...run.ratios)],
+    keysTyped: median(run.keysTyped),
+    keysTypedRange: [Math.min(...run.keysTyped), Math.max(...run.keysTyped)],
+    without: side(false),
+    with: side(true),
   };
 }
 
@@ -193,10 +227,13 @@ function text(results: Results, figures: Figures): string {
     `Typephoon race bench (${results.mode}) — ${machine.date.slice(0, 10)}, commit ${machine.commit}${machine.dirty ? "+dirty" : ""}, ` +
       `${machine.nproc} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}`,
     `command: ${machine.command}`,
-    "",
-    "| system | capacity (racers) | keys/s in | msgs/s out | server CPU | CPU-s / 1k keys | p50 / p90 / p99 ms | RSS / racer (over idle / marginal) | generator CPU (max) | stopped because |",
-    "|---|---|---|---|---|---|---|---|---|---|",
   ];
+  if (results.ramps.length)
+    lines.push(
+      "",
+      "| system | capacity (racers) | keys/s in | msgs/s out | server CPU | CPU-s / 1k keys | p50 / p90 / p99 ms | RSS / racer (over idle / marginal) | generator CPU (max) | stopped because |",
+      "|---|---|---|---|---|---|---|---|---|---|",
+    );
   for (const [system, s] of Object.entries(figures.perSystem)) {
     const c = s.atCapacity;
     lines.push(
@@ -234,6 +271,26 @@ function text(results: Results, figures: Figures): string {
       "",
       `Scale-out over Redis${results.scaleOutCores ? `, each process capped at ${results.scaleOutCores} of a core` : ""}: 1 process ${fixed(so.one)} racers, 2 processes ${fixed(so.two)} racers: ${fixed(so.ratio, 2)}×; ` +
         `CPU per keystroke, 2 processes summed ÷ 1: ${fixed(so.cpuPerKeyRatio, 2)}× (at ${fixed(so.atRacers)} racers)`,
+    );
+  }
+  const sp = figures.spectators;
+  if (sp) {
+    const row = (name: string, side: typeof sp.with) =>
+      `| ${name} | ${fixed(side.racers)} / ${fixed(side.spectators)} | ${fixed(side.keysPerSec)} | ${fixed(side.messagesOutPerSec)} | ` +
+      `${percent(side.serverCore)} | ${fixed(side.cpuSecondsPer1000Keys, 3)} | ${fixed(side.p99Ms, 1)} / ${fixed(side.spectatorP99Ms, 1)} | ` +
+      `${percent(side.generatorCores)} | ${side.disconnects} |`;
+    lines.push(
+      "",
+      `Spectators: ${sp.races} races of 5, without and with ${sp.perRace} spectators each, ${sp.rounds} rounds (medians; server idle ${percent(sp.idleCore)})`,
+      "",
+      "| phase | racers / spectators | keys/s in | msgs/s out | server CPU | CPU-s / 1k keys | p99 ms racers / spectators | generator CPU (max) | disconnects |",
+      "|---|---|---|---|---|---|---|---|---|",
+      row("without", sp.without),
+      row("with", sp.with),
+      "",
+      `With ${sp.perRace} spectators ÷ without: CPU per keystroke ${fixed(sp.cpuPerKeyRatio, 2)}× ` +
+        `(rounds ${fixed(sp.cpuPerKeyRatioRange[0]!, 2)}–${fixed(sp.cpuPerKeyRatioRange[1]!, 2)}×); ` +
+        `keys typed ${fixed(sp.keysTyped, 2)}× (${fixed(sp.keysTypedRange[0]!, 2)}–${fixed(sp.keysTypedRange[1]!, 2)}×: below 1, the generators fell behind)`,
     );
   }
   return lines.join("\n");

@@ -1,8 +1,9 @@
 /**
- * The race benchmark (issue 8, parts 1, 2, 3 and 5). `npm run bench` runs the quick version (a short
- * ramp of Typephoon and both baselines, then the matchmaking burst against Typephoon and against the
- * bare room) in under 3 minutes;
- * `npm run bench:full` the full ramp with repeats, matchmaking repeats and the scale-out comparison.
+ * The race benchmark (issue 8, parts 1, 2, 3 and 5; issue 25's spectators). `npm run bench` runs the
+ * quick version (a short ramp of Typephoon and both baselines, then the matchmaking burst against
+ * Typephoon and against the bare room) in under 3 minutes;
+ * `npm run bench:full` the full ramp with repeats, matchmaking repeats, the scale-out comparison and
+ * what 50 spectators a race cost (issue 25; `--spectators N` alone measures it in any mode).
  * Every flag below overrides the mode's default. Writes bench/results/<time>-<mode>.json and prints
  * a summary.
  */
@@ -16,6 +17,7 @@ import { machineInfo } from "./metrics/machine.ts";
 import { type RampOptions, type RampResult, ramp } from "./ramp.ts";
 import { summarize } from "./report.ts";
 import { type ServerUnderTest, scratchDatabase, startBaseline, startTypephoon } from "./servers.ts";
+import { type SpectatorsResult, spectatorCost } from "./spectators.ts";
 import { MATCHMAKING_SYSTEMS, SYSTEMS, type SystemName } from "./systems.ts";
 
 const MODES = {
@@ -30,6 +32,7 @@ const MODES = {
     "matchmaking-repeats": "1",
     "scale-out": false,
     "scale-steps": "250,500,750,1000,1250,1500",
+    spectators: "0",
   },
   full: {
     systems: "typephoon,bare,naive",
@@ -42,6 +45,7 @@ const MODES = {
     "matchmaking-repeats": "3",
     "scale-out": true,
     "scale-steps": "500,1000,1500,2000,2500",
+    spectators: "50",
   },
 };
 
@@ -72,6 +76,11 @@ const { values: flags } = parseArgs({
     "scale-steps": { type: "string" },
     /** caps each server process of the scale-out at this share of a core (cgroup CPU quota) */
     "scale-out-cores": { type: "string" },
+    /** spectators per race, against none (0: not measured) */
+    spectators: { type: "string" },
+    "spectator-races": { type: "string", default: "20" },
+    /** rounds of the spectators' A/B, each one phase with and one without */
+    "spectator-rounds": { type: "string", default: "6" },
     "p99-ms": { type: "string", default: "150" },
     "cpu-limit": { type: "string", default: "0.9" },
     "database-admin-url": { type: "string", default: "postgresql://postgres@127.0.0.1:5432/postgres" },
@@ -96,7 +105,10 @@ type NumericFlag =
   | "windows"
   | "settle"
   | "p99-ms"
-  | "cpu-limit";
+  | "cpu-limit"
+  | "spectators"
+  | "spectator-races"
+  | "spectator-rounds";
 /** The command line's value, else the mode's (some flags' defaults are the same in both modes). */
 const flagValue = (name: NumericFlag) =>
   flags[name] ?? (defaults as Record<string, unknown>)[name]?.toString();
@@ -125,6 +137,9 @@ if (matchmakingProcesses > 1 && !flags["matchmaking-over-redis"]) {
   );
 }
 const matchmakingBursts = numberFlag("matchmaking-bursts", flags["matchmaking-bursts"], 1, true);
+const spectators = count("spectators", 0);
+const spectatorRaces = count("spectator-races", 1);
+const spectatorRounds = count("spectator-rounds", 1);
 const rampOptions: RampOptions = {
   steps: numbers("steps", flags.steps ?? defaults.steps),
   windowMs: amount("window", 0.1) * 1000,
@@ -189,6 +204,7 @@ async function withServer<T>(
 const ramps: Array<RampResult & { repeat: number }> = [];
 const matchmakingRuns: Array<MatchmakingResult & { burst: number }> = [];
 const scaleOutRuns: Array<{ repeat: number; one: RampResult; two: RampResult }> = [];
+let spectatorRun: SpectatorsResult | undefined;
 try {
   for (let repeat = 1; repeat <= repeats; repeat++) {
     for (const system of systems) {
@@ -198,6 +214,26 @@ try {
       );
       ramps.push({ ...result, repeat });
     }
+  }
+  if (spectators > 0) {
+    console.log(
+      `spectators: ${spectatorRaces} races of 5, without and with ${spectators} spectators each, ${spectatorRounds} rounds`,
+    );
+    const typephoon = await startSystem("typephoon", {
+      // The spectators' tokens are taken once and serve every round's joins.
+      env: { RACE_MAX_SPECTATORS: String(spectators), ACCESS_TOKEN_TTL_S: "86400" },
+    });
+    spectatorRun = await withServer(typephoon, (server) =>
+      spectatorCost(server, generators, {
+        races: spectatorRaces,
+        perRace: spectators,
+        rounds: spectatorRounds,
+        windowMs: rampOptions.windowMs,
+        windows: rampOptions.windows,
+        settleMs: rampOptions.settleMs,
+        log: rampOptions.log,
+      }),
+    );
   }
   for (let repeat = 1; repeat <= matchmakingRepeats; repeat++) {
     console.log(
@@ -264,6 +300,7 @@ const results = {
   matchmakingProcesses,
   scaleOut: scaleOutRuns,
   scaleOutCores,
+  spectators: spectatorRun,
 };
 const summary = summarize(results);
 await mkdir(new URL("./results/", import.meta.url), { recursive: true });

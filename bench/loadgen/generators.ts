@@ -47,6 +47,12 @@ export interface GeneratorWindow {
   disconnects: number;
   latencies: Histogram;
   racers: number;
+  spectators: number;
+  /** frames the spectators received: what the server sent them */
+  spectatorMessagesReceived: number;
+  /** keystroke -> a spectator of the same generator seeing the cursor move */
+  spectatorLatencies: Histogram;
+  spectatorDisconnects: number;
   /** each generator's share of one core, and its event-loop delay p99 */
   generators: Array<{ pid: number; coreShare: number; loopDelayP99Ms: number }>;
 }
@@ -92,6 +98,25 @@ export class GeneratorPool {
     return total;
   }
 
+  /** `perRace` spectators join each race, from the generator whose racers race in it. */
+  async spectate(endpoints: Endpoint[], perRace: number, { concurrency = 25 } = {}): Promise<AddResult> {
+    const results = await Promise.all(
+      this.#workers.map((worker) =>
+        worker.ask<AddResult>({ cmd: "spectate", endpoints, perRace, concurrency }),
+      ),
+    );
+    return {
+      seated: sum(results.map((result) => result.seated)),
+      failed: sum(results.map((result) => result.failed)),
+      errors: results.flatMap((result) => result.errors),
+      ms: Math.max(...results.map((result) => result.ms)),
+    };
+  }
+
+  async unspectate(): Promise<void> {
+    await Promise.all(this.#workers.map((worker) => worker.ask({ cmd: "unspectate" })));
+  }
+
   async startWindow(): Promise<void> {
     await Promise.all(this.#workers.map((worker) => worker.ask({ cmd: "window" })));
   }
@@ -108,6 +133,10 @@ export class GeneratorPool {
       disconnects: sum(reports.map((report) => report.disconnects)),
       latencies: Histogram.merge(reports.map((report) => report.latencies)),
       racers: sum(reports.map((report) => report.racers)),
+      spectators: sum(reports.map((report) => report.spectators)),
+      spectatorMessagesReceived: sum(reports.map((report) => report.spectatorMessagesReceived)),
+      spectatorLatencies: Histogram.merge(reports.map((report) => report.spectatorLatencies)),
+      spectatorDisconnects: sum(reports.map((report) => report.spectatorDisconnects)),
       generators: reports.map((report, i) => ({
         pid: this.#workers[i]!.child.pid!,
         coreShare: report.cpuSeconds / (report.elapsedMs / 1000),

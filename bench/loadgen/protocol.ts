@@ -8,6 +8,9 @@ export type WorkerRequest =
   | { cmd: "window" }
   | { cmd: "report" }
   | { cmd: "leave" }
+  /** `perRace` spectators join each race this generator's racers race in */
+  | { cmd: "spectate"; endpoints: Endpoint[]; perRace: number; concurrency: number }
+  | { cmd: "unspectate" }
   | { cmd: "mm:prepare"; system: MatchmakingSystem; endpoints: Endpoint[]; count: number }
   | { cmd: "mm:join"; at: number; spreadMs: number; slot: number; slots: number; timeoutMs: number };
 
@@ -31,6 +34,11 @@ export interface WindowReport {
   /** p99 of this process's event-loop delay: a busy generator delays what it measures */
   loopDelayP99Ms: number;
   racers: number;
+  /** what this generator's spectators received and saw, like the racers' figures above */
+  spectators: number;
+  spectatorMessagesReceived: number;
+  spectatorLatencies: { buckets: HistogramData; sum: number; max: number };
+  spectatorDisconnects: number;
 }
 
 export interface JoinRecord {

@@ -4,11 +4,13 @@
  */
 import "./useWsPackage.ts";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import type { Client } from "@colyseus/sdk";
 import type { SystemName } from "../systems.ts";
 import { bareRacer } from "./connectors/bare.ts";
 import { naiveRacer } from "./connectors/naive.ts";
 import type { Connector, Endpoint, Seat } from "./connectors/seat.ts";
-import { typephoonRacer } from "./connectors/typephoon.ts";
+import { spectate } from "./connectors/spectator.ts";
+import { sdkClient, signInGuest, typephoonRacer } from "./connectors/typephoon.ts";
 import { joinLobbies, leaveRooms, prepareGuests } from "./matchmaking.ts";
 import type { AddResult, WindowReport, WorkerReply, WorkerRequest } from "./protocol.ts";
 import { Racer, type RacerRegistry, Tally } from "./racer.ts";
@@ -22,6 +24,12 @@ const CONNECTORS: Record<SystemName, Connector> = {
 const tally = new Tally();
 const registry: RacerRegistry = new Map();
 const seated: Array<{ racer: Racer; seat: Seat }> = [];
+/** What spectators receive and see, apart from the racers' figures. */
+const spectatorTally = new Tally();
+/** Signed-in guests, kept for the next time spectators join: they come and go between windows. */
+const spectatorClients: Client[] = [];
+/** The way out of each race a spectator watches now. */
+const watching: Array<() => Promise<void>> = [];
 /** A racer not seated by then counts as a failure (a lobby countdown is 5 s in the bench). */
 const SEAT_TIMEOUT_MS = 30_000;
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -78,8 +86,46 @@ async function add(system: SystemName, endpoints: Endpoint[], count: number, con
   } satisfies AddResult;
 }
 
+/**
+ * `perRace` spectators join each race this generator's racers are in (Typephoon only): watching the
+ * races whose racers share their process, they measure what they see of every key.
+ */
+async function addSpectators(endpoints: Endpoint[], perRace: number, concurrency: number) {
+  const started = performance.now();
+  const gameIds = [...new Set(seated.map(({ seat }) => seat.roomId))];
+  const errors: string[] = [];
+  let joined = 0;
+  await inParallel(gameIds.length * perRace, concurrency, async (i) => {
+    const endpoint = endpoints[i % endpoints.length]!;
+    try {
+      spectatorClients[i] ??= sdkClient(endpoint, await signInGuest(endpoint));
+      const watcher = new Racer(registry, spectatorTally);
+      const join = spectate(spectatorClients[i], gameIds[i % gameIds.length]!, watcher, spectatorTally);
+      watching.push(await withTimeout(join, SEAT_TIMEOUT_MS));
+      joined++;
+    } catch (error) {
+      errors.push((error as Error).message);
+    }
+  });
+  return {
+    seated: joined,
+    failed: errors.length,
+    errors: [...new Set(errors)].slice(0, 5),
+    ms: performance.now() - started,
+  } satisfies AddResult;
+}
+
+async function removeSpectators() {
+  const all = watching.splice(0);
+  await inParallel(all.length, 50, async (i) => {
+    await all[i]!().catch(() => {});
+  });
+  return { left: all.length };
+}
+
 function startWindow() {
   tally.reset();
+  spectatorTally.reset();
   loopDelay.reset();
   window = { startedAt: performance.now(), cpu: process.cpuUsage() };
 }
@@ -96,6 +142,10 @@ function report(): WindowReport {
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
     racers: seated.filter(({ racer }) => racer.typing).length,
+    spectators: watching.length,
+    spectatorMessagesReceived: spectatorTally.messagesReceived,
+    spectatorLatencies: spectatorTally.latencies.toData(),
+    spectatorDisconnects: spectatorTally.disconnects,
   };
 }
 
@@ -105,7 +155,8 @@ async function leave() {
   await inParallel(all.length, 50, async (i) => {
     await all[i]!.seat.leave().catch(() => {});
   });
-  return { left: all.length + (await leaveRooms()) };
+  const spectators = await removeSpectators();
+  return { left: all.length + spectators.left + (await leaveRooms()) };
 }
 
 async function handle(request: WorkerRequest): Promise<unknown> {
@@ -119,6 +170,10 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       return report();
     case "leave":
       return leave();
+    case "spectate":
+      return addSpectators(request.endpoints, request.perRace, request.concurrency);
+    case "unspectate":
+      return removeSpectators();
     case "mm:prepare":
       return prepareGuests(request.system, request.endpoints, request.count);
     case "mm:join":

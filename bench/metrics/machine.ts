@@ -23,12 +23,15 @@ const git = (...args: string[]) => {
   }
 };
 
+/** Results of earlier runs, and the node_modules a git worktree links from the main checkout. */
+const NOT_CHANGES = [":(top,exclude)bench/results", ":(top,exclude)node_modules"];
+
 export function machineInfo(): MachineInfo {
   const cpuinfo = readFileSync("/proc/cpuinfo", "utf8");
   return {
     date: new Date().toISOString(),
     commit: git("rev-parse", "--short", "HEAD") || "unknown",
-    dirty: git("status", "--porcelain", "--", ":(top,exclude)bench/results").length > 0,
+    dirty: git("status", "--porcelain", "--", ...NOT_CHANGES).length > 0,
     nproc: Number(execFileSync("nproc", { encoding: "utf8" }).trim()),
     cpuModel: /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? "unknown",
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),

@@ -10,6 +10,7 @@ import { type Client, type Delayed, matchMaker, Room, ServerError } from "@colys
 import { z } from "zod";
 import type { TokenUser } from "../auth/tokens.ts";
 import { logRoomFailure } from "../colyseus/logger.ts";
+import { SpectatorPatches } from "../colyseus/spectatorPatches.ts";
 import { decodeKeystrokeLog } from "../game/keystrokeLog.ts";
 import { ghostEntrant, Race, type RaceEvent, type RaceSnapshot, timeLimitFor } from "../game/race/race.ts";
 import type { RaceResult } from "../game/race/result.ts";
@@ -42,6 +43,13 @@ const RACE_LINGER_MS = 60_000;
 const SHUTDOWN_LINGER_MS = 10_000;
 /** Beyond the flood guard: Colyseus closes a client sending more than this many messages a second. */
 const MAX_MESSAGES_PER_SECOND = 200;
+/**
+ * A race's spectators take, all together, about as many patches as its racers: up to this many
+ * spectators take every patch, more take every n-th one, the patches between merged into it. Each
+ * patch is a write to each socket, so a crowd watches the race move less often rather than cost it
+ * a write each at every patch.
+ */
+const SPECTATORS_PER_PATCH = 5;
 
 /** A race's one join option: to watch it rather than race. */
 const raceJoinOptions = z.object({ spectate: z.literal(true).optional() }).strict();
@@ -75,6 +83,8 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
   #race!: Race;
   #sessions = new OneSessionPerUser();
   #spectators = new Set<RaceClient>();
+  #spectatorPatches = new SpectatorPatches();
+  #patchesSinceSpectators = 0;
   #partyId: string | undefined;
   /** the ghost's racer id, in a race against one */
   #ghostId: string | undefined;
@@ -158,6 +168,7 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
       // Several may have been admitted at once: the limit is kept here.
       if (!this.admitsSpectator()) throw spectatorsFull();
       this.#spectators.add(client);
+      this.#spectatorPatches.watch(client);
       this.state.spectators = this.#spectators.size;
       this.#log.info({ userId: client.auth?.id, spectators: this.#spectators.size }, "spectator joined");
       return;
@@ -197,6 +208,14 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
     if (outcome === "finished") this.#apply(this.#race.takeEvents());
   }
 
+  /** Run by Colyseus before each patch: every n-th time, spectators take the patches held for them. */
+  override onBeforePatch() {
+    const every = Math.ceil(this.#spectators.size / SPECTATORS_PER_PATCH);
+    if (++this.#patchesSinceSpectators < every) return;
+    this.#patchesSinceSpectators = 0;
+    this.#spectatorPatches.flush();
+  }
+
   override async onDrop(client: RaceClient, code?: number) {
     const seat = this.#seatOf(client);
     if (!seat) return;
@@ -219,7 +238,10 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
   }
 
   override onLeave(client: RaceClient) {
-    if (this.#spectators.delete(client)) this.state.spectators = this.#spectators.size;
+    if (this.#spectators.delete(client)) {
+      this.#spectatorPatches.forget(client);
+      this.state.spectators = this.#spectators.size;
+    }
     const seat = this.#seatOf(client);
     if (seat) {
       this.#sessions.release(seat.userId);

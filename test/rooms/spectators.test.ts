@@ -1,11 +1,29 @@
 import assert from "node:assert/strict";
-import { Client } from "@colyseus/sdk";
+import { Client, Protocol } from "@colyseus/sdk";
 import { joinRefusalCode, type LiveRace, RoomCloseCode } from "../../src/protocol.ts";
 import { call, dataOf } from "../support/http.ts";
-import { eventually, Player, type Player as PlayerType } from "../support/players.ts";
+import { eventually, Player, type Player as PlayerType, type RaceRoomHandle } from "../support/players.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 
 const textOf = (player: PlayerType) => [...player.race!.state.words].join(" ");
+
+/** Counts the state patches a room receives from now on. */
+function countPatches(room: RaceRoomHandle): { count: number } {
+  const counter = { count: 0 };
+  const events = room.connection.events;
+  const decode = events.onmessage;
+  events.onmessage = (event: MessageEvent) => {
+    if (new Uint8Array(event.data)[0] === Protocol.ROOM_STATE_PATCH) counter.count++;
+    decode?.(event);
+  };
+  return counter;
+}
+
+/** What everyone in a race sees of its players. */
+const progressOf = (race: RaceRoomHandle) =>
+  JSON.stringify(
+    [...race.state.players.values()].map(({ id, wordIndex, charIndex }) => ({ id, wordIndex, charIndex })),
+  );
 
 async function refusalOf(join: Promise<unknown>): Promise<{ code: number | undefined; message: string }> {
   try {
@@ -161,5 +179,71 @@ describe("spectators and the live races", function () {
       const races = await live();
       return races.length === 1 && races[0]!.gameId === second;
     });
+  });
+});
+
+describe("a crowd of spectators", function () {
+  this.timeout(30_000);
+  let server: TestServer;
+  const everyone: PlayerType[] = [];
+  const signIn = async (name: string) => {
+    const player = await Player.signIn(server.url, name);
+    everyone.push(player);
+    return player;
+  };
+  before(async () => {
+    server = await startTestServer({
+      LOBBY_MAX_PLAYERS: "2",
+      LOBBY_COUNTDOWN_MS: "300",
+      RACE_START_COUNTDOWN_MS: "300",
+      RACE_WORDS: "3",
+      RACE_MAX_SPECTATORS: "20",
+    });
+  });
+  after(async () => {
+    await Promise.all(everyone.splice(0).map((player) => player.leaveAll()));
+    await server.stop();
+  });
+
+  it("a few see every patch, a crowd fewer, merged; all see the race as its racers do", async () => {
+    const [ann, bob] = [await signIn("Ann"), await signIn("Bob")];
+    await ann.queue();
+    await bob.queue();
+    await Promise.all([ann.enterRace(), bob.enterRace()]);
+    const gameId = ann.race!.roomId;
+    const eve = await signIn("Eve");
+    const watching = await eve.spectate(gameId);
+    await ann.waitForRacing();
+    /** Ann hesitates over her first letter: a typo and its correction, again and again. */
+    const hesitate = (times: number) => ann.typeSlowly("x\b".repeat(times), 30);
+
+    const alone = { bob: countPatches(bob.race!), eve: countPatches(watching) };
+    await hesitate(8);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.ok(
+      alone.eve.count >= alone.bob.count - 1,
+      `Eve alone sees every patch (${alone.eve.count} of ${alone.bob.count})`,
+    );
+
+    for (let i = 1; i < 19; i++) await (await signIn(`Fan ${i}`)).spectate(gameId);
+    const inACrowd = { bob: countPatches(bob.race!), eve: countPatches(watching) };
+    const hesitating = hesitate(20);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const late = await (await signIn("Fay")).spectate(gameId);
+    await hesitating;
+    await ann.typeSlowly(ann.race!.state.words[0]!.slice(0, 2), 30);
+
+    await eventually(
+      "Bob sees Ann's two letters",
+      () => bob.race!.state.players.get(ann.id)!.charIndex === 2,
+    );
+    await eventually("Eve sees where Ann is", () => progressOf(watching) === progressOf(bob.race!));
+    await eventually("so does Fay, who came in the middle", () => progressOf(late) === progressOf(bob.race!));
+    assert.equal(watching.state.spectators, 20);
+    assert.ok(inACrowd.eve.count >= 3, `Eve still sees Ann move live (${inACrowd.eve.count} patches)`);
+    assert.ok(
+      inACrowd.eve.count * 2 <= inACrowd.bob.count,
+      `in a crowd, a spectator takes fewer patches than a racer (${inACrowd.eve.count} against ${inACrowd.bob.count})`,
+    );
   });
 });
