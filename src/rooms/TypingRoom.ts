@@ -10,7 +10,6 @@ import { type Client, type Delayed, matchMaker, Room, ServerError } from "@colys
 import { z } from "zod";
 import type { TokenUser } from "../auth/tokens.ts";
 import { logRoomFailure } from "../colyseus/logger.ts";
-import { SpectatorPatches } from "../colyseus/spectatorPatches.ts";
 import { decodeKeystrokeLog } from "../game/keystrokeLog.ts";
 import { ghostEntrant, Race, type RaceEvent, type RaceSnapshot, timeLimitFor } from "../game/race/race.ts";
 import type { RaceResult } from "../game/race/result.ts";
@@ -29,6 +28,7 @@ import { type KeyGate, keyOf, newKeyGate } from "./keyGate.ts";
 import type { PrivateRoom } from "./PrivateRoom.ts";
 import { raceCreateOptions } from "./raceLaunch.ts";
 import { storeEnd, storeFinish } from "./raceResults.ts";
+import { RaceSpectators, SPECTATOR_REFUSAL, spectatorsFull } from "./raceSpectators.ts";
 import { rejectMessage, rejectUnknownMessages } from "./roomErrors.ts";
 import { mirrorRace, mirrorRacer, type RacePlayer, RaceState } from "./schema/RaceState.ts";
 import { type JoinContext, joiningUser, joinOptions, mayReconnect, type RoomServices } from "./services.ts";
@@ -43,13 +43,6 @@ const RACE_LINGER_MS = 60_000;
 const SHUTDOWN_LINGER_MS = 10_000;
 /** Beyond the flood guard: Colyseus closes a client sending more than this many messages a second. */
 const MAX_MESSAGES_PER_SECOND = 200;
-/**
- * A race's spectators take, all together, about as many patches as its racers: up to this many
- * spectators take every patch, more take every n-th one, the patches between merged into it. Each
- * patch is a write to each socket, so a crowd watches the race move less often rather than cost it
- * a write each at every patch.
- */
-const SPECTATORS_PER_PATCH = 5;
 
 /** A race's one join option: to watch it rather than race. */
 const raceJoinOptions = z.object({ spectate: z.literal(true).optional() }).strict();
@@ -82,9 +75,7 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
   override state = new RaceState();
   #race!: Race;
   #sessions = new OneSessionPerUser();
-  #spectators = new Set<RaceClient>();
-  #spectatorPatches = new SpectatorPatches();
-  #patchesSinceSpectators = 0;
+  #spectators!: RaceSpectators;
   #partyId: string | undefined;
   /** the ghost's racer id, in a race against one */
   #ghostId: string | undefined;
@@ -104,6 +95,7 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
     // Room for a reloaded page's new connection while the old one is still being dropped.
     this.maxClients = created.roster.length * 2 + timings.raceMaxSpectators;
     this.#log = this.services.log.child({ component: "race", gameId: created.gameId });
+    this.#spectators = new RaceSpectators(timings.raceMaxSpectators);
 
     const { roster, partyId, ghost, ...race } = created;
     this.#partyId = partyId;
@@ -160,17 +152,14 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
   }
 
   admitsSpectator(): boolean {
-    return this.#spectators.size < this.services.timings.raceMaxSpectators;
+    return this.#spectators.admits();
   }
 
   override onJoin(client: RaceClient, options?: { spectate?: true }) {
     if (options?.spectate) {
-      // Several may have been admitted at once: the limit is kept here.
-      if (!this.admitsSpectator()) throw spectatorsFull();
       this.#spectators.add(client);
-      this.#spectatorPatches.watch(client);
-      this.state.spectators = this.#spectators.size;
-      this.#log.info({ userId: client.auth?.id, spectators: this.#spectators.size }, "spectator joined");
+      this.state.spectators = this.#spectators.count;
+      this.#log.info({ userId: client.auth?.id, spectators: this.#spectators.count }, "spectator joined");
       return;
     }
     const userId = client.auth!.id;
@@ -208,12 +197,8 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
     if (outcome === "finished") this.#apply(this.#race.takeEvents());
   }
 
-  /** Run by Colyseus before each patch: every n-th time, spectators take the patches held for them. */
   override onBeforePatch() {
-    const every = Math.ceil(this.#spectators.size / SPECTATORS_PER_PATCH);
-    if (++this.#patchesSinceSpectators < every) return;
-    this.#patchesSinceSpectators = 0;
-    this.#spectatorPatches.flush();
+    this.#spectators.beforePatch();
   }
 
   override async onDrop(client: RaceClient, code?: number) {
@@ -238,10 +223,7 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
   }
 
   override onLeave(client: RaceClient) {
-    if (this.#spectators.delete(client)) {
-      this.#spectatorPatches.forget(client);
-      this.state.spectators = this.#spectators.size;
-    }
+    if (this.#spectators.remove(client)) this.state.spectators = this.#spectators.count;
     const seat = this.#seatOf(client);
     if (seat) {
       this.#sessions.release(seat.userId);
@@ -266,7 +248,7 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
       words: words.length,
       status,
       startsAt: new Date(startsAt).toISOString(),
-      spectators: this.#spectators.size,
+      spectators: this.#spectators.count,
       players,
     };
   }
@@ -378,12 +360,3 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
 
 const notInRoster = () =>
   new ServerError(RoomCloseCode.NOT_IN_ROSTER, "NOT_IN_ROSTER: you are not in this race");
-const spectatorsFull = () =>
-  new ServerError(
-    RoomCloseCode.FULL,
-    `${ApiErrorCode.SPECTATORS_FULL}: this race has as many spectators as it takes; try another`,
-  );
-const SPECTATOR_REFUSAL = {
-  code: RoomErrorCode.SPECTATOR,
-  message: "spectators watch: they send nothing",
-} as const;
