@@ -162,7 +162,14 @@ export const ServerMessage = {
   ERROR: "error",
   /** Lobby → its players when this server process shuts down: queue again (another process takes them). */
   RECONNECT: "reconnect",
+  /** Race → each player still in the room once a rated race's ratings are updated (src/game/rating.ts). */
+  RATING: "rating",
 } as const;
+
+export interface RatingMessage {
+  ratingBefore: number;
+  ratingAfter: number;
+}
 
 export interface ReconnectMessage {
   reason: "server_shutdown";
@@ -317,6 +324,10 @@ export const RACE_LENGTHS = [10, 25, 50, 100] as const;
 export type RaceLength = (typeof RACE_LENGTHS)[number];
 
 /** The leaderboards' periods: a UTC day, an ISO week (Monday to Sunday, UTC), all time. */
+/** The leaderboards: best wpm by period and length (the default), or skill rating. */
+export const LEADERBOARD_BOARDS = ["wpm", "rating"] as const;
+export type LeaderboardBoard = (typeof LEADERBOARD_BOARDS)[number];
+
 export const LEADERBOARD_PERIODS = ["daily", "weekly", "all"] as const;
 export type LeaderboardPeriod = (typeof LEADERBOARD_PERIODS)[number];
 
