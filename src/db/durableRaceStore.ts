@@ -20,7 +20,7 @@
 import type { RaceResult } from "../game/race/result.ts";
 import type { Logger } from "../log.ts";
 import type { Journal, JournalEntry } from "./journal.ts";
-import { type NewGame, PlayerGoneError, type RaceStore } from "./races.ts";
+import { type NewGame, PlayerGoneError, type RaceStore, type RatingChanges } from "./races.ts";
 
 type RaceWrite =
   | { kind: "createGame"; game: NewGame }
@@ -299,9 +299,10 @@ export function durableRaceStore(options: DurableRaceStoreOptions): DurableRaceS
         // Known only once it is written.
         isPersonalBest: false,
       },
-    endGame: async (gameId, endedAt) => {
-      await record({ kind: "endGame", gameId, endedAt });
-    },
+    endGame: async (gameId, endedAt) =>
+      ((await record({ kind: "endGame", gameId, endedAt })) as RatingChanges | undefined) ??
+      // Known only once it is written; the rated players then read it with the race's result.
+      new Map(),
     waiting: () => unwritten.size - firstTries,
     async flush() {
       for (;;) {

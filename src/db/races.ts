@@ -5,7 +5,8 @@
  */
 import { type Best, countsForBests, isBetterBest, isNewPersonalBest } from "../game/personalBest.ts";
 import { countsForAverages, type RaceResult } from "../game/race/result.ts";
-import type { RaceMode } from "../protocol.ts";
+import { type RatedResult, ratedStandings, rateRace, type Skill, shownRating } from "../game/rating.ts";
+import type { RaceMode, RatingMessage } from "../protocol.ts";
 import { batchedByKey } from "./batchedByKey.ts";
 import { ALL_TIME_START, BEST_PERIODS, type BestPeriod, periodStart } from "./bests.ts";
 import type { Database, Queries } from "./database.ts";
@@ -18,11 +19,14 @@ export interface NewGame {
   startsAt: Date;
 }
 
+/** A rated race's change to each of its rated players' rating, by user id; empty for any other race. */
+export type RatingChanges = Map<string, RatingMessage>;
+
 /** Where races are written: PostgreSQL here, or a durable journal in front of it. */
 export interface RaceStore {
   createGame(game: NewGame): Promise<void>;
   recordResult(result: RaceResult): Promise<{ isPersonalBest: boolean }>;
-  endGame(gameId: string, endedAt: Date): Promise<void>;
+  endGame(gameId: string, endedAt: Date): Promise<RatingChanges>;
 }
 
 /**
@@ -321,8 +325,96 @@ async function write(tx: Queries, decided: Decided): Promise<void> {
       acc = excluded.acc, acc_raw = excluded.acc_raw, finished_at = excluded.finished_at`;
 }
 
-async function endGame(db: Database, gameId: string, endedAt: Date): Promise<void> {
-  await db.prisma.game.updateMany({ where: { id: gameId }, data: { status: "finished", endedAt } });
+/**
+ * Marks the game finished and, the first time it ends, rates it (src/game/rating.ts), in one
+ * transaction: a race's players are rated all together or not at all. Its results are all written
+ * by then (the durable store writes a game's end after them). Answers each rated player's change;
+ * a second call (the journal replays writes) changes nothing and answers what the first did.
+ *
+ * A race closed as abandoned (its process died, src/rooms/abandonedRaces.ts) is never rated, even
+ * when its end, left in the journal, arrives after all.
+ *
+ * Locks: the game's row first, so that two ends of one game run one after the other (FOR NO KEY
+ * UPDATE, which the results' foreign keys do not wait for); then the players' rows, in the order
+ * of their ids as recordResults and guest merges lock them, so that rated races of the same player
+ * ending together are applied one after the other, each from the skill the other left.
+ */
+async function endGame(db: Database, gameId: string, endedAt: Date): Promise<RatingChanges> {
+  return db.sql.transaction(async (tx) => {
+    const [game] = await tx.$queryRaw<Array<{ mode: RaceMode; status: string }>>`
+      SELECT mode, status FROM games WHERE id = ${gameId}::uuid FOR NO KEY UPDATE`;
+    if (!game) return new Map();
+    if (game.status === "finished") return storedRatingChanges(tx, gameId);
+    await tx.$executeRaw`UPDATE games SET status = 'finished', ended_at = ${endedAt} WHERE id = ${gameId}::uuid`;
+    if (game.status === "abandoned") return new Map();
+    return rateGame(tx, gameId, game.mode);
+  });
+}
+
+/** What rating a game changed: its results' ratings before and after. */
+async function storedRatingChanges(tx: Queries, gameId: string): Promise<RatingChanges> {
+  const rows = await tx.$queryRaw<Array<{ userId: string; ratingBefore: number; ratingAfter: number }>>`
+    SELECT user_id::text AS "userId", rating_before AS "ratingBefore", rating_after AS "ratingAfter"
+    FROM game_results WHERE game_id = ${gameId}::uuid AND rating_before IS NOT NULL`;
+  return new Map(rows.map(({ userId, ...change }) => [userId, change]));
+}
+
+/** A race's players changed while it was rated (a guest's races moved into an account): tried again. */
+class RatedPlayersMovedError extends Error {
+  override name = "RatedPlayersMovedError";
+}
+
+/**
+ * Rates the game from its stored results, if it is a rated race: the players' new skills, one
+ * more rated race each, and each rated result's rating before and after.
+ */
+async function rateGame(tx: Queries, gameId: string, mode: RaceMode): Promise<RatingChanges> {
+  // The players' rows are locked before their results are read, in a statement of its own (which
+  // sees every merge committed while it waited), so the skills read are the latest.
+  const locked = await tx.$queryRaw<Array<{ id: string; mu: number; sigma: number }>>`
+    SELECT id::text, mu, sigma FROM users
+    WHERE id IN (SELECT user_id FROM game_results WHERE game_id = ${gameId}::uuid)
+    ORDER BY id FOR NO KEY UPDATE`;
+  // A keystroke log holds its entries and nothing else (src/game/keystrokeLog.ts): an empty one
+  // is a player who never typed a key.
+  const results = await tx.$queryRaw<RatedResult[]>`
+    SELECT user_id::text AS "userId", rank, flagged, octet_length(keystrokes) > 0 AS typed
+    FROM game_results WHERE game_id = ${gameId}::uuid`;
+  const standings = ratedStandings(mode, results);
+  if (standings.length === 0) return new Map();
+  const before = new Map<string, Skill>(locked.map(({ id, mu, sigma }) => [id, { mu, sigma }]));
+  if (standings.some(({ userId }) => !before.has(userId))) {
+    throw new RatedPlayersMovedError(`the players of game ${gameId} changed while it was rated`);
+  }
+  const after = rateRace(standings, before);
+  const rated = standings.map(({ userId }) => {
+    const skill = after.get(userId)!;
+    return {
+      userId,
+      skill,
+      ratingBefore: shownRating(before.get(userId)!),
+      ratingAfter: shownRating(skill),
+    };
+  });
+  const column = <T>(field: (row: (typeof rated)[number]) => T) => rated.map(field);
+  await tx.$executeRaw`
+    WITH given AS (
+      SELECT * FROM unnest(
+        ${column((r) => r.userId)}::uuid[], ${column((r) => r.skill.mu)}::float8[],
+        ${column((r) => r.skill.sigma)}::float8[], ${column((r) => r.ratingBefore)}::int[],
+        ${column((r) => r.ratingAfter)}::int[]
+      ) AS given (user_id, mu, sigma, rating_before, rating_after)
+    ), skills AS (
+      UPDATE users AS u
+      SET mu = given.mu, sigma = given.sigma, rating = given.rating_after, rated_races = u.rated_races + 1
+      FROM given WHERE u.id = given.user_id
+    )
+    UPDATE game_results AS r
+    SET rating_before = given.rating_before, rating_after = given.rating_after
+    FROM given WHERE r.game_id = ${gameId}::uuid AND r.user_id = given.user_id`;
+  return new Map(
+    rated.map(({ userId, ratingBefore, ratingAfter }) => [userId, { ratingBefore, ratingAfter }]),
+  );
 }
 
 /** Each user's best finished, unflagged wpm over races of this length (0 when none). */

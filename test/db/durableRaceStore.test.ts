@@ -130,7 +130,11 @@ describe("durable race store: a journal on disk in front of PostgreSQL", () => {
     const annFinish = await store.recordResult(result(game.id, ann.id, 1));
     assert.deepEqual(annFinish, { isPersonalBest: false }, "not known until written");
     await store.recordResult(result(game.id, bob.id, null));
-    await store.endGame(game.id, new Date());
+    assert.equal(
+      (await store.endGame(game.id, new Date())).size,
+      0,
+      "the ratings are not known until written",
+    );
     assert.equal(store.waiting(), 4);
     assert.equal(await direct.prisma.game.count({ where: { id: game.id } }), 0);
 
@@ -146,6 +150,28 @@ describe("durable race store: a journal on disk in front of PostgreSQL", () => {
     );
     const stored = await direct.prisma.game.findUniqueOrThrow({ where: { id: game.id } });
     assert.equal(stored.status, "finished");
+    assert.ok(
+      rows.every((row) => row.ratingBefore === 1000 && row.ratingAfter !== null),
+      "rated once written",
+    );
+  });
+
+  it("tells the rating changes of a rated race whose end is written at once", async () => {
+    const ann = await createGuestUser(direct, "Ann");
+    const bob = await createGuestUser(direct, "Bob");
+    const game = newGame();
+    await store.createGame(game);
+    await store.recordResult(result(game.id, ann.id, 1));
+    await store.recordResult(result(game.id, bob.id, null));
+    const changes = await store.endGame(game.id, new Date());
+    const rows = await rowsOf(game.id);
+    assert.deepEqual(
+      Object.fromEntries(changes),
+      Object.fromEntries(
+        rows.map((row) => [row.userId, { ratingBefore: 1000, ratingAfter: row.ratingAfter }]),
+      ),
+    );
+    assert.ok(changes.get(ann.id)!.ratingAfter > 1000 && changes.get(bob.id)!.ratingAfter < 1000);
   });
 
   it("keeps what waits for the next run (a restart), which writes each once, also what was written already", async () => {

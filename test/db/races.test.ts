@@ -3,13 +3,17 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { rebuildAggregates } from "../../src/db/bests.ts";
 import { createDatabase, type Database, sqlOver } from "../../src/db/database.ts";
+import { abandonGames } from "../../src/db/games.ts";
 import { applyMigrations } from "../../src/db/migrations.ts";
 import { bestWpmByUser, type NewGame, raceStore, recordResult } from "../../src/db/races.ts";
+import { NEW_SKILL, rateRace, type Skill, shownRating } from "../../src/game/rating.ts";
+import type { RaceMode } from "../../src/protocol.ts";
 import { testDatabaseUrl } from "../hooks.ts";
 import { eventually } from "../support/players.ts";
 import {
   createGameOf,
   newPlayer,
+  type Player,
   personalBestFlags,
   type Race,
   race,
@@ -344,6 +348,171 @@ describe("race results (src/db/races.ts)", () => {
         stats.map((row) => row.races),
         players.map(() => 10),
       );
+    });
+  });
+
+  describe("endGame: the rating (src/game/rating.ts)", () => {
+    /** A player's place in a story race: a rank (null: did not finish), and whether they typed. */
+    type Entry = { player: Player; rank: number | null; typed?: boolean; flagged?: boolean };
+
+    /** A race as the room writes it: the game, every result, not yet ended. */
+    async function played(mode: RaceMode, entries: Entry[]): Promise<string> {
+      const gameId = randomUUID();
+      const startsAt = new Date(Date.UTC(2025, 2, 12, 12));
+      for (const [i, { player, rank, typed = true, flagged = false }] of entries.entries()) {
+        const one = race(player.id, { gameId, rank, flagged, mode, playerCount: entries.length, startsAt });
+        if (i === 0) await createGameOf(db, one);
+        await recordResult(db, {
+          ...resultOf(one),
+          keystrokes: typed ? resultOf(one).keystrokes : new Uint8Array(),
+        });
+      }
+      return gameId;
+    }
+    const skillOf = (player: Player) =>
+      db.prisma.user.findUniqueOrThrow({
+        where: { id: player.id },
+        select: { mu: true, sigma: true, rating: true, ratedRaces: true },
+      });
+    const ratingsOf = async (gameId: string) =>
+      Object.fromEntries(
+        (
+          await db.prisma.gameResult.findMany({
+            where: { gameId },
+            select: { userId: true, ratingBefore: true, ratingAfter: true },
+          })
+        ).map(({ userId, ...ratings }) => [userId, ratings]),
+      );
+    const newcomers = (count: number) =>
+      Promise.all(Array.from({ length: count }, (_, i) => newPlayer(db, `Racer ${i}`, i % 2 === 0)));
+
+    it("rates a public race once, in the game's end: skills, rated races, each result's before and after", async () => {
+      const [winner, second, quitter, idle] = await newcomers(4);
+      const gameId = await played("public", [
+        { player: winner!, rank: 1 },
+        { player: second!, rank: 2 },
+        { player: quitter!, rank: null },
+        { player: idle!, rank: null, typed: false },
+      ]);
+      const store = raceStore(db);
+      const changes = await store.endGame(gameId, new Date());
+
+      const expected = rateRace(
+        [
+          { userId: winner!.id, place: 1 },
+          { userId: second!.id, place: 2 },
+          { userId: quitter!.id, place: 3 },
+        ],
+        new Map(),
+      );
+      for (const player of [winner!, second!, quitter!]) {
+        const skill = expected.get(player.id)!;
+        const rating = shownRating(skill);
+        assert.deepEqual(await skillOf(player), { ...skill, rating, ratedRaces: 1 }, player.name);
+        assert.deepEqual(changes.get(player.id), { ratingBefore: 1000, ratingAfter: rating });
+      }
+      assert.deepEqual(await skillOf(idle!), { ...NEW_SKILL, rating: 1000, ratedRaces: 0 }, "never typed");
+      assert.equal(changes.size, 3);
+      assert.deepEqual(await ratingsOf(gameId), {
+        ...Object.fromEntries([...changes]),
+        [idle!.id]: { ratingBefore: null, ratingAfter: null },
+      });
+      const game = await db.prisma.game.findUniqueOrThrow({ where: { id: gameId } });
+      assert.equal(game.status, "finished");
+
+      // The journal replays the end: nothing changes, and it answers what the first did.
+      const before = await Promise.all([winner!, second!, quitter!].map(skillOf));
+      const replayed = await Promise.all([
+        store.endGame(gameId, new Date()),
+        store.endGame(gameId, new Date()),
+      ]);
+      for (const answer of replayed) assert.deepEqual(answer, changes);
+      assert.deepEqual(await Promise.all([winner!, second!, quitter!].map(skillOf)), before);
+      const again = await db.prisma.game.findUniqueOrThrow({ where: { id: gameId } });
+      assert.deepEqual(again.endedAt, game.endedAt, "the first end stays");
+    });
+
+    it("rates nothing of a private race, a race of one typist, or a flagged result", async () => {
+      const [a, b, c] = await newcomers(3);
+      const store = raceStore(db);
+      const unrated = [
+        await played("private", [
+          { player: a!, rank: 1 },
+          { player: b!, rank: 2 },
+        ]),
+        await played("public", [
+          { player: a!, rank: 1 },
+          { player: b!, rank: null, typed: false },
+        ]),
+        await played("public", [
+          { player: a!, rank: 1, flagged: true },
+          { player: c!, rank: 2 },
+        ]),
+      ];
+      for (const gameId of unrated) {
+        assert.equal((await store.endGame(gameId, new Date())).size, 0);
+        assert.ok(Object.values(await ratingsOf(gameId)).every((r) => r.ratingBefore === null));
+      }
+      for (const player of [a!, b!, c!]) {
+        assert.deepEqual(await skillOf(player), { ...NEW_SKILL, rating: 1000, ratedRaces: 0 });
+      }
+    });
+
+    it("never rates a race closed as abandoned, even when its end arrives after all", async () => {
+      const [a, b] = await newcomers(2);
+      const gameId = await played("public", [
+        { player: a!, rank: 1 },
+        { player: b!, rank: 2 },
+      ]);
+      assert.deepEqual(await abandonGames(db, [gameId], new Date()), [gameId]);
+      assert.equal((await raceStore(db).endGame(gameId, new Date())).size, 0);
+      assert.equal((await skillOf(a!)).ratedRaces, 0);
+    });
+
+    it("applies both of two rated races of one player ending at once, one after the other", async () => {
+      const [shared, x, y] = await newcomers(3);
+      const first = await played("public", [
+        { player: shared!, rank: 1 },
+        { player: x!, rank: 2 },
+      ]);
+      const second = await played("public", [
+        { player: y!, rank: 1 },
+        { player: shared!, rank: 2 },
+      ]);
+      const store = raceStore(db);
+      await Promise.all([store.endGame(first, new Date()), store.endGame(second, new Date())]);
+
+      const stored = await skillOf(shared!);
+      assert.equal(stored.ratedRaces, 2);
+      // Whichever went first, the other started from the skill it left.
+      const won = (skill: Skill) =>
+        rateRace(
+          [
+            { userId: shared!.id, place: 1 },
+            { userId: x!.id, place: 2 },
+          ],
+          new Map([[shared!.id, skill]]),
+        ).get(shared!.id)!;
+      const lost = (skill: Skill) =>
+        rateRace(
+          [
+            { userId: y!.id, place: 1 },
+            { userId: shared!.id, place: 2 },
+          ],
+          new Map([[shared!.id, skill]]),
+        ).get(shared!.id)!;
+      const orders = [lost(won(NEW_SKILL)), won(lost(NEW_SKILL))];
+      const close = (a: Skill, b: Skill) =>
+        Math.abs(a.mu - b.mu) < 1e-9 && Math.abs(a.sigma - b.sigma) < 1e-9;
+      const applied = orders.findIndex((skill) => close(skill, stored));
+      assert.notEqual(applied, -1, `${JSON.stringify(stored)} is neither order of ${JSON.stringify(orders)}`);
+      assert.equal(stored.rating, shownRating(orders[applied]!));
+      // The results chain: the later race's rating before is the earlier one's after.
+      const [one, two] = [(await ratingsOf(first))[shared!.id]!, (await ratingsOf(second))[shared!.id]!];
+      const [earlier, later] = applied === 0 ? [one, two] : [two, one];
+      assert.equal(earlier.ratingBefore, 1000);
+      assert.equal(later.ratingBefore, earlier.ratingAfter);
+      assert.equal(later.ratingAfter, stored.rating);
     });
   });
 
