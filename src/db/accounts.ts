@@ -83,6 +83,11 @@ export interface GuestMerge {
  * A race both the guest and the account played keeps the account's result; the guest's stays
  * on the merged guest, so that race's ranking is unchanged. Both users' statistics, personal
  * bests and leaderboard rows (src/db/bests.ts) are recomputed in the same transaction.
+ *
+ * The rating (src/game/rating.ts) follows the races: an account with no rated race yet takes the
+ * guest's skill, rating and rated races whole; an account with rated races keeps its own and adds
+ * nothing of the guest's (two skills learnt apart cannot be added up, and replaying the guest's
+ * races into the account's would rewrite the ratings before and after its races already show).
  */
 export function mergeGuestInto(
   db: Database,
@@ -96,8 +101,10 @@ export function mergeGuestInto(
     // Both users locked, always in the same order, so merges of two guests into one account (or
     // a guest into two accounts) run one after the other instead of deadlocking. The locks also
     // hold off results being written for either user until the move is done.
-    const users = await tx.$queryRaw<Array<{ id: string; guest: boolean; merged_into: string | null }>>`
-      SELECT id::text, guest, merged_into::text FROM users
+    const users = await tx.$queryRaw<
+      Array<{ id: string; guest: boolean; merged_into: string | null; rated_races: number }>
+    >`
+      SELECT id::text, guest, merged_into::text, rated_races FROM users
       WHERE id IN (${guestId}::uuid, ${accountId}::uuid)
       ORDER BY id FOR UPDATE`;
     const guest = users.find((user) => user.id === guestId);
@@ -108,6 +115,11 @@ export function mergeGuestInto(
       WHERE user_id = ${guestId}::uuid
         AND game_id NOT IN (SELECT game_id FROM game_results WHERE user_id = ${accountId}::uuid)`;
     if (movedResults > 0) await rebuildAggregates(tx, [guestId, accountId]);
+    if (account.rated_races === 0 && guest.rated_races > 0) {
+      await tx.$executeRaw`
+        UPDATE users AS a SET mu = g.mu, sigma = g.sigma, rating = g.rating, rated_races = g.rated_races
+        FROM users AS g WHERE a.id = ${accountId}::uuid AND g.id = ${guestId}::uuid`;
+    }
     await tx.user.update({ where: { id: guestId }, data: { mergedIntoId: accountId, mergedAt: now } });
     return { merged: true, movedResults };
   });

@@ -4,8 +4,10 @@ import type { UserStanding } from "../../src/auth/tokens.ts";
 import { mergeGuestInto, signInAccount, userStandingCheck } from "../../src/db/accounts.ts";
 import { createDatabase, type Database } from "../../src/db/database.ts";
 import { applyMigrations } from "../../src/db/migrations.ts";
+import { raceStore, recordResult } from "../../src/db/races.ts";
 import { createGuestUser } from "../../src/db/users.ts";
 import { testDatabaseUrl } from "../hooks.ts";
+import { createGameOf, race, resultOf } from "../support/profiles.ts";
 import { playedRace } from "../support/results.ts";
 
 describe("accounts (src/db/accounts.ts)", () => {
@@ -93,6 +95,48 @@ describe("accounts (src/db/accounts.ts)", () => {
       assert.deepEqual(await resultsOf(guest.id), []);
       assert.equal(await isMergedGuest(guest.id), true);
       assert.equal(await isMergedGuest(ada.id), false);
+    });
+
+    it("gives the rating to an account with no rated race; one that has rated races keeps its own", async () => {
+      /** A rated public race the first player wins against the second, written and ended as the room does. */
+      const ratedWin = async (winner: string, loser: string) => {
+        const gameId = randomUUID();
+        for (const [userId, rank] of [
+          [winner, 1],
+          [loser, 2],
+        ] as const) {
+          const one = race(userId, { gameId, rank, playerCount: 2 });
+          await createGameOf(db, one);
+          await recordResult(db, resultOf(one));
+        }
+        await raceStore(db).endGame(gameId, new Date());
+      };
+      const skillOf = (userId: string) =>
+        db.prisma.user.findUniqueOrThrow({
+          where: { id: userId },
+          select: { mu: true, sigma: true, rating: true, ratedRaces: true },
+        });
+      const guest = await createGuestUser(db, "Guest");
+      const later = await createGuestUser(db, "Later guest");
+      const rival = await createGuestUser(db, "Rival");
+      const ada = await account("Ada");
+      await ratedWin(guest.id, rival.id);
+      await ratedWin(guest.id, rival.id);
+      const guestSkill = await skillOf(guest.id);
+      assert.equal(guestSkill.ratedRaces, 2);
+
+      await mergeGuestInto(db, guest.id, ada.id);
+      assert.deepEqual(await skillOf(ada.id), guestSkill, "an account without rated races takes the guest's");
+
+      await ratedWin(rival.id, later.id);
+      assert.equal((await mergeGuestInto(db, later.id, ada.id)).merged, true);
+      assert.deepEqual(await skillOf(ada.id), guestSkill, "an account with rated races keeps its own");
+      const moved = await db.prisma.gameResult.findMany({
+        where: { userId: ada.id },
+        select: { ratingBefore: true },
+      });
+      assert.equal(moved.length, 3, "the races move all the same, with their ratings before and after");
+      assert.ok(moved.every((result) => result.ratingBefore !== null));
     });
 
     it("keeps the account's result for a race both played, and the guest's stays with the guest", async () => {
