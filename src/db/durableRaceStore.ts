@@ -75,6 +75,12 @@ interface Waiting {
   notBefore: number;
   /** the attempt under way: its answer, or undefined when it failed */
   writing?: Promise<unknown>;
+  /**
+   * The caller of a write at its first try, while it waits only for writes under way (its game's
+   * results, its player's previous result): answered with its attempt, or with nothing as soon as
+   * it has to wait longer (a write ahead failed, PostgreSQL is gone).
+   */
+  answer?: (value: unknown) => void;
 }
 
 export function durableRaceStore(options: DurableRaceStoreOptions): DurableRaceStore {
@@ -114,7 +120,10 @@ export function durableRaceStore(options: DurableRaceStoreOptions): DurableRaceS
     );
   }
 
-  /** Appends the write to the journal; answers its first attempt if that could start at once. */
+  /**
+   * Appends the write to the journal; answers its first attempt if that could start at once, or
+   * right after the writes under way that it follows (a race's last result, then its end).
+   */
   function record(write: RaceWrite): Promise<unknown> {
     return new Promise((answer) => {
       appending.push({ write, answer });
@@ -136,14 +145,11 @@ export function durableRaceStore(options: DurableRaceStoreOptions): DurableRaceS
         continue;
       }
       for (const [i, entry] of entries.entries()) {
-        unwritten.set(entry.seq, { entry, write: batch[i]!.write, failures: 0, waited: false, notBefore: 0 });
+        const { write, answer } = batch[i]!;
+        unwritten.set(entry.seq, { entry, write, failures: 0, waited: false, notBefore: 0, answer });
       }
       pump();
-      for (const [i, entry] of entries.entries()) {
-        const waiting = unwritten.get(entry.seq)!;
-        if (!waiting.writing) waiting.waited = true;
-        batch[i]!.answer(waiting.writing);
-      }
+      if (databaseDown || stopped) releaseHeld();
     }
     committing = undefined;
   }
@@ -172,26 +178,33 @@ export function durableRaceStore(options: DurableRaceStoreOptions): DurableRaceS
     pumpScheduled = false;
     if (databaseDown || stopped) return;
     const now = Date.now();
-    const gamesAhead = new Set<string>();
-    const resultsAhead = new Set<string>();
-    const playersAhead = new Set<string>();
+    // The writes ahead: all of them, and those neither under way nor about to be (the writes behind
+    // them wait longer than the writes under way take).
+    const ahead = { games: new Set<string>(), results: new Set<string>(), players: new Set<string>() };
+    const idle = { games: new Set<string>(), results: new Set<string>(), players: new Set<string>() };
     let soonest = Number.POSITIVE_INFINITY;
     for (const waiting of unwritten.values()) {
       const { write } = waiting;
       const gameId = gameOf(write);
       const userId = write.kind === "recordResult" ? write.result.userId : undefined;
-      const blocked =
-        (write.kind !== "createGame" && gamesAhead.has(gameId)) ||
-        (write.kind === "endGame" && resultsAhead.has(gameId)) ||
-        (userId !== undefined && playersAhead.has(userId));
-      if (write.kind === "createGame") gamesAhead.add(gameId);
-      if (userId !== undefined) {
-        resultsAhead.add(gameId);
-        playersAhead.add(userId);
+      const behind = (writes: typeof ahead) =>
+        (write.kind !== "createGame" && writes.games.has(gameId)) ||
+        (write.kind === "endGame" && writes.results.has(gameId)) ||
+        (userId !== undefined && writes.players.has(userId));
+      const blocked = behind(ahead);
+      if (behind(idle)) release(waiting);
+      if (!blocked && !waiting.writing) {
+        if (waiting.notBefore > now) soonest = Math.min(soonest, waiting.notBefore);
+        else if (writing < MAX_WRITING) attempt(waiting);
       }
-      if (blocked || waiting.writing) continue;
-      if (waiting.notBefore > now) soonest = Math.min(soonest, waiting.notBefore);
-      else if (writing < MAX_WRITING) attempt(waiting);
+      const underWay = waiting.writing !== undefined || waiting.answer !== undefined;
+      for (const writes of underWay ? [ahead] : [ahead, idle]) {
+        if (write.kind === "createGame") writes.games.add(gameId);
+        if (userId !== undefined) {
+          writes.results.add(gameId);
+          writes.players.add(userId);
+        }
+      }
     }
     clearTimeout(retryTimer);
     if (soonest < Number.POSITIVE_INFINITY) {
@@ -212,6 +225,8 @@ export function durableRaceStore(options: DurableRaceStoreOptions): DurableRaceS
     const isFirst = !waiting.waited;
     if (isFirst) firstTries++;
     else events.retried?.();
+    const answer = waiting.answer;
+    waiting.answer = undefined;
     waiting.writing = (async () => {
       try {
         const answer = await apply(waiting.write);
@@ -230,6 +245,7 @@ export function durableRaceStore(options: DurableRaceStoreOptions): DurableRaceS
         } else if (!(await isDatabaseUp())) {
           outage();
         } else {
+          releaseHeld();
           const delay = Math.min(maxRetryDelayMs, firstRetryDelayMs * 2 ** waiting.failures);
           waiting.failures++;
           waiting.notBefore = Date.now() + delay;
@@ -247,6 +263,20 @@ export function durableRaceStore(options: DurableRaceStoreOptions): DurableRaceS
         pumpSoon();
       }
     })();
+    answer?.(waiting.writing);
+  }
+
+  /** A write whose caller waited for its first attempt will not be written at once after all. */
+  function release(waiting: Waiting) {
+    if (!waiting.answer) return;
+    waiting.answer(undefined);
+    waiting.answer = undefined;
+    waiting.waited = true;
+  }
+
+  /** A write failed, or PostgreSQL is gone: nothing held is written at once any more. */
+  function releaseHeld() {
+    for (const waiting of unwritten.values()) release(waiting);
   }
 
   function written(waiting: Waiting) {
@@ -272,6 +302,7 @@ export function durableRaceStore(options: DurableRaceStoreOptions): DurableRaceS
   function outage() {
     if (databaseDown) return;
     databaseDown = true;
+    releaseHeld();
     behind = true;
     log.warn("PostgreSQL unreachable: race writes wait in the journal");
     const probe = async () => {
@@ -315,6 +346,7 @@ export function durableRaceStore(options: DurableRaceStoreOptions): DurableRaceS
     },
     async stop() {
       stopped = true;
+      releaseHeld();
       clearTimeout(retryTimer);
       await journal.close();
     },

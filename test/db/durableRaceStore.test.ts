@@ -156,14 +156,18 @@ describe("durable race store: a journal on disk in front of PostgreSQL", () => {
     );
   });
 
-  it("tells the rating changes of a rated race whose end is written at once", async () => {
+  it("tells the rating changes of a rated race whose end is written right after its last result", async () => {
     const ann = await createGuestUser(direct, "Ann");
     const bob = await createGuestUser(direct, "Bob");
     const game = newGame();
     await store.createGame(game);
     await store.recordResult(result(game.id, ann.id, 1));
-    await store.recordResult(result(game.id, bob.id, null));
-    const changes = await store.endGame(game.id, new Date());
+    // As the room writes them: the race's last result, and its end at once, which follows it.
+    const [bobFinish, changes] = await Promise.all([
+      store.recordResult(result(game.id, bob.id, 2)),
+      store.endGame(game.id, new Date()),
+    ]);
+    assert.deepEqual(bobFinish, { isPersonalBest: true });
     const rows = await rowsOf(game.id);
     assert.deepEqual(
       Object.fromEntries(changes),
@@ -172,6 +176,30 @@ describe("durable race store: a journal on disk in front of PostgreSQL", () => {
       ),
     );
     assert.ok(changes.get(ann.id)!.ratingAfter > 1000 && changes.get(bob.id)!.ratingAfter < 1000);
+    assert.equal(counted.retried, 0, "nothing had to wait");
+  });
+
+  it("answers nothing for a write held behind one that fails, and writes it later", async () => {
+    const ann = await createGuestUser(direct, "Ann");
+    const bob = await createGuestUser(direct, "Bob");
+    const game = newGame();
+    await store.createGame(game);
+    await store.recordResult(result(game.id, ann.id, 1));
+    const allow = await refuseResultsOf(bob.id);
+    const [bobFinish, changes] = await Promise.all([
+      store.recordResult(result(game.id, bob.id, 2)),
+      store.endGame(game.id, new Date()),
+    ]);
+    assert.deepEqual(bobFinish, { isPersonalBest: false }, "not known until written");
+    assert.equal(changes.size, 0, "not known until written");
+    await allow();
+    await eventually("the journal written", () => store.waiting() === 0, 10_000);
+    const rows = await rowsOf(game.id);
+    assert.equal(rows.length, 2);
+    assert.ok(
+      rows.every((row) => row.ratingBefore === 1000),
+      "rated once written",
+    );
   });
 
   it("keeps what waits for the next run (a restart), which writes each once, also what was written already", async () => {
