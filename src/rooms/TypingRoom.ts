@@ -303,10 +303,9 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
           { userId: racer.id, rank: racer.rank, wpm: racer.wpm, acc: racer.acc },
           "player finished",
         );
-        storeFinish(this.services, event.result, this.#log, (message) => {
-          const sessionId = this.#sessions.sessionOf(event.userId);
-          if (sessionId) this.clients.get(sessionId)?.send(ServerMessage.FINISHED, message);
-        });
+        storeFinish(this.services, event.result, this.#log, (message) =>
+          this.#tell(event.userId, ServerMessage.FINISHED, message),
+        );
       } else {
         this.#end(event.dnf);
       }
@@ -322,7 +321,9 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
         .catch((error) => this.#log.warn({ err: error }, "could not tell the private room the race ended"));
     }
     this.services.metrics.raceFinished();
-    storeEnd(this.services, this.#race.gameId, dnf, this.#log);
+    storeEnd(this.services, this.#race.gameId, dnf, this.#log, (userId, message) =>
+      this.#tell(userId, ServerMessage.RATING, message),
+    );
     this.#log.info(
       { finished: this.#race.racerCount - dnf.length, players: this.#race.racerCount },
       "race over",
@@ -333,6 +334,12 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
         () => this.disconnect(),
         this.#shuttingDown ? SHUTDOWN_LINGER_MS : RACE_LINGER_MS,
       );
+  }
+
+  /** A message to a player, if they are still connected to the race. */
+  #tell(userId: string, type: string, message: unknown) {
+    const sessionId = this.#sessions.sessionOf(userId);
+    if (sessionId) this.clients.get(sessionId)?.send(type, message);
   }
 
   #mirror(userId: string) {

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { matchMaker } from "@colyseus/core";
+import pg from "pg";
 import type { ResultResponse } from "../../src/api/contracts/games.ts";
 import { isInviteCode } from "../../src/game/party.ts";
 import { joinRefusalCode, RoomCloseCode } from "../../src/protocol.ts";
 import type { TypingRoom } from "../../src/rooms/TypingRoom.ts";
+import { testDatabaseUrl } from "../hooks.ts";
 import { call, dataOf, errorOf } from "../support/http.ts";
 import { dropConnection, eventually, Player, type Player as PlayerType } from "../support/players.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
@@ -179,6 +181,44 @@ describe("PrivateRoom: racing friends by code", function () {
       }),
     );
     assert.deepEqual([stats.totalGames, stats.racesWon], [1, 0], "a race alone is played, never won");
+  });
+
+  it("a private race is never rated: no `rating` message, no rating stored", async () => {
+    const [ada, bob] = [await signIn("Unrated Ada"), await signIn("Unrated Bob")];
+    const room = await ada.createParty({ words: 10 });
+    await bob.joinParty(room.roomId);
+    await eventually("two players", () => room.state.players.size === 2);
+    ada.start();
+    await Promise.all([ada, bob].map((player) => player.enterRace()));
+    const gameId = ada.race!.roomId;
+    await Promise.all([ada, bob].map((player) => player.waitForRacing()));
+    // Human paces: unflagged results, which a public race would rate.
+    await Promise.all([ada.typeUnevenly(textOf(ada), 60), bob.typeUnevenly(textOf(bob), 90)]);
+    await Promise.all(
+      [ada, bob].map((player) => eventually(`${player.name}'s finish`, () => player.finished)),
+    );
+    const db = new pg.Client(testDatabaseUrl());
+    await db.connect();
+    try {
+      await eventually("the race's end stored", async () => {
+        const { rows } = await db.query("SELECT status FROM games WHERE id = $1", [gameId]);
+        return rows[0]?.status === "finished";
+      });
+      // The rating message of a rated race follows its stored end at once.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.deepEqual([ada.rating, bob.rating], [undefined, undefined]);
+      const { rows } = await db.query(
+        `SELECT r.flagged, r.rating_before, r.rating_after, u.rated_races
+         FROM game_results AS r JOIN users AS u ON u.id = r.user_id WHERE r.game_id = $1`,
+        [gameId],
+      );
+      assert.deepEqual(
+        rows,
+        [ada, bob].map(() => ({ flagged: false, rating_before: null, rating_after: null, rated_races: 0 })),
+      );
+    } finally {
+      await db.end();
+    }
   });
 
   it("a full room refuses with ROOM_FULL; a code with no room is ROOM_NOT_FOUND", async () => {

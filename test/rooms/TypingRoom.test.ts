@@ -43,6 +43,22 @@ async function raceOf<Names extends string[]>(
   return players as { [K in keyof Names]: Player };
 }
 
+/** Each result's rating before and after, and its player's rating now, by rank. */
+async function ratingRows(gameId: string) {
+  const client = new pg.Client(testDatabaseUrl());
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `SELECT r.user_id, r.rating_before, r.rating_after, u.rating, u.rated_races
+       FROM game_results AS r JOIN users AS u ON u.id = r.user_id WHERE r.game_id = $1 ORDER BY r.rank NULLS LAST`,
+      [gameId],
+    );
+    return rows;
+  } finally {
+    await client.end();
+  }
+}
+
 async function deleteUser(userId: string) {
   const client = new pg.Client(testDatabaseUrl());
   await client.connect();
@@ -125,6 +141,38 @@ describe("TypingRoom: the race", function () {
     );
     const keys = decodeKeystrokeLog(rows[1].keystrokes);
     assert.equal(keys.map((entry) => entry.key).join(""), text, "the keystroke log holds every key");
+  });
+
+  it("a public race of two who typed is rated: each gets `rating`, and the stored results carry it", async () => {
+    const [hare, tortoise] = await raceOf(server, ["Rated hare", "Rated tortoise"], everyone);
+    await hare.waitForRacing();
+    const text = textOf(hare);
+    // Human paces, so that neither result is flagged (a flagged result is not rated).
+    await Promise.all([hare.typeUnevenly(text, 60), tortoise.typeUnevenly(text, 90)]);
+    const told = await Promise.all(
+      [hare, tortoise].map((player) => eventually(`${player.name}'s rating`, () => player.rating)),
+    );
+    assert.equal(told[0]!.ratingBefore, 1000);
+    assert.equal(told[1]!.ratingBefore, 1000);
+    assert.ok(told[0]!.ratingAfter > 1000, "the winner goes up");
+    assert.ok(told[1]!.ratingAfter < 1000, "the runner-up goes down");
+    const rows = await ratingRows(hare.race!.roomId);
+    assert.deepEqual(rows, [
+      {
+        user_id: hare.id,
+        rating_before: 1000,
+        rating_after: told[0]!.ratingAfter,
+        rating: told[0]!.ratingAfter,
+        rated_races: 1,
+      },
+      {
+        user_id: tortoise.id,
+        rating_before: 1000,
+        rating_after: told[1]!.ratingAfter,
+        rating: told[1]!.ratingAfter,
+        rated_races: 1,
+      },
+    ]);
   });
 
   it("computes wpm, raw wpm, accuracy and raw accuracy exactly as the rules say", async () => {

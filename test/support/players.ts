@@ -12,6 +12,7 @@ import {
   type LobbyStateShape,
   type PrivateStateShape,
   type RaceStateShape,
+  type RatingMessage,
   type RoomErrorMessage,
   RoomName,
   ServerMessage,
@@ -99,6 +100,8 @@ export class Player {
   party: PrivateRoomHandle | undefined;
   gameStart: GameStartMessage | undefined;
   finished: FinishedMessage | undefined;
+  /** the `rating` message of the last race, once its rated end is written */
+  rating: RatingMessage | undefined;
   readonly errors: RoomErrorMessage[] = [];
   /** the lobby's server shut down and asked this player to queue again */
   toldToReconnect = false;
@@ -194,6 +197,7 @@ export class Player {
     const start = await this.waitForGameStart();
     this.gameStart = undefined;
     this.finished = undefined;
+    this.rating = undefined;
     return this.#watch(
       (await this.sdk.consumeSeatReservation(start.reservation)) as unknown as RaceRoomHandle,
     );
@@ -208,6 +212,9 @@ export class Player {
     const ready = initialState(race);
     race.onMessage(ServerMessage.FINISHED, (message: FinishedMessage) => {
       this.finished = message;
+    });
+    race.onMessage(ServerMessage.RATING, (message: RatingMessage) => {
+      this.rating = message;
     });
     race.onMessage(ServerMessage.ERROR, (message: RoomErrorMessage) => this.errors.push(message));
     this.race = race;
@@ -228,6 +235,18 @@ export class Player {
     for (const char of text) {
       this.press(char === "\b" ? "Backspace" : char);
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  }
+
+  /**
+   * Types text key by key at a person's uneven rhythm: intervals alternately 40 % shorter and longer
+   * than `meanMs` (an even rhythm over many keys is flagged as a bot's, src/game/fairPlay.ts).
+   */
+  async typeUnevenly(text: string, meanMs: number): Promise<void> {
+    let i = 0;
+    for (const char of text) {
+      this.press(char === "\b" ? "Backspace" : char);
+      await new Promise((resolve) => setTimeout(resolve, meanMs * (i++ % 2 === 0 ? 0.6 : 1.4)));
     }
   }
 
