@@ -1,7 +1,8 @@
 /**
  * What a race writes to PostgreSQL: the game row when the lobby creates the race, each player's
- * result the moment that player finishes (DNF rows when the race ends), the game's end. Every
- * write is idempotent (a retried write changes nothing), so the journal can replay them.
+ * result the moment that player finishes (DNF rows when the race ends), the game's end, which rates
+ * a rated race (src/game/rating.ts). Every write is idempotent (a retried write changes nothing),
+ * so the journal can replay them.
  */
 import { type Best, countsForBests, isBetterBest, isNewPersonalBest } from "../game/personalBest.ts";
 import { countsForAverages, type RaceResult } from "../game/race/result.ts";
