@@ -10,7 +10,7 @@
  *   (`ratedStandings`). The finish order is the ranking; everyone who did not finish ties for last;
  *   a player who never typed a key, or whose result is flagged, is left out.
  */
-import { rate, rating as newRating } from "openskill";
+import { rating as newRating, rate } from "openskill";
 
 export interface Skill {
   mu: number;
@@ -60,7 +60,10 @@ export function ratedStandings(mode: string, results: readonly RatedResult[]): S
 }
 
 /** Each player's skill after a race with these standings, from their skill before it. */
-export function rateRace(standings: readonly Standing[], before: ReadonlyMap<string, Skill>): Map<string, Skill> {
+export function rateRace(
+  standings: readonly Standing[],
+  before: ReadonlyMap<string, Skill>,
+): Map<string, Skill> {
   const teams = standings.map(({ userId }) => {
     const { mu, sigma } = before.get(userId) ?? NEW_SKILL;
     return [{ mu, sigma }];
