@@ -10,8 +10,7 @@
  * the rating kept on their user row, then by id, along users_rating_idx.
  */
 
-import { PROVISIONAL_RACES } from "../game/rating.ts";
-import type { LeaderboardPeriod } from "../protocol.ts";
+import { type LeaderboardPeriod, PROVISIONAL_RACES } from "../protocol.ts";
 import { type BestPeriod, periodStart } from "./bests.ts";
 import type { Queries } from "./database.ts";
 

@@ -10,7 +10,8 @@
  *   (`ratedStandings`). The finish order is the ranking; everyone who did not finish ties for last;
  *   a player who never typed a key, or whose result is flagged, is left out.
  */
-import { rate, rating as newRating } from "openskill";
+import { rating as newRating, rate } from "openskill";
+import { PROVISIONAL_RACES } from "../protocol.ts";
 
 export interface Skill {
   mu: number;
@@ -19,7 +20,6 @@ export interface Skill {
 
 /** Where every player starts: the library's defaults. */
 export const NEW_SKILL: Readonly<Skill> = newRating();
-export const PROVISIONAL_RACES = 10;
 const RATING_OFFSET = 1000;
 const RATING_SCALE = 40;
 
@@ -60,7 +60,10 @@ export function ratedStandings(mode: string, results: readonly RatedResult[]): S
 }
 
 /** Each player's skill after a race with these standings, from their skill before it. */
-export function rateRace(standings: readonly Standing[], before: ReadonlyMap<string, Skill>): Map<string, Skill> {
+export function rateRace(
+  standings: readonly Standing[],
+  before: ReadonlyMap<string, Skill>,
+): Map<string, Skill> {
   const teams = standings.map(({ userId }) => {
     const { mu, sigma } = before.get(userId) ?? NEW_SKILL;
     return [{ mu, sigma }];
