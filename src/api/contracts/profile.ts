@@ -195,7 +195,7 @@ const ratingEntry = z
   })
   .meta({ id: "RatingEntry" });
 
-export const ratingLeaderboard = z
+const ratingLeaderboard = z
   .object({
     board: z.literal("rating"),
     /** registered players with at least 10 rated races, by rating, then id */
