@@ -6,6 +6,7 @@
 import type { LeaderboardResponse, RatingLeaderboardResponse } from "../../../src/api/contracts/profile.ts";
 import {
   LEADERBOARD_PERIODS,
+  type LeaderboardBoard,
   type LeaderboardPeriod,
   PROVISIONAL_RACES,
   RACE_LENGTHS,
@@ -18,7 +19,7 @@ import { DEFAULT_LEADERBOARD_WORDS as DEFAULT_WORDS, hashOf, type Route } from "
 import { apiErrorText, figure, ordinal, percent, when } from "../words.ts";
 
 /** The tabs: the wpm boards' periods, then the rating board. */
-type Tab = LeaderboardPeriod | "rating";
+type Tab = LeaderboardPeriod | Extract<LeaderboardBoard, "rating">;
 const TABS: readonly Tab[] = [...LEADERBOARD_PERIODS, "rating"];
 const TAB_NAMES: Record<Tab, string> = {
   daily: "Today",
