@@ -5,14 +5,34 @@
  * ranks everyone in the database, so this file has a scratch database of its own.
  */
 import assert from "node:assert/strict";
+import { matchMaker } from "@colyseus/core";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { GameResponse } from "../../src/api/contracts/games.ts";
 import { createDatabase, type Database } from "../../src/db/database.ts";
 import { recordResult } from "../../src/db/races.ts";
+import { type RatingMessage, ServerMessage } from "../../src/protocol.ts";
 import { buildWebClient } from "../../web/build.ts";
-import { DESKTOP, launchChromium, PHONE, playerPage, screenshot } from "../support/chromium.ts";
+import {
+  DESKTOP,
+  launchChromium,
+  PHONE,
+  playerPage,
+  screenshot,
+  typeLikeAPerson,
+} from "../support/chromium.ts";
+import { call, dataOf } from "../support/http.ts";
 import { newPlayer, type Player, type Race, race, rateRace, record, resultOf } from "../support/profiles.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 import { createScratchDatabase } from "../support/services.ts";
+
+/** Races alone, short and quick, for the story of a race just over. */
+const SETTINGS = {
+  LOBBY_MAX_PLAYERS: "1",
+  LOBBY_COUNTDOWN_MS: "500",
+  RACE_START_COUNTDOWN_MS: "500",
+  RACE_WORDS: "6",
+  RACE_TIME_LIMIT_MS: "30000",
+};
 
 describe("the web client: ratings", function () {
   this.timeout(90_000);
@@ -29,7 +49,10 @@ describe("the web client: ratings", function () {
   before(async () => {
     await buildWebClient();
     scratch = await createScratchDatabase("typephoon_ratings_web");
-    [server, browser] = await Promise.all([startTestServer({ DATABASE_URL: scratch.url }), launchChromium()]);
+    [server, browser] = await Promise.all([
+      startTestServer({ ...SETTINGS, DATABASE_URL: scratch.url }),
+      launchChromium(),
+    ]);
     db = createDatabase(scratch.url);
     ({ context, page, errors } = await playerPage(browser, DESKTOP));
     // A guest session, stored where the page keeps it.
@@ -259,5 +282,27 @@ describe("the web client: ratings", function () {
       await page.textContent("#stat-rating .provisional-note"),
       "provisional · 10 rated races to go",
     );
+  });
+
+  it("a race just over: the room's rating message shows the player's new rating at once", async () => {
+    await page.goto(server.url);
+    await page.click("#find-race");
+    await page.waitForURL(/#\/race\//, { timeout: 15_000 });
+    await page.locator("#typing:not([readonly])").waitFor({ timeout: 15_000 });
+    const gameId = /#\/race\/([\w-]+)$/.exec(new URL(page.url()).hash)![1]!;
+    const { words } = dataOf(await call<GameResponse>(server.url, `/api/v1/games/${gameId}`));
+    await typeLikeAPerson(page, words.join(" "), 90);
+    await page.waitForSelector(".own-result:not([hidden]) .place", { timeout: 15_000 });
+    assert.ok(await page.locator("#own-rating").isHidden(), "a race alone is unrated: no rating yet");
+
+    // What the race room sends each player still in it once a rated race's update is done.
+    const room = matchMaker.getLocalRoomById(gameId);
+    assert.ok(room, "the race's room is still there");
+    const rating: RatingMessage = { ratingBefore: 1003, ratingAfter: 1015 };
+    for (const client of room.clients) client.send(ServerMessage.RATING, rating);
+    await page.waitForSelector("#own-rating:not([hidden])");
+    assert.equal(await page.textContent("#own-rating"), "Rating 1015 (+12, from 1003)");
+    assert.equal(await page.textContent("#ranking tr.me .rating-change"), "+12");
+    await screenshot(page, "race-results-rating-desktop");
   });
 });
