@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { matchMaker } from "@colyseus/core";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { GameResponse } from "../../src/api/contracts/games.ts";
+import { createTokenService } from "../../src/auth/tokens.ts";
 import { createDatabase, type Database } from "../../src/db/database.ts";
 import { recordResult } from "../../src/db/races.ts";
 import { type RatingMessage, ServerMessage } from "../../src/protocol.ts";
@@ -22,7 +23,7 @@ import {
 } from "../support/chromium.ts";
 import { call, dataOf } from "../support/http.ts";
 import { newPlayer, type Player, type Race, race, rateRace, record, resultOf } from "../support/profiles.ts";
-import { startTestServer, type TestServer } from "../support/server.ts";
+import { startTestServer, TEST_JWT_SECRET, type TestServer } from "../support/server.ts";
 import { createScratchDatabase } from "../support/services.ts";
 
 /** Races alone, short and quick, for the story of a race just over. */
@@ -270,6 +271,40 @@ describe("the web client: ratings", function () {
       await page.focus("#tab-all");
       await page.keyboard.press("ArrowRight");
       await page.waitForURL(/#\/leaderboard\/rating$/);
+      assert.equal(await page.textContent("#my-rating-place"), "Guests are not ranked on this board.");
+    });
+
+    it("a registered player not yet on the Rating tab is told how many rated races to go", async () => {
+      // Cy, signed in: a session stored as a sign-in leaves it.
+      const { token } = await createTokenService(TEST_JWT_SECRET).issueAccessToken(cy, 3600);
+      const session = {
+        user: cy,
+        accessToken: token,
+        expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+      };
+      const {
+        context: cysContext,
+        page: cysPage,
+        errors: cysErrors,
+      } = await playerPage(browser, PHONE, true);
+      try {
+        await cysPage.goto(server.url);
+        await cysPage.evaluate(
+          (stored) => localStorage.setItem("typephoon.session", stored),
+          JSON.stringify(session),
+        );
+        await cysPage.goto(`${server.url}/#/leaderboard/rating`);
+        await cysPage.reload();
+        await cysPage.waitForSelector("#my-rating-place:not(:empty)");
+        assert.equal(
+          await cysPage.textContent("#my-rating-place"),
+          "You have 3 rated races: 7 more and you are on this board.",
+        );
+        await screenshot(cysPage, "leaderboard-rating-provisional-phone");
+        assert.deepEqual(cysErrors, []);
+      } finally {
+        await cysContext.close();
+      }
     });
   });
 

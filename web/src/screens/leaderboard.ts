@@ -14,7 +14,7 @@ import {
 import { type ApiAnswer, Unreachable } from "../api.ts";
 import { type App, heading, link, type Screen } from "../app.ts";
 import { fill, h } from "../dom.ts";
-import { leaderboard, ratingBoard } from "../profileApi.ts";
+import { leaderboard, ratingBoard, statistics } from "../profileApi.ts";
 import { DEFAULT_LEADERBOARD_WORDS as DEFAULT_WORDS, hashOf, type Route } from "../routes.ts";
 import { apiErrorText, figure, ordinal, percent, when } from "../words.ts";
 
@@ -130,10 +130,38 @@ export function ratingBoardScreen(app: App): Screen {
     app,
     "rating",
     () => ratingBoard(app.sessions),
-    (answer) => ratings(answer, app.sessions.user?.id),
+    (answer) => [...notOnTheBoard(app, answer.me), ...ratings(answer, app.sessions.user?.id)],
   );
   const element = h("section", { class: "leaderboard" }, heading("Leaderboard"), tablist, about, panel);
   return { element, title: "Leaderboard · Rating", focus, dispose };
+}
+
+/**
+ * A signed-in player who is not on the rating board is told why, and what gets them on it: a guest
+ * is never ranked (signing in is), a provisional player needs more rated races (how many, read from
+ * their statistics).
+ */
+function notOnTheBoard(app: App, me: RatingLeaderboardResponse["me"]): HTMLElement[] {
+  const user = app.sessions.user;
+  if (!user || me) return [];
+  const line = h("p", { class: "my-rank", id: "my-rating-place" });
+  if (user.guest) {
+    fill(
+      line,
+      "Guests are not ranked on this board.",
+      app.providers.length > 0 ? " " : null,
+      app.providers.length > 0 ? link({ screen: "sign-in" }, "Sign in to be on it.") : null,
+    );
+    return [line];
+  }
+  statistics(app.sessions, { self: true })
+    .then((answer) => {
+      if (!answer.ok || !answer.data.provisional) return;
+      const toGo = PROVISIONAL_RACES - answer.data.ratedRaces;
+      line.textContent = `You have ${answer.data.ratedRaces} rated ${answer.data.ratedRaces === 1 ? "race" : "races"}: ${toGo} more and you are on this board.`;
+    })
+    .catch(() => {});
+  return [line];
 }
 
 function ratings({ entries, me }: RatingLeaderboardResponse, myId: string | undefined): HTMLElement[] {
