@@ -1,10 +1,11 @@
 /**
  * A player's profile: statistics (with the rating), the wpm graph, the rating's history, the race
- * history and the personal bests. Each
- * read is one query over indexes (game_results_user_timeline_idx, game_results_user_history_idx,
- * user_stats, best_results), and answers null when there is no such user. The history lists every
- * race played, finished or not, flagged or not; the graph and the averages only the races that
- * count (finished, unflagged: src/game/race/result.ts).
+ * history and the personal bests. Each read is one query over indexes
+ * (game_results_user_timeline_idx, game_results_user_history_idx, user_stats, best_results; the
+ * rating and the count of rated races are on the user row), and answers null when there is no such
+ * user. The history lists every race played, finished or not, flagged or not; the graph and the
+ * averages only the races that count (finished, unflagged: src/game/race/result.ts); the rating's
+ * history only the rated races (a rating before and after: src/game/rating.ts).
  */
 import { isProvisional } from "../game/rating.ts";
 import { RACE_LENGTHS, type RaceLength, type RaceMode } from "../protocol.ts";

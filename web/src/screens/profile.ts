@@ -200,7 +200,7 @@ function ratingItem({ rating, provisional, ratedRaces }: StatisticsResponse): HT
   const toGo = PROVISIONAL_RACES - ratedRaces;
   return h(
     "div",
-    { id: "stat-rating", class: provisional ? "provisional" : undefined },
+    { id: "stat-rating" },
     h("dt", {}, "Rating"),
     h("dd", {}, String(rating)),
     provisional

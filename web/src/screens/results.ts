@@ -1,10 +1,10 @@
 /**
  * Results: the player's own figures (with a personal-best badge) and the race's ranking — wpm, raw,
  * acc, acc raw, and each rated player's change of rating ("+14", "−6"; nothing for the unrated) —
- * from `GET /api/v1/games/:gameId/result`, plus, while the race still runs, the
- * players still typing as the live race state shows them. A rated race's ratings are written after
- * its results: the race room's `rating` message shows the player's own at once and reads the
- * ranking again for everyone's. "Race again" queues into a new lobby.
+ * from `GET /api/v1/games/:gameId/result`, plus, while the race still runs, the players still
+ * typing as the live race state shows them. A rated race's ratings are written after its results:
+ * the race room's `rating` message shows the player's own at once and reads the ranking again for
+ * everyone's. "Race again" queues into a new lobby.
  * A race whose server died says so (`abandoned`). Once the page has something to show, a failed
  * read of the ranking is a line under it, never the full-screen "can't reach the server".
  */
