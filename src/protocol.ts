@@ -323,11 +323,18 @@ export interface LiveRace {
 export const RACE_LENGTHS = [10, 25, 50, 100] as const;
 export type RaceLength = (typeof RACE_LENGTHS)[number];
 
-/** The leaderboards' periods: a UTC day, an ISO week (Monday to Sunday, UTC), all time. */
 /** The leaderboards: best wpm by period and length (the default), or skill rating. */
 export const LEADERBOARD_BOARDS = ["wpm", "rating"] as const;
 export type LeaderboardBoard = (typeof LEADERBOARD_BOARDS)[number];
 
+/**
+ * A player's rating is provisional for their first this many rated races (src/game/rating.ts): the
+ * rating board leaves them out until then. Here, not there, so that the page can say it without
+ * bundling the rating library.
+ */
+export const PROVISIONAL_RACES = 10;
+
+/** The leaderboards' periods: a UTC day, an ISO week (Monday to Sunday, UTC), all time. */
 export const LEADERBOARD_PERIODS = ["daily", "weekly", "all"] as const;
 export type LeaderboardPeriod = (typeof LEADERBOARD_PERIODS)[number];
 

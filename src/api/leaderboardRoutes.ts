@@ -1,11 +1,23 @@
-/** The daily, weekly and all-time leaderboards (src/db/leaderboards.ts). */
+/** The daily, weekly and all-time wpm leaderboards, and the rating board (src/db/leaderboards.ts). */
 import { Router } from "express";
 import type { TokenService } from "../auth/tokens.ts";
 import type { Database } from "../db/database.ts";
-import { type BoardRequest, boardPlace, boardTop, type LeaderboardEntry } from "../db/leaderboards.ts";
+import {
+  type BoardRequest,
+  boardPlace,
+  boardTop,
+  type LeaderboardEntry,
+  type RatingEntry,
+  ratingPlace,
+  ratingTop,
+} from "../db/leaderboards.ts";
 import { callerOf, optionalUser } from "./authenticate.ts";
 import { boardCache } from "./boardCache.ts";
-import { type LeaderboardResponse, leaderboardQuery } from "./contracts/profile.ts";
+import {
+  type LeaderboardResponse,
+  leaderboardQuery,
+  type RatingLeaderboardResponse,
+} from "./contracts/profile.ts";
 import { type PreparedBody, preparedData, sendPrepared, withIsoTime } from "./respond.ts";
 import { parseInput } from "./validate.ts";
 
@@ -21,9 +33,32 @@ interface KeptTop {
 export function leaderboardRoutes(deps: { db: Database; tokens: TokenService; raceWords: number }): Router {
   const router = Router();
   const tops = boardCache<KeptTop>();
+  const ratingTops = boardCache<KeptRatingTop>();
 
   router.get("/", optionalUser(deps.tokens), async (req, res) => {
     const query = parseInput(leaderboardQuery, req.query, "query");
+    if (query.board === "rating") {
+      // One board for all time and every length: period, words and date do not apply to it.
+      const key = String(query.limit);
+      const readTop = async () => {
+        const entries = await ratingTop(deps.db.sql, query.limit);
+        const kept = { entries, anonymous: ratingAnswer(entries, null) };
+        ratingTops.set(key, kept);
+        return kept;
+      };
+      const callerId = callerOf(res)?.id;
+      const [kept, me] = await Promise.all([
+        ratingTops.get(key) ?? readTop(),
+        callerId === undefined ? null : ratingPlace(deps.db.sql, callerId),
+      ]);
+      if (callerId === undefined) {
+        sendPrepared(res, 200, kept.anonymous);
+        return;
+      }
+      const top = showsRating(kept.entries, me, callerId, query.limit) ? kept : await readTop();
+      sendPrepared(res, 200, ratingAnswer(top.entries, me));
+      return;
+    }
     const board: BoardRequest & { limit: number } = {
       period: query.period,
       words: query.words ?? deps.raceWords,
@@ -53,6 +88,23 @@ export function leaderboardRoutes(deps: { db: Database; tokens: TokenService; ra
   });
 
   return router;
+}
+
+/** The rating board's top as every caller sees it, and the whole answer of an anonymous caller. */
+interface KeptRatingTop {
+  entries: RatingEntry[];
+  anonymous: PreparedBody;
+}
+
+function ratingAnswer(entries: RatingEntry[], me: RatingEntry | null): PreparedBody {
+  return preparedData<RatingLeaderboardResponse>({ board: "rating", entries, me });
+}
+
+/** As `showsPlace`, for the rating board: the player listed at their rank with their rating. */
+function showsRating(entries: RatingEntry[], me: RatingEntry | null, userId: string, limit: number): boolean {
+  const listed = entries.find((entry) => entry.userId === userId);
+  if (me === null || me.rank > limit) return listed === undefined;
+  return listed?.rank === me.rank && listed.rating === me.rating;
 }
 
 function answer(

@@ -54,6 +54,8 @@ import {
   leaderboardResponse,
   personalBestsResponse,
   publicUserResponse,
+  ratingHistoryQuery,
+  ratingHistoryResponse,
   statisticsResponse,
   userParams,
 } from "./contracts/profile.ts";
@@ -188,7 +190,7 @@ const TAGS = {
   Lobbies: "Lobbies waiting for their race",
   Games: "Races: live while their room runs, then as stored",
   Profiles: "Anyone's under /users/{userId}, the signed-in player's own under /profile",
-  Leaderboards: "Daily, weekly and all-time boards",
+  Leaderboards: "Daily, weekly and all-time wpm boards, and the rating board",
   Health: "Probes for load balancers and orchestrators",
   Reference: "This document",
 } as const;
@@ -508,8 +510,10 @@ const ROUTES: Route[] = [
     tag: "Leaderboards",
     summary: "A leaderboard",
     description:
-      "Each player's best finished, unflagged result of that length in the period, best first. " +
-      "Signed in, `me` is the caller's own entry, with their rank even below the top.",
+      "board=wpm (the default): each player's best finished, unflagged result of that length in the " +
+      "period, best first. board=rating: registered players with at least 10 rated races, by rating " +
+      "(then id); period, words and date do not apply to it. Signed in, `me` is the caller's own " +
+      "entry, with their rank even below the top.",
     auth: "optional",
     query: leaderboardQuery,
     answer: { status: 200, description: "The board", data: leaderboardResponse },
@@ -566,6 +570,13 @@ function profileReads(): Route[] {
       summary: "The last finished races, oldest first",
       data: graphResponse,
       query: graphQuery,
+    },
+    {
+      name: "rating-history",
+      id: "RatingHistory",
+      summary: "The rating over the last rated races, oldest first",
+      data: ratingHistoryResponse,
+      query: ratingHistoryQuery,
     },
     {
       name: "history",

@@ -2,18 +2,20 @@ import { LRUCache } from "lru-cache";
 import type { PreparedBody } from "./respond.ts";
 
 /**
- * Serialized profile responses that change only with the player's count of races played (the
- * statistics, the graph of the last N, the history pages), kept per player and request until that
- * count changes, which every new result does (src/db/races.ts counts it in the statement that
- * records it). Reading and serializing the last 1000 races, or a history page, costs the server
- * many times the one index lookup that checks the count. Each process keeps its own; the least
+ * Serialized profile responses that change only with the player's counts of races played and rated
+ * (the statistics, the graph of the last N, the rating's history, the history pages), kept per
+ * player and request under that version until it changes: every new result counts a race played
+ * (src/db/races.ts counts it in the statement that records it), and the rating update, when a
+ * rated race ends after its results were written, counts a rated race with the new rating
+ * (src/db/profiles.ts `profileVersion`). Reading and serializing the last 1000 races, or a history
+ * page, costs the server many times the one index lookup that checks the version. Each process keeps its own; the least
  * recently used go first once the bodies pass `maxBytes` (lru-cache), and a body larger than that
  * is not kept.
  */
 const PROFILE_CACHE_BYTES = 32 * 1024 * 1024;
 
 interface Kept {
-  played: number;
+  version: string;
   body: PreparedBody;
 }
 
@@ -28,13 +30,13 @@ export class ProfileCache {
     });
   }
 
-  /** the body kept under `key` (a player and a request), if it was made at this count of finished races */
-  get(key: string, played: number): PreparedBody | undefined {
+  /** the body kept under `key` (a player and a request), if it was made at this version of the profile */
+  get(key: string, version: string): PreparedBody | undefined {
     const kept = this.#entries.get(key);
-    return kept?.played === played ? kept.body : undefined;
+    return kept?.version === version ? kept.body : undefined;
   }
 
-  set(key: string, played: number, body: PreparedBody): void {
-    this.#entries.set(key, { played, body });
+  set(key: string, version: string, body: PreparedBody): void {
+    this.#entries.set(key, { version, body });
   }
 }

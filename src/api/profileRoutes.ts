@@ -7,8 +7,9 @@ import type { TokenService } from "../auth/tokens.ts";
 import type { Database, Queries } from "../db/database.ts";
 import {
   personalBests,
-  playedRaceCount,
   profileStatistics,
+  profileVersion,
+  ratingHistory,
   resultGraph,
   resultHistory,
 } from "../db/profiles.ts";
@@ -22,6 +23,8 @@ import {
   historyQuery,
   type PersonalBestsResponse,
   type PublicUserResponse,
+  type RatingHistoryResponse,
+  ratingHistoryQuery,
   type StatisticsResponse,
   userParams,
 } from "./contracts/profile.ts";
@@ -58,15 +61,16 @@ function profileReads(
 ): Router {
   const router = Router({ mergeParams: true });
 
-  /** The body kept for the player's `request` at their count of races played, or `read`'s. */
+  /** The body kept for the player's `request` at their counts of races played and rated, or `read`'s. */
   async function keptOrRead(userId: string, request: string, read: () => Promise<PreparedBody>) {
     const key = `${userId}:${request}`;
-    // Counted before the read: a result that lands in between makes the next request read again.
-    const played = found(await playedRaceCount(db, userId));
-    let body = kept.get(key, played);
+    // Counted before the read: a result or a rating that lands in between makes the next request
+    // read again.
+    const version = found(await profileVersion(db, userId));
+    let body = kept.get(key, version);
     if (body === undefined) {
       body = await read();
-      kept.set(key, played, body);
+      kept.set(key, version, body);
     }
     return body;
   }
@@ -85,6 +89,18 @@ function profileReads(
     const body = await keptOrRead(userId, `graph:${last}`, async () => {
       const races = found(await resultGraph(db, userId, last));
       return preparedData<GraphResponse>(races.map(withIsoTime));
+    });
+    sendPrepared(res, 200, body);
+  });
+
+  router.get("/rating-history", async (req, res) => {
+    const userId = whose(req, res);
+    const { last } = parseInput(ratingHistoryQuery, req.query, "query");
+    const body = await keptOrRead(userId, `rating-history:${last}`, async () => {
+      const races = found(await ratingHistory(db, userId, last));
+      return preparedData<RatingHistoryResponse>(
+        races.map((race) => ({ ...race, playedAt: race.playedAt.toISOString() })),
+      );
     });
     sendPrepared(res, 200, body);
   });

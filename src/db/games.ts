@@ -24,6 +24,9 @@ export interface StoredResult {
   flagged: boolean;
   won: boolean;
   isPersonalBest: boolean;
+  /** the player's rating before and after this race; null unless it was rated for them */
+  ratingBefore: number | null;
+  ratingAfter: number | null;
   keystrokes: Uint8Array;
 }
 
@@ -50,6 +53,8 @@ export async function findResults(db: Database, gameId: string): Promise<StoredR
       flagged: true,
       won: true,
       isPersonalBest: true,
+      ratingBefore: true,
+      ratingAfter: true,
       keystrokes: true,
       user: { select: { name: true } },
     },

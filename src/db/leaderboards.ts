@@ -5,9 +5,12 @@
  * and weekly boards only; all time is for registered players. Read from best_results
  * (src/db/bests.ts) along best_results_leaderboard_idx: the top and a caller's own place are a query
  * each, so that a kept top (src/api/leaderboardRoutes.ts) can go with a caller's place read afresh.
+ *
+ * The rating board ranks registered players who are no longer provisional (src/game/rating.ts) by
+ * the rating kept on their user row, then by id, along users_rating_idx.
  */
 
-import type { LeaderboardPeriod } from "../protocol.ts";
+import { type LeaderboardPeriod, PROVISIONAL_RACES } from "../protocol.ts";
 import { type BestPeriod, periodStart } from "./bests.ts";
 import type { Queries } from "./database.ts";
 
@@ -90,5 +93,42 @@ export async function boardPlace(
     WHERE mine.user_id = ${request.userId}::uuid AND mine.period = ${period}
       AND mine.word_count = ${request.words} AND mine.period_start = ${start}::date
       AND (${withGuests} OR NOT mine.guest)`;
+  return own ?? null;
+}
+
+export interface RatingEntry {
+  rank: number;
+  userId: string;
+  name: string;
+  rating: number;
+  ratedRaces: number;
+}
+
+/** The top `limit` of the rating board. */
+export function ratingTop(db: Queries, limit: number): Promise<RatingEntry[]> {
+  return db.$queryRaw<RatingEntry[]>`
+    SELECT (row_number() OVER (ORDER BY rating DESC, id))::int AS rank,
+           id::text AS "userId", name, rating, rated_races AS "ratedRaces"
+    FROM (
+      SELECT id, name, rating, rated_races FROM users
+      WHERE NOT guest AND rated_races >= ${PROVISIONAL_RACES}
+      ORDER BY rating DESC, id
+      LIMIT ${limit}
+    ) AS top
+    ORDER BY rank`;
+}
+
+/** A player's own place on the rating board; null when they are not on it (a guest, or provisional). */
+export async function ratingPlace(db: Queries, userId: string): Promise<RatingEntry | null> {
+  const [own] = await db.$queryRaw<RatingEntry[]>`
+    SELECT 1 + (
+             -- Those ahead of the player; "rating >= mine" bounds the index range.
+             SELECT count(*) FROM users AS o
+             WHERE o.rating >= mine.rating AND (o.rating > mine.rating OR o.id < mine.id)
+               AND NOT o.guest AND o.rated_races >= ${PROVISIONAL_RACES}
+           )::int AS rank,
+           mine.id::text AS "userId", mine.name, mine.rating, mine.rated_races AS "ratedRaces"
+    FROM users AS mine
+    WHERE mine.id = ${userId}::uuid AND NOT mine.guest AND mine.rated_races >= ${PROVISIONAL_RACES}`;
   return own ?? null;
 }

@@ -1,10 +1,13 @@
 /**
- * A player's profile: statistics, the wpm graph, the race history and the personal bests. Each
- * read is one query over indexes (game_results_user_timeline_idx, game_results_user_history_idx,
- * user_stats, best_results), and answers null when there is no such user. The history lists every
- * race played, finished or not, flagged or not; the graph and the averages only the races that
- * count (finished, unflagged: src/game/race/result.ts).
+ * A player's profile: statistics (with the rating), the wpm graph, the rating's history, the race
+ * history and the personal bests. Each read is one query over indexes
+ * (game_results_user_timeline_idx, game_results_user_history_idx, user_stats, best_results; the
+ * rating and the count of rated races are on the user row), and answers null when there is no such
+ * user. The history lists every race played, finished or not, flagged or not; the graph and the
+ * averages only the races that count (finished, unflagged: src/game/race/result.ts); the rating's
+ * history only the rated races (a rating before and after: src/game/rating.ts).
  */
+import { isProvisional } from "../game/rating.ts";
 import { RACE_LENGTHS, type RaceLength, type RaceMode } from "../protocol.ts";
 import { ALL_TIME_START } from "./bests.ts";
 import type { Queries } from "./database.ts";
@@ -25,6 +28,19 @@ export interface ProfileStatistics {
   accAvgAll: number;
   racesWon: number;
   timeTypingSeconds: number;
+  /** the shown rating (src/game/rating.ts), kept on the user by the rating update */
+  rating: number;
+  provisional: boolean;
+  ratedRaces: number;
+}
+
+/** A rated race of a player: the rating it left them with. */
+export interface RatedRace {
+  gameId: string;
+  /** when the race started */
+  playedAt: Date;
+  ratingBefore: number;
+  ratingAfter: number;
 }
 
 export interface RaceFigures {
@@ -69,9 +85,7 @@ export interface PersonalBest {
 
 /** Averages are rounded to 2 decimals from exact sums in hundredths (wpm and acc have 2 decimals). */
 export async function profileStatistics(db: Queries, userId: string): Promise<ProfileStatistics | null> {
-  const rows = await db.$queryRaw<
-    Array<Omit<ProfileStatistics, "bestGameId"> & { bestGameId: string | null }>
-  >`
+  const rows = await db.$queryRaw<Array<Omit<ProfileStatistics, "provisional">>>`
     SELECT
       coalesce(s.played, 0)::int AS "totalGames",
       coalesce(best.wpm, 0) AS "wpmBest",
@@ -82,7 +96,9 @@ export async function profileStatistics(db: Queries, userId: string): Promise<Pr
       coalesce(round(s.wpm_centis::numeric / nullif(s.races, 0)) / 100, 0)::float8 AS "wpmAvgAll",
       coalesce(round(s.acc_centis::numeric / nullif(s.races, 0)) / 100, 0)::float8 AS "accAvgAll",
       coalesce(s.races_won, 0)::int AS "racesWon",
-      coalesce(s.typing_ms / 1000.0, 0)::float8 AS "timeTypingSeconds"
+      coalesce(s.typing_ms / 1000.0, 0)::float8 AS "timeTypingSeconds",
+      u.rating,
+      u.rated_races AS "ratedRaces"
     FROM users AS u
     LEFT JOIN user_stats AS s ON s.user_id = u.id
     LEFT JOIN LATERAL (
@@ -103,16 +119,23 @@ export async function profileStatistics(db: Queries, userId: string): Promise<Pr
       ) AS last
     ) AS recent ON true
     WHERE u.id = ${userId}::uuid`;
-  return rows[0] ?? null;
+  const [row] = rows;
+  if (!row) return null;
+  const { rating, ratedRaces, ...figures } = row;
+  return { ...figures, rating, provisional: isProvisional(ratedRaces), ratedRaces };
 }
 
-/** How many races the user has played: what every new result changes (null: no such user). */
-export async function playedRaceCount(db: Queries, userId: string): Promise<number | null> {
-  const rows = await db.$queryRaw<Array<{ races: number }>>`
-    SELECT coalesce(s.played, 0)::int AS races
+/**
+ * What the profile's reads change with (null: no such user): the races played, which every new
+ * result counts, and the rated races, which the rating update counts when a rated race ends (after
+ * its results were written) together with the new rating.
+ */
+export async function profileVersion(db: Queries, userId: string): Promise<string | null> {
+  const rows = await db.$queryRaw<Array<{ version: string }>>`
+    SELECT coalesce(s.played, 0) || ':' || u.rated_races AS version
     FROM users AS u LEFT JOIN user_stats AS s ON s.user_id = u.id
     WHERE u.id = ${userId}::uuid`;
-  return rows[0]?.races ?? null;
+  return rows[0]?.version ?? null;
 }
 
 /** The last `last` races that count (finished, unflagged), oldest first. */
@@ -138,6 +161,25 @@ export async function resultGraph(db: Queries, userId: string, last: number): Pr
       races.push({ ...(row as Omit<RaceFigures, "finishedAt">), finishedAt: new Date(finishedAt!) });
   }
   return races;
+}
+
+/** The last `last` rated races (those with a rating before and after), oldest first. */
+export async function ratingHistory(db: Queries, userId: string, last: number): Promise<RatedRace[] | null> {
+  const rows = await db.$queryRaw<Array<Nullable<RatedRace>>>`
+    SELECT r.game_id::text AS "gameId", r.played_at AS "playedAt",
+           r.rating_before AS "ratingBefore", r.rating_after AS "ratingAfter"
+    FROM users AS u
+    LEFT JOIN LATERAL (
+      -- Along game_results_user_history_idx, newest first, skipping the unrated.
+      SELECT game_id, played_at, rating_before, rating_after FROM game_results
+      WHERE user_id = u.id AND rating_after IS NOT NULL
+      ORDER BY played_at DESC, game_id DESC
+      LIMIT ${last}
+    ) AS r ON true
+    WHERE u.id = ${userId}::uuid
+    ORDER BY r.played_at, r.game_id`;
+  if (rows.length === 0) return null;
+  return rows.filter((row) => row.gameId !== null) as RatedRace[];
 }
 
 /** Every race played, newest first by its start, `size` per page; pages start at 1. */

@@ -11,6 +11,7 @@
  *   a player who never typed a key, or whose result is flagged, is left out.
  */
 import { rating as newRating, rate } from "openskill";
+import { PROVISIONAL_RACES } from "../protocol.ts";
 
 export interface Skill {
   mu: number;
@@ -19,7 +20,6 @@ export interface Skill {
 
 /** Where every player starts: the library's defaults. */
 export const NEW_SKILL: Readonly<Skill> = newRating();
-export const PROVISIONAL_RACES = 10;
 const RATING_OFFSET = 1000;
 const RATING_SCALE = 40;
 

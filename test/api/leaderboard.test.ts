@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { BOARD_CACHE_MS } from "../../src/api/boardCache.ts";
-import type { LeaderboardResponse } from "../../src/api/contracts/profile.ts";
+import type { LeaderboardResponse, RatingLeaderboardResponse } from "../../src/api/contracts/profile.ts";
 import { createTokenService } from "../../src/auth/tokens.ts";
 import { createDatabase, type Database } from "../../src/db/database.ts";
 import { call, dataOf, errorOf } from "../support/http.ts";
@@ -17,6 +17,7 @@ import {
   race,
   record,
   seededRandom,
+  setRating,
 } from "../support/profiles.ts";
 import { startTestServer, TEST_JWT_SECRET, type TestServer } from "../support/server.ts";
 import { createScratchDatabase } from "../support/services.ts";
@@ -273,6 +274,69 @@ describe("leaderboards: GET /api/v1/leaderboards", () => {
     }
   });
 
+  describe("the rating board: board=rating", () => {
+    const ratingBoard = async (query: string, token?: string) =>
+      dataOf(
+        await call<RatingLeaderboardResponse>(
+          server.url,
+          `/api/v1/leaderboards?board=rating&${query}`,
+          token ? { token } : {},
+        ),
+      );
+    const row = (player: Player, rank: number, rating: number, ratedRaces: number) => ({
+      rank,
+      userId: player.id,
+      name: player.name,
+      rating,
+      ratedRaces,
+    });
+
+    it("is empty while nobody has 10 rated races", async () => {
+      assert.deepEqual(await ratingBoard("limit=3"), { board: "rating", entries: [], me: null });
+    });
+
+    it("ranks registered players with 10 rated races or more by rating, then id; not guests, not the provisional", async () => {
+      await setRating(db, ada.id, 1300, 15);
+      await setRating(db, grace.id, 1300, 10);
+      await setRating(db, cheat.id, 900, 40);
+      await setRating(db, lin.id, 1450, 9);
+      await setRating(db, guestOwl.id, 1500, 30);
+      const [first, second] = [ada, grace].sort((a, b) => (a.id < b.id ? -1 : 1)) as [Player, Player];
+      const expected = [
+        row(first, 1, 1300, first === ada ? 15 : 10),
+        row(second, 2, 1300, second === ada ? 15 : 10),
+        row(cheat, 3, 900, 40),
+      ];
+      assert.deepEqual(await ratingBoard("limit=4"), { board: "rating", entries: expected, me: null });
+      assert.deepEqual(
+        (await ratingBoard("limit=4&period=weekly&words=10")).entries,
+        expected,
+        "period and words do not apply",
+      );
+      assert.deepEqual((await ratingBoard("limit=2")).entries, expected.slice(0, 2));
+
+      // The caller's own place, even below the top; none for the provisional or a guest.
+      assert.deepEqual((await ratingBoard("limit=5", await tokenOf(cheat))).me, row(cheat, 3, 900, 40));
+      assert.deepEqual((await ratingBoard("limit=1", await tokenOf(cheat))).me, row(cheat, 3, 900, 40));
+      assert.equal((await ratingBoard("limit=5", await tokenOf(lin))).me, null);
+      assert.equal((await ratingBoard("limit=5", await tokenOf(guestOwl))).me, null);
+    });
+
+    it("shows a caller who just climbed where they are now, the top read again around them", async () => {
+      assert.deepEqual((await ratingBoard("limit=6")).entries.map((entry) => entry.name).at(-1), "Cheat");
+      await setRating(db, cheat.id, 1600, 41);
+      const asCheat = await ratingBoard("limit=6", await tokenOf(cheat));
+      assert.deepEqual(asCheat.me, row(cheat, 1, 1600, 41));
+      assert.deepEqual(asCheat.entries[0], asCheat.me);
+    });
+
+    it("leaves the wpm boards as they were: board=wpm is the default", async () => {
+      const query = "period=daily&words=25&date=2025-03-10";
+      assert.deepEqual(await board(`board=wpm&${query}`), await board(query));
+      assert.deepEqual((await board(query)).entries, expected("daily", 25, "2025-03-10").slice(0, 50));
+    });
+  });
+
   it("answers 422 with details for bad query values, and 401 for a bad token", async () => {
     const cases: Array<[string, string]> = [
       ["period=monthly", "query.period"],
@@ -285,6 +349,7 @@ describe("leaderboards: GET /api/v1/leaderboards", () => {
       ["date=10-03-2025", "query.date"],
       ["period=all&date=2025-03-10", "query.date"],
       ["top=5", "query"],
+      ["board=elo", "query.board"],
     ];
     for (const [query, field] of cases) {
       const answer = await call(server.url, `/api/v1/leaderboards?${query}`);

@@ -265,8 +265,12 @@ describe("profiles: /api/v1/profile/* and /api/v1/users/:userId/*", () => {
         accAvgAll: 0,
         racesWon: 0,
         timeTypingSeconds: 0,
+        rating: 1000,
+        provisional: true,
+        ratedRaces: 0,
       });
       assert.deepEqual(await own("graph?last=1000"), []);
+      assert.deepEqual(await own("rating-history?last=1000"), []);
       assert.deepEqual(await own("history"), {
         total: 0,
         page: 1,

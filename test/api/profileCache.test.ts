@@ -5,44 +5,44 @@ import { preparedData } from "../../src/api/respond.ts";
 describe("ProfileCache (src/api/profileCache.ts, on lru-cache)", () => {
   /** a body of exactly `text.length` bytes */
   const body = (text: string) => ({ bytes: Buffer.from(text), etag: `"${text}"` });
-  const text = (kept: ProfileCache, key: string, finishedRaces: number) =>
-    kept.get(key, finishedRaces)?.bytes.toString();
+  const text = (kept: ProfileCache, key: string, version: string) => kept.get(key, version)?.bytes.toString();
 
-  it("gives back a body only at the count of finished races it was made at", () => {
+  it("gives back a body only at the version (races played : rated) it was made at", () => {
     const kept = new ProfileCache();
-    assert.equal(kept.get("ada:graph:10", 3), undefined);
-    kept.set("ada:graph:10", 3, body("[3 races]"));
-    assert.equal(text(kept, "ada:graph:10", 3), "[3 races]");
-    assert.equal(kept.get("ada:graph:10", 4), undefined, "a new result");
-    assert.equal(kept.get("ada:graph:100", 3), undefined, "another request");
-    kept.set("ada:graph:10", 4, body("[4 races]"));
-    assert.equal(kept.get("ada:graph:10", 3), undefined, "replaced");
-    assert.equal(text(kept, "ada:graph:10", 4), "[4 races]");
+    assert.equal(kept.get("ada:graph:10", "3:0"), undefined);
+    kept.set("ada:graph:10", "3:0", body("[3 races]"));
+    assert.equal(text(kept, "ada:graph:10", "3:0"), "[3 races]");
+    assert.equal(kept.get("ada:graph:10", "4:0"), undefined, "a new result");
+    assert.equal(kept.get("ada:graph:100", "3:0"), undefined, "another request");
+    kept.set("ada:graph:10", "4:0", body("[4 races]"));
+    assert.equal(kept.get("ada:graph:10", "3:0"), undefined, "replaced");
+    assert.equal(text(kept, "ada:graph:10", "4:0"), "[4 races]");
+    assert.equal(kept.get("ada:graph:10", "4:1"), undefined, "a rating update after the result");
   });
 
   it("lets the least recently used bodies go past its size, and keeps none larger than it", () => {
     const kept = new ProfileCache(10);
-    kept.set("a", 1, body("aaaa"));
-    kept.set("b", 1, body("bbbb"));
-    assert.equal(text(kept, "a", 1), "aaaa", "a is now the most recently used");
-    kept.set("c", 1, body("cccc"));
+    kept.set("a", "1:0", body("aaaa"));
+    kept.set("b", "1:0", body("bbbb"));
+    assert.equal(text(kept, "a", "1:0"), "aaaa", "a is now the most recently used");
+    kept.set("c", "1:0", body("cccc"));
     assert.deepEqual(
-      ["a", "b", "c"].map((key) => text(kept, key, 1)),
+      ["a", "b", "c"].map((key) => text(kept, key, "1:0")),
       ["aaaa", undefined, "cccc"],
     );
-    kept.set("d", 1, body("d".repeat(11)));
-    assert.equal(kept.get("d", 1), undefined);
-    assert.equal(text(kept, "a", 1), "aaaa", "a body too large evicts nothing");
+    kept.set("d", "1:0", body("d".repeat(11)));
+    assert.equal(kept.get("d", "1:0"), undefined);
+    assert.equal(text(kept, "a", "1:0"), "aaaa", "a body too large evicts nothing");
   });
 
   it("counts a replaced body once, and bytes rather than characters", () => {
     const kept = new ProfileCache(8);
-    kept.set("a", 1, body("aaaa"));
-    for (let races = 2; races < 10; races++) kept.set("a", races, body("aaaa"));
-    kept.set("b", 1, body("bbbb"));
-    assert.deepEqual([text(kept, "a", 9), text(kept, "b", 1)], ["aaaa", "bbbb"]);
-    kept.set("c", 1, body("é"));
-    assert.equal(kept.get("a", 9), undefined, "é is 2 bytes: 10 in all, a goes");
+    kept.set("a", "1:0", body("aaaa"));
+    for (let races = 2; races < 10; races++) kept.set("a", `${races}:0`, body("aaaa"));
+    kept.set("b", "1:0", body("bbbb"));
+    assert.deepEqual([text(kept, "a", "9:0"), text(kept, "b", "1:0")], ["aaaa", "bbbb"]);
+    kept.set("c", "1:0", body("é"));
+    assert.equal(kept.get("a", "9:0"), undefined, "é is 2 bytes: 10 in all, a goes");
   });
 });
 

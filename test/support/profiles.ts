@@ -136,7 +136,17 @@ function mean(values: number[]): number {
   return Math.round(hundredths / values.length) / 100;
 }
 
-export function statisticsOf(races: readonly Race[]) {
+/**
+ * What the rating update (not this reckoning's business) left on the player: the defaults of a
+ * newcomer unless a story set them.
+ */
+export interface RatingOf {
+  rating: number;
+  ratedRaces: number;
+}
+const NEWCOMER: RatingOf = { rating: 1000, ratedRaces: 0 };
+
+export function statisticsOf(races: readonly Race[], { rating, ratedRaces }: RatingOf = NEWCOMER) {
   const good = counted(races);
   const last10 = [...good].sort(newestFirst).slice(0, 10);
   const best = [...good].sort(bestFirst)[0];
@@ -152,7 +162,39 @@ export function statisticsOf(races: readonly Race[]) {
     racesWon: races.filter((one) => one.rank === 1 && !one.flagged && one.playerCount >= 2).length,
     timeTypingSeconds:
       races.filter((one) => !one.flagged).reduce((sum, one) => sum + one.durationMs, 0) / 1000,
+    rating,
+    provisional: ratedRaces < 10,
+    ratedRaces,
   };
+}
+
+/**
+ * A race's rating update as the race's end writes it, in one transaction (the columns of
+ * src/game/rating.ts's contract; the update itself is another module's): each player's result keeps the rating before and after, and the user row the
+ * new rating, one more rated race.
+ */
+export async function rateRace(
+  db: Database,
+  gameId: string,
+  changes: ReadonlyArray<{ userId: string; before: number; after: number }>,
+): Promise<void> {
+  await db.prisma.$transaction(
+    changes.flatMap(({ userId, before, after }) => [
+      db.prisma.gameResult.update({
+        where: { gameId_userId: { gameId, userId } },
+        data: { ratingBefore: before, ratingAfter: after },
+      }),
+      db.prisma.user.update({
+        where: { id: userId },
+        data: { rating: after, ratedRaces: { increment: 1 } },
+      }),
+    ]),
+  );
+}
+
+/** A player's rating and count of rated races, set straight on their user row. */
+export async function setRating(db: Database, userId: string, rating: number, ratedRaces: number) {
+  await db.prisma.user.update({ where: { id: userId }, data: { rating, ratedRaces } });
 }
 
 const figures = (one: Race) => ({

@@ -36,8 +36,9 @@ async function finalRanking(page: Page, players: number): Promise<Array<Array<st
   await page.locator("#race-clock", { hasText: "Race over" }).waitFor({ timeout: 15_000 });
   for (let tries = 0; ; tries++) {
     const ranking = await rankingOf(page);
-    // Every row with its stored figures (raw is "—" until the result is read from the server).
-    if (ranking.length === players && ranking.every((row) => row[3] !== "—")) return ranking;
+    // Every row with its stored figures (raw, after the wpm and the rating's change, is "—" until
+    // the result is read from the server).
+    if (ranking.length === players && ranking.every((row) => row[4] !== "—")) return ranking;
     if (tries > 100) throw new Error(`the ranking never filled in: ${JSON.stringify(ranking)}`);
     await page.waitForTimeout(100);
   }
@@ -153,9 +154,9 @@ describe("the web client, in Chromium", function () {
         ["2nd", "Tortoise"],
       ],
     );
-    const accOf = (row: Array<string | null>) => Number.parseFloat(row[4] ?? "");
+    const accOf = (row: Array<string | null>) => Number.parseFloat(row[5] ?? "");
     assert.equal(accOf(seenByHare[0]!), 100);
-    assert.ok(accOf(seenByHare[1]!) < 100, `the typo costs accuracy: ${seenByHare[1]![4]}`);
+    assert.ok(accOf(seenByHare[1]!) < 100, `the typo costs accuracy: ${seenByHare[1]![5]}`);
     assert.match((await tortoise.textContent(".own-result .figures")) ?? "", /Acc\d+(\.\d)?%/);
     await screenshot(hare, "results-desktop");
     await screenshot(tortoise, "results-phone");

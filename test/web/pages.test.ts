@@ -13,6 +13,7 @@ import {
   closeText,
   duration,
   ordinal,
+  ratingChange,
   roomErrorText,
   seconds,
   signedInText,
@@ -33,6 +34,7 @@ describe("web client: hash routes", () => {
     ["#/sign-in", { screen: "sign-in" }],
     ["#/account", { screen: "account" }],
     ["#/leaderboard/weekly/10", { screen: "leaderboard", period: "weekly", words: 10 }],
+    ["#/leaderboard/rating", { screen: "ratings" }],
     ["#/room/H8QHD9", { screen: "room", code: "H8QHD9" }],
     ["#/join/H8QHD9", { screen: "join", code: "H8QHD9" }],
     ["#/watch", { screen: "watch" }],
@@ -172,6 +174,13 @@ describe("web client: words", () => {
     assert.deepEqual([clockTime(65), clockTime(9), clockTime(-3)], ["1:05", "0:09", "0:00"]);
     assert.deepEqual([duration(12), duration(250), duration(7500)], ["12 s", "4 min 10 s", "2 h 5 min"]);
     assert.deepEqual([seconds(3_412), seconds(65_250)], ["3.4 s", "1:05.3"]);
+  });
+
+  it("a rating's change in a race, with a true minus sign", () => {
+    assert.deepEqual(
+      [ratingChange(1000, 1014), ratingChange(1014, 1008), ratingChange(990, 990)],
+      ["+14", "\u22126", "\u00b10"],
+    );
   });
 
   it("a sign-in, and the races it moved", () => {

@@ -16,7 +16,7 @@ import { DEFAULT_LEADERBOARD_WORDS, hashOf, parseRoute, type Route } from "./rou
 import { accountScreen } from "./screens/account.ts";
 import { homeScreen } from "./screens/home.ts";
 import { joinScreen } from "./screens/join.ts";
-import { leaderboardScreen } from "./screens/leaderboard.ts";
+import { leaderboardScreen, ratingBoardScreen } from "./screens/leaderboard.ts";
 import { lobbyScreen } from "./screens/lobby.ts";
 import { profileScreen } from "./screens/profile.ts";
 import { raceScreen } from "./screens/race.ts";
@@ -180,6 +180,8 @@ function screenOf(route: Route): Screen {
       return profileScreen(app, route.userId);
     case "leaderboard":
       return leaderboardScreen(app, route.period, route.words);
+    case "ratings":
+      return ratingBoardScreen(app);
     case "sign-in":
       return signInScreen(app);
     case "account":
@@ -221,7 +223,7 @@ function renderNav(): void {
     item(
       { screen: "leaderboard", period: "daily", words: DEFAULT_LEADERBOARD_WORDS },
       "Leaderboard",
-      route.screen === "leaderboard",
+      route.screen === "leaderboard" || route.screen === "ratings",
     ),
     user ? item({ screen: "profile" }, "Profile", route.screen === "profile") : null,
     user?.guest ? h("span", { class: "user", id: "user-name" }, `${user.name} (guest)`) : null,

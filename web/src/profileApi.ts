@@ -1,7 +1,7 @@
 /**
  * Profiles and leaderboards over HTTP (shapes in src/api/contracts/profile.ts): a player's
- * statistics, their wpm over the last races, their race history page by page, and the daily /
- * weekly / all-time leaderboards. The signed-in player's own profile is under /api/v1/profile,
+ * statistics, their wpm and their rating over the last races, their race history page by page, the
+ * daily / weekly / all-time leaderboards and the rating board. The signed-in player's own profile is under /api/v1/profile,
  * anyone's under /api/v1/users/:userId. Every call goes through the session (`Sessions.request`),
  * which keeps the player's token fresh.
  */
@@ -11,6 +11,8 @@ import type {
   HistoryResponse,
   LeaderboardResponse,
   PublicUserResponse,
+  RatingHistoryResponse,
+  RatingLeaderboardResponse,
   StatisticsResponse,
 } from "../../src/api/contracts/profile.ts";
 import type { LeaderboardPeriod } from "../../src/protocol.ts";
@@ -32,6 +34,11 @@ export const statistics = (sessions: Sessions, owner: ProfileOwner) =>
 export const graph = (sessions: Sessions, owner: ProfileOwner, last: number) =>
   sessions.request<GraphResponse>(`${base(owner)}/graph?last=${last}`, { caller: callerOf(owner) });
 
+export const ratingHistory = (sessions: Sessions, owner: ProfileOwner, last: number) =>
+  sessions.request<RatingHistoryResponse>(`${base(owner)}/rating-history?last=${last}`, {
+    caller: callerOf(owner),
+  });
+
 export const history = (sessions: Sessions, owner: ProfileOwner, page: number) =>
   sessions.request<HistoryResponse>(`${base(owner)}/history?page=${page}&size=${HISTORY_PAGE_SIZE}`, {
     caller: callerOf(owner),
@@ -44,5 +51,11 @@ export const publicUser = (sessions: Sessions, userId: string) =>
 /** A leaderboard; signed in, with the player's own place (read anonymously if the session is gone). */
 export const leaderboard = (sessions: Sessions, period: LeaderboardPeriod, words: number) =>
   sessions.request<LeaderboardResponse>(`/api/v1/leaderboards?period=${period}&words=${words}&limit=50`, {
+    caller: "optional",
+  });
+
+/** The rating board; signed in, with the player's own place (as the wpm boards). */
+export const ratingBoard = (sessions: Sessions) =>
+  sessions.request<RatingLeaderboardResponse>("/api/v1/leaderboards?board=rating&limit=50", {
     caller: "optional",
   });

@@ -1,7 +1,7 @@
 /**
  * The page's charts, drawn by uPlot (a small, fast canvas chart made for time series): a race's
- * timeline (net wpm, raw wpm and errors second by second, other players' net wpm faint) and a
- * profile's wpm over its last races. Each is drawn at its container's width when drawn.
+ * timeline (net wpm, raw wpm and errors second by second, other players' net wpm faint), and a
+ * profile's wpm and rating over its last races. Each is drawn at its container's width when drawn.
  */
 import uPlot from "uplot";
 import type { Timeline } from "../../src/game/raceCharts.ts";
@@ -17,6 +17,12 @@ const wpmRange: uPlot.Range.Function = (_, __, max) => [0, Math.max(20, Math.cei
 
 /** A colour of the stylesheet (web/src/styles.css), so that charts follow its palette. */
 const colour = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+
+/** Ratings move around 1000, not from 0: a range around them, in whole fifties. */
+const ratingRange: uPlot.Range.Function = (_, min, max) => [
+  Math.floor(((min ?? 1000) - 10) / 50) * 50,
+  Math.ceil(((max ?? 1000) + 10) / 50) * 50,
+];
 
 function axes(): uPlot.Axis[] {
   const grid = { stroke: colour("--line"), width: 1 };
@@ -135,5 +141,31 @@ export function drawWpmOverRaces(container: HTMLElement, wpms: readonly number[]
       ],
     },
     [wpms.map((_, i) => i + 1), [...wpms]],
+  );
+}
+
+/** A player's rating after each of their last rated races, oldest on the left, a dot per race. */
+export function drawRatingOverRaces(container: HTMLElement, ratings: readonly number[]): void {
+  const accent = colour("--accent");
+  draw(
+    container,
+    {
+      class: "rating-over-races",
+      scales: { x: { time: false, range: [0.5, ratings.length + 0.5] }, y: { range: ratingRange } },
+      axes: [
+        { ...axes()[0], label: "rated races, older to newer", labelSize: 20 },
+        { ...axes()[1], label: "rating", size: 52 },
+      ],
+      series: [
+        { label: "race" },
+        {
+          label: "rating",
+          stroke: accent,
+          width: 2.5,
+          points: { show: true, size: ratings.length > 100 ? 3 : 7, fill: accent, stroke: accent },
+        },
+      ],
+    },
+    [ratings.map((_, i) => i + 1), [...ratings]],
   );
 }

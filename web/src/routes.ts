@@ -23,12 +23,15 @@ export type Route =
   | { screen: "user"; userId: string }
   | { screen: "sign-in" }
   | { screen: "account" }
-  | { screen: "leaderboard"; period: LeaderboardPeriod; words: number };
+  | { screen: "leaderboard"; period: LeaderboardPeriod; words: number }
+  /** the rating board: a tab of the leaderboard's, for all time and every length */
+  | { screen: "ratings" };
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function parseRoute(hash: string): Route {
   const [screen = "", id = "", ...rest] = hash.replace(/^#?\/?/, "").split("/");
+  if (screen === "leaderboard" && id === "rating" && rest.length === 0) return { screen: "ratings" };
   if (screen === "leaderboard" && rest.length <= 1) return leaderboardRoute(id, rest[0]);
   if (rest.length > 0) return { screen: "home" };
   switch (screen) {
@@ -98,5 +101,7 @@ export function hashOf(route: Route): string {
       return "#/account";
     case "leaderboard":
       return `#/leaderboard/${route.period}/${route.words}`;
+    case "ratings":
+      return "#/leaderboard/rating";
   }
 }

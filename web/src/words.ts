@@ -141,6 +141,12 @@ export function percent(value: number): string {
   return `${figure(value)}%`;
 }
 
+/** A rating's change in a race: "+14", "−6" (a minus sign, not a hyphen), "±0". */
+export function ratingChange(before: number, after: number): string {
+  const change = after - before;
+  return change > 0 ? `+${change}` : change < 0 ? `\u2212${-change}` : "\u00b10";
+}
+
 /** Every date and time the page shows, in the reader's locale: "Dec 6, 2026, 7:05 PM". */
 const WHEN = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 export const when = (iso: string | number | Date) => WHEN.format(new Date(iso));

@@ -85,6 +85,9 @@ const rankingEntry = z
     won: z.boolean(),
     /** the best of this player's finished races of this length, at the time it was run */
     isPersonalBest: z.boolean(),
+    /** the player's rating before and after the race; null for an unrated race or player (or not yet rated) */
+    ratingBefore: z.number().int().nullable(),
+    ratingAfter: z.number().int().nullable(),
   })
   .meta({ id: "RankingEntry" });
 export const resultResponse = z

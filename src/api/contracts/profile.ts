@@ -1,7 +1,7 @@
 /** Profiles (`/api/v1/profile/*`, `/api/v1/users/:userId/*`) and leaderboards (`/api/v1/leaderboards`). */
 
 import { z } from "zod";
-import { LEADERBOARD_PERIODS, RACE_MODES } from "../../protocol.ts";
+import { LEADERBOARD_BOARDS, LEADERBOARD_PERIODS, RACE_MODES } from "../../protocol.ts";
 import { publicUser } from "./common.ts";
 
 /** A whole number in a query string, within bounds. */
@@ -25,6 +25,12 @@ export const graphQuery = z
     last: queryInteger(1, 1000, 10).describe("how many of the last finished races: 1–1000, default 10"),
   })
   .strict();
+/** The same bounds and default as the wpm graph's. */
+export const ratingHistoryQuery = z
+  .object({
+    last: queryInteger(1, 1000, 10).describe("how many of the last rated races: 1–1000, default 10"),
+  })
+  .strict();
 export const historyQuery = z
   .object({
     page: queryInteger(1, 1_000_000, 1).describe("the page, from 1 (at most 1 000 000); default 1"),
@@ -34,6 +40,12 @@ export const historyQuery = z
 
 export const leaderboardQuery = z
   .object({
+    board: z
+      .enum(LEADERBOARD_BOARDS, { error: "must be wpm or rating" })
+      .default("wpm")
+      .describe(
+        "wpm: best results of a period and length; rating: players by rating (period, words and date do not apply to it)",
+      ),
     period: z
       .enum(LEADERBOARD_PERIODS, { error: "must be daily, weekly or all" })
       .default("daily")
@@ -66,6 +78,11 @@ export const statisticsResponse = z
     accAvgAll: z.number(),
     racesWon: z.number().int(),
     timeTypingSeconds: z.number(),
+    /** the shown rating (src/game/rating.ts): 1000 for a newcomer */
+    rating: z.number().int(),
+    /** fewer than 10 rated races: the rating is still settling, and the rating board leaves them out */
+    provisional: z.boolean(),
+    ratedRaces: z.number().int(),
   })
   .meta({ id: "Statistics" });
 export type StatisticsResponse = z.infer<typeof statisticsResponse>;
@@ -110,6 +127,22 @@ export const historyResponse = z
   .meta({ id: "History" });
 export type HistoryResponse = z.infer<typeof historyResponse>;
 
+/** The player's last rated races, oldest first: the rating each one left them with. */
+export const ratingHistoryResponse = z
+  .array(
+    z
+      .object({
+        gameId: z.uuid(),
+        /** when the race started */
+        playedAt: z.iso.datetime(),
+        ratingBefore: z.number().int(),
+        ratingAfter: z.number().int(),
+      })
+      .meta({ id: "RatedRace" }),
+  )
+  .meta({ id: "RatingHistory" });
+export type RatingHistoryResponse = z.infer<typeof ratingHistoryResponse>;
+
 const personalBest = raceFigures.omit({ rank: true }).meta({ id: "PersonalBest" });
 export const personalBestsResponse = z
   .object({
@@ -139,7 +172,7 @@ const leaderboardEntry = z
   })
   .meta({ id: "LeaderboardEntry" });
 
-export const leaderboardResponse = z
+const wpmLeaderboard = z
   .object({
     period: z.enum(LEADERBOARD_PERIODS),
     words: z.number().int(),
@@ -150,4 +183,28 @@ export const leaderboardResponse = z
     me: leaderboardEntry.nullable(),
   })
   .meta({ id: "Leaderboard" });
-export type LeaderboardResponse = z.infer<typeof leaderboardResponse>;
+export type LeaderboardResponse = z.infer<typeof wpmLeaderboard>;
+
+const ratingEntry = z
+  .object({
+    rank: z.number().int(),
+    userId: z.uuid(),
+    name: z.string(),
+    rating: z.number().int(),
+    ratedRaces: z.number().int(),
+  })
+  .meta({ id: "RatingEntry" });
+
+const ratingLeaderboard = z
+  .object({
+    board: z.literal("rating"),
+    /** registered players with at least 10 rated races, by rating, then id */
+    entries: z.array(ratingEntry),
+    /** the signed-in caller's own place, even outside the top `limit`; null when not on the board */
+    me: ratingEntry.nullable(),
+  })
+  .meta({ id: "RatingLeaderboard" });
+export type RatingLeaderboardResponse = z.infer<typeof ratingLeaderboard>;
+
+/** board=wpm (the default): a Leaderboard; board=rating: a RatingLeaderboard. */
+export const leaderboardResponse = z.union([wpmLeaderboard, ratingLeaderboard]);

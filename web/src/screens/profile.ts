@@ -1,20 +1,31 @@
 /**
- * Profile: a player's statistics (their own: "Race your best", their best race as a ghost), their
- * wpm over the last 10 / 100 / 500 / 1000 races (a uPlot chart), and their race history page by
- * page, each race with its replay. `#/profile` is the signed-in player's own, `#/users/<id>` anyone's.
+ * Profile: a player's statistics (their own: "Race your best", their best race as a ghost) with
+ * their rating ("provisional" for their first rated races), their wpm and their rating over the
+ * last 10 / 100 / 500 / 1000 races (uPlot charts), and their race history page by page, each race
+ * with its replay. `#/profile` is the signed-in player's own, `#/users/<id>` anyone's.
  */
 
 import type {
   GraphResponse,
   HistoryResponse,
+  RatingHistoryResponse,
   StatisticsResponse,
 } from "../../../src/api/contracts/profile.ts";
+import { PROVISIONAL_RACES } from "../../../src/protocol.ts";
 import { Unreachable } from "../api.ts";
 import { type App, heading, link, type Screen } from "../app.ts";
 import { fill, h } from "../dom.ts";
 import { raceGhost } from "../ghostRace.ts";
-import { GRAPH_SIZES, graph, history, type ProfileOwner, publicUser, statistics } from "../profileApi.ts";
-import { drawWpmOverRaces } from "../raceChart.ts";
+import {
+  GRAPH_SIZES,
+  graph,
+  history,
+  type ProfileOwner,
+  publicUser,
+  ratingHistory,
+  statistics,
+} from "../profileApi.ts";
+import { drawRatingOverRaces, drawWpmOverRaces } from "../raceChart.ts";
 import { apiErrorText, duration, figure, ordinal, percent, when } from "../words.ts";
 
 export function profileScreen(app: App, userId?: string): Screen {
@@ -25,13 +36,17 @@ export function profileScreen(app: App, userId?: string): Screen {
   // Shown once the statistics say there is a best to race.
   const raceBest = h("div", { class: "race-best" });
   const chartBox = h("figure", { class: "chart", id: "wpm-chart" });
-  const sizeButtons = GRAPH_SIZES.map((size) =>
-    h(
-      "button",
-      { type: "button", class: "segment", "aria-pressed": size === 10 ? "true" : "false" },
-      String(size),
-    ),
-  );
+  const segmentButtons = () =>
+    GRAPH_SIZES.map((size) =>
+      h(
+        "button",
+        { type: "button", class: "segment", "aria-pressed": size === 10 ? "true" : "false" },
+        String(size),
+      ),
+    );
+  const sizeButtons = segmentButtons();
+  const ratingChartBox = h("figure", { class: "chart", id: "rating-chart" });
+  const ratingSizeButtons = segmentButtons();
   const historyBox = h("div", { class: "history", id: "history" });
   const element = h(
     "section",
@@ -55,6 +70,23 @@ export function profileScreen(app: App, userId?: string): Screen {
       ),
     ),
     chartBox,
+    h(
+      "div",
+      { class: "chart-head" },
+      h("h2", { id: "rating-chart-title" }, "Rating over time"),
+      h(
+        "div",
+        {
+          class: "segments",
+          id: "rating-sizes",
+          role: "group",
+          "aria-label": "Rated races shown in the chart",
+        },
+        h("span", { class: "muted" }, "Last"),
+        ...ratingSizeButtons,
+      ),
+    ),
+    ratingChartBox,
     h("h2", {}, "History"),
     historyBox,
   );
@@ -94,6 +126,16 @@ export function profileScreen(app: App, userId?: string): Screen {
     wpmChart(chartBox, answer.data);
   };
 
+  const loadRatingChart = async (last: number) => {
+    for (const button of ratingSizeButtons) {
+      button.setAttribute("aria-pressed", String(button.textContent === String(last)));
+    }
+    const answer = await ratingHistory(app.sessions, owner, last);
+    if (disposed) return;
+    if (!answer.ok) throw new Error(apiErrorText(answer.error?.code, answer.error?.message));
+    ratingChart(ratingChartBox, answer.data, self);
+  };
+
   const loadHistory = async (page: number) => {
     const answer = await history(app.sessions, owner, page);
     if (disposed) return;
@@ -110,6 +152,12 @@ export function profileScreen(app: App, userId?: string): Screen {
     );
   }
 
+  for (const button of ratingSizeButtons) {
+    button.addEventListener("click", () =>
+      loadRatingChart(Number(button.textContent)).catch((e) => failed(ratingChartBox, e)),
+    );
+  }
+
   if (!self) {
     publicUser(app.sessions, userId!)
       .then((answer) => {
@@ -119,6 +167,7 @@ export function profileScreen(app: App, userId?: string): Screen {
   }
   loadStatistics().catch((e) => failed(statsBox, e));
   loadChart(10).catch((e) => failed(chartBox, e));
+  loadRatingChart(10).catch((e) => failed(ratingChartBox, e));
   loadHistory(1).catch((e) => failed(historyBox, e));
 
   return {
@@ -136,6 +185,7 @@ function statisticsItems(stats: StatisticsResponse): HTMLElement[] {
   // Averages and bests count finished races the fair-play check did not flag; with none, a dash.
   const counted = stats.bestGameId !== null;
   return [
+    ratingItem(stats),
     item("Races", String(stats.totalGames), "stat-races"),
     item("Best", counted ? `${figure(stats.wpmBest)} wpm · ${percent(stats.accOfBest)}` : "—", "stat-best"),
     item("Last 10 finished", counted ? `${figure(stats.wpmAvg10)} wpm · ${percent(stats.accAvg10)}` : "—"),
@@ -143,6 +193,59 @@ function statisticsItems(stats: StatisticsResponse): HTMLElement[] {
     item("Races won (of 2 or more)", String(stats.racesWon), "stat-won"),
     item("Time typing", duration(stats.timeTypingSeconds)),
   ];
+}
+
+/** The rating, and while it is provisional, how many rated races it still takes to settle. */
+function ratingItem({ rating, provisional, ratedRaces }: StatisticsResponse): HTMLElement {
+  const toGo = PROVISIONAL_RACES - ratedRaces;
+  return h(
+    "div",
+    { id: "stat-rating" },
+    h("dt", {}, "Rating"),
+    h("dd", {}, String(rating)),
+    provisional
+      ? h(
+          "dd",
+          { class: "provisional-note", title: "A rating settles over the first rated races" },
+          `provisional · ${toGo} rated ${toGo === 1 ? "race" : "races"} to go`,
+        )
+      : null,
+  );
+}
+
+/** No rated race yet: what makes one, and (on your own profile) the way to play one. */
+function noRatedRaces(self: boolean): HTMLElement[] {
+  return [
+    h(
+      "p",
+      { class: "muted", id: "no-rated-races" },
+      self
+        ? "No rated races yet: your rating starts moving with your first public race against someone else."
+        : "No rated races yet: a rating moves with public races against other players.",
+    ),
+    self ? h("p", {}, link({ screen: "lobby" }, "Find a race", { class: "button" })) : null,
+  ].filter((part) => part !== null);
+}
+
+/** The rating after each of the last rated races, oldest on the left. */
+function ratingChart(box: HTMLElement, races: RatingHistoryResponse, self: boolean): void {
+  if (races.length === 0) {
+    fill(box, ...noRatedRaces(self));
+    return;
+  }
+  const drawing = h("div", {
+    class: "wpm-chart-box",
+    role: "img",
+    "aria-labelledby": "rating-chart-title rating-chart-summary",
+  });
+  const ratings = races.map((race) => race.ratingAfter);
+  const summary = h(
+    "figcaption",
+    { id: "rating-chart-summary", class: "muted", "data-races": races.length },
+    `${races.length} rated ${races.length === 1 ? "race" : "races"}, from ${races[0]!.ratingBefore} to ${ratings.at(-1)}; highest ${Math.max(...ratings)}.`,
+  );
+  fill(box, drawing, summary);
+  drawRatingOverRaces(drawing, ratings);
 }
 
 /** The chart: a line through each race's wpm, oldest on the left, with a dot per race. */

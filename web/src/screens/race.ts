@@ -25,6 +25,7 @@ import {
   type KeyMessage,
   type RacePlayerState,
   type RaceStateShape,
+  type RatingMessage,
   RoomCloseCode,
   RoomErrorCode,
   type RoomErrorMessage,
@@ -616,6 +617,8 @@ export function raceScreen(app: App, gameId: string, options: { spectate?: boole
       showResults();
       renderClock();
     });
+    // A rated race's ratings come after its results, to each player still in the room.
+    joined.onMessage(ServerMessage.RATING, (rating: RatingMessage) => results.showRating(rating));
     joined.onMessage(ServerMessage.ERROR, (error: RoomErrorMessage) => {
       // A rejected key changed nothing on the server: the next quiet moment resynchronises.
       lastKeyAt = 0;

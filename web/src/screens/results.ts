@@ -1,19 +1,22 @@
 /**
  * Results: the player's own figures (with a personal-best badge) and the race's ranking — wpm, raw,
- * acc, acc raw — from `GET /api/v1/games/:gameId/result`, plus, while the race still runs, the
- * players still typing as the live race state shows them. "Race again" queues into a new lobby.
+ * acc, acc raw, and each rated player's change of rating ("+14", "−6"; nothing for the unrated) —
+ * from `GET /api/v1/games/:gameId/result`, plus, while the race still runs, the players still
+ * typing as the live race state shows them. A rated race's ratings are written after its results:
+ * the race room's `rating` message shows the player's own at once and reads the ranking again for
+ * everyone's. "Race again" queues into a new lobby.
  * A race whose server died says so (`abandoned`). Once the page has something to show, a failed
  * read of the ranking is a line under it, never the full-screen "can't reach the server".
  */
 import type { ResultResponse } from "../../../src/api/contracts/games.ts";
-import type { FinishedMessage, RaceStateShape, RaceStatus } from "../../../src/protocol.ts";
+import type { FinishedMessage, RaceStateShape, RaceStatus, RatingMessage } from "../../../src/protocol.ts";
 import { api, Unreachable } from "../api.ts";
 import { type App, heading, link, type Screen } from "../app.ts";
 import { fill, h } from "../dom.ts";
 import { rememberedRace } from "../memory.ts";
 import { resultsAnalysis } from "../raceAnalysis.ts";
 import { hashOf } from "../routes.ts";
-import { apiErrorText, distinctNames, figure, ordinal, percent, seconds } from "../words.ts";
+import { apiErrorText, distinctNames, figure, ordinal, percent, ratingChange, seconds } from "../words.ts";
 import { keepRaceLink } from "./signIn.ts";
 
 /** While a race is still on and its room is not at hand, the ranking is read again this often. */
@@ -30,6 +33,8 @@ export interface ResultsPanel {
   showOwn(finished: OwnResult): void;
   /** Re-reads the ranking (someone finished, or the race ended). */
   refresh(): void;
+  /** Shows the player's own new rating (the race room's `rating` message), and reads everyone's. */
+  showRating(rating: RatingMessage): void;
   /** Shows the live race's latest state (who is still typing) without asking the server. */
   update(): void;
   /** Stops reading the ranking again. */
@@ -48,6 +53,9 @@ interface RankingRow {
   racing?: boolean;
   /** a ghost racer (live races only): no player, no profile */
   ghost?: boolean;
+  /** the rating before and after a rated race; null or missing for the unrated (or not yet rated) */
+  ratingBefore?: number | null;
+  ratingAfter?: number | null;
 }
 
 export function resultsPanel(
@@ -71,6 +79,8 @@ export function resultsPanel(
         h("th", { scope: "col" }, "Place"),
         h("th", { scope: "col" }, "Player"),
         h("th", { scope: "col" }, "WPM"),
+        // Beside the wpm, so that a phone shows it without scrolling the table.
+        h("th", { scope: "col", title: "Change of rating (rated races only)" }, "Rating"),
         h("th", { scope: "col" }, "Raw"),
         h("th", { scope: "col" }, "Acc"),
         h("th", { scope: "col" }, "Acc raw"),
@@ -94,10 +104,12 @@ export function resultsPanel(
   const backToRoom = h("a", { class: "button", id: "back-to-room", hidden: true }, "Back to the room");
   // The race's own charts, once it is over.
   const analysis = resultsAnalysis(app, gameId);
+  const ownRating = h("p", { class: "own-rating", id: "own-rating", hidden: true });
   const element = h(
     "section",
     { class: "results", "aria-label": "Results" },
     own,
+    ownRating,
     h("div", { class: "table-scroll" }, table),
     status,
     analysis.element,
@@ -118,6 +130,8 @@ export function resultsPanel(
   let pollTimer: number | undefined;
   let disposed = false;
   let ownShown = false;
+  /** the player's own rating from the race room, until the stored ranking has it */
+  let liveRating: RatingMessage | undefined;
 
   const render = () => {
     // A race room joined a moment ago has no state yet.
@@ -149,6 +163,11 @@ export function resultsPanel(
     });
     rows.sort(byPlace);
     const me = app.sessions.user?.id;
+    const myRow = rows.find((row) => row.userId === me);
+    if (myRow && liveRating && myRow.ratingAfter == null) {
+      myRow.ratingBefore = liveRating.ratingBefore;
+      myRow.ratingAfter = liveRating.ratingAfter;
+    }
     const names = distinctNames(rows.map((row) => ({ id: row.userId, name: row.name })));
     fill(
       body,
@@ -165,9 +184,10 @@ export function resultsPanel(
               : link({ screen: "user", userId: row.userId }, names.get(row.userId)!),
           ),
           ...(row.racing
-            ? [h("td", { colspan: 4, class: "muted" }, "still typing")]
+            ? [h("td", { colspan: 5, class: "muted" }, "still typing")]
             : [
                 h("td", {}, row.wpm === undefined ? "—" : figure(row.wpm)),
+                ratingCell(row),
                 h("td", {}, row.wpmRaw === undefined ? "—" : figure(row.wpmRaw)),
                 h("td", {}, row.acc === undefined ? "—" : percent(row.acc)),
                 h("td", {}, row.accRaw === undefined ? "—" : percent(row.accRaw)),
@@ -175,6 +195,15 @@ export function resultsPanel(
         ),
       ),
     );
+    if (myRow?.ratingBefore != null && myRow.ratingAfter != null) {
+      fill(
+        ownRating,
+        "Rating ",
+        h("strong", {}, String(myRow.ratingAfter)),
+        ` (${ratingChange(myRow.ratingBefore, myRow.ratingAfter)}, from ${myRow.ratingBefore})`,
+      );
+      ownRating.hidden = false;
+    }
     const raceStatus: RaceStatus | undefined = state?.status ?? stored?.status;
     const abandoned = raceStatus === "abandoned";
     element.classList.toggle("abandoned", abandoned);
@@ -316,6 +345,11 @@ export function resultsPanel(
       render();
       refresh();
     },
+    showRating(rating) {
+      liveRating = rating;
+      render();
+      refresh();
+    },
     update: render,
     dispose() {
       disposed = true;
@@ -323,6 +357,20 @@ export function resultsPanel(
       stopWatchingParty();
     },
   };
+}
+
+/** A rated player's change ("+14", "−6", the ratings in its title); empty for the unrated. */
+function ratingCell({ ratingBefore, ratingAfter }: RankingRow): HTMLElement {
+  if (ratingBefore == null || ratingAfter == null) return h("td", { class: "rating-change" });
+  const change = ratingAfter - ratingBefore;
+  return h(
+    "td",
+    {
+      class: `rating-change ${change > 0 ? "up" : change < 0 ? "down" : ""}`.trim(),
+      title: `${ratingBefore} → ${ratingAfter}`,
+    },
+    ratingChange(ratingBefore, ratingAfter),
+  );
 }
 
 const figureItem = (term: string, value: string, className?: string) =>
