@@ -3,7 +3,6 @@ import { rate } from "openskill";
 import {
   isProvisional,
   NEW_SKILL,
-  PROVISIONAL_RACES,
   type RatedResult,
   ratedStandings,
   rateRace,
@@ -11,6 +10,7 @@ import {
   type Standing,
   shownRating,
 } from "../../src/game/rating.ts";
+import { PROVISIONAL_RACES } from "../../src/protocol.ts";
 
 /** A player who typed and finished in `rank` (null: did not finish); override what the case needs. */
 const result = (userId: string, rank: number | null, overrides: Partial<RatedResult> = {}): RatedResult => ({
