@@ -158,6 +158,14 @@ describe("the web client, in Chromium", function () {
     assert.equal(accOf(seenByHare[0]!), 100);
     assert.ok(accOf(seenByHare[1]!) < 100, `the typo costs accuracy: ${seenByHare[1]![5]}`);
     assert.match((await tortoise.textContent(".own-result .figures")) ?? "", /Acc\d+(\.\d)?%/);
+    // A public race of two who typed is rated: the winner gains, the other loses.
+    for (let tries = 0; ; tries++) {
+      const [first, second] = await rankingOf(hare);
+      if (/^\+\d+$/.test(first?.[3] ?? "") && /^−\d+$/.test(second?.[3] ?? "")) break;
+      if (tries > 100) throw new Error(`no rating change shown: ${JSON.stringify([first, second])}`);
+      await hare.waitForTimeout(100);
+    }
+    assert.match((await hare.textContent("#own-rating")) ?? "", /Rating \d+ \(\+\d+, from 1000\)/);
     await screenshot(hare, "results-desktop");
     await screenshot(tortoise, "results-phone");
   });
