@@ -5,9 +5,10 @@
  * Redis with several processes:
  *
  * 1. the lobby's static `onAuth` admits the user (as Colyseus would run it);
- * 2. their shown rating: one read by primary key, kept for a few seconds (a rating changes only
- *    when a race ends);
- * 3. `matchMaker.query` lists the open (unlocked, public) lobbies of that length, each with its
+ * 2. their shown rating: a read by primary key (shared by the reads of one moment), kept for a few
+ *    seconds (a rating changes only when a race ends). Both before the player's turn: a search
+ *    holds up the next one, and must not for a database round trip;
+ * 3. in the player's turn (`inTurn`, src/colyseus/matchmaking.ts), `matchMaker.query` lists the open (unlocked, public) lobbies of that length, each with its
  *    players' mean rating in its listing's metadata (`LobbyRoom`) and its creation time;
  * 4. the pure rule (src/game/skillMatch.ts) orders the lobbies that accept that rating at their age;
  * 5. `matchMaker.reserveSeatFor` takes a seat in the first with one left (a lobby on another process
@@ -24,7 +25,7 @@ import { ErrorCode, type IRoomCache, matchMaker, ServerError } from "@colyseus/c
 import { LRUCache } from "lru-cache";
 import { isSeatTaken } from "../colyseus/matchmaking.ts";
 import type { Database } from "../db/database.ts";
-import { shownRatingOf } from "../db/userRatings.ts";
+import { shownRatingLookup } from "../db/userRatings.ts";
 import { lobbiesFor, type OpenLobby, type SkillWindow } from "../game/skillMatch.ts";
 import type { LobbyMetadata, LobbySeatOptions } from "../rooms/LobbyRoom.ts";
 import type { JoinContext } from "../rooms/services.ts";
@@ -46,41 +47,58 @@ export type LobbySeating = (
   context: JoinContext,
 ) => ReturnType<typeof matchMaker.reserveSeatFor>;
 
-export function lobbySeating(db: Database, windows: readonly SkillWindow[]): LobbySeating {
+/** `inTurn`: runs one player's search at a time (src/colyseus/matchmaking.ts). */
+export function lobbySeating(
+  db: Database,
+  windows: readonly SkillWindow[],
+  inTurn: <T>(search: () => Promise<T>) => Promise<T>,
+): LobbySeating {
+  const shownRatingOf = shownRatingLookup(db);
   const ratings = new LRUCache<string, number>({
     max: RATING_CACHE_ENTRIES,
     ttl: RATING_CACHE_MS,
-    fetchMethod: (userId) => shownRatingOf(db, userId),
+    fetchMethod: (userId) => shownRatingOf(userId),
   });
 
   return async (method, roomName, options, context) => {
     const authData = await admitted(roomName, options, context);
     const rating = (await ratings.fetch(context.user!.id))!;
-    const seatOptions: LobbySeatOptions = { ...options, rating };
-    for (let search = 1; ; search++) {
-      for (const { listing } of lobbiesFor(
-        rating,
-        await openLobbies(roomName, options),
-        Date.now(),
-        windows,
-      )) {
-        try {
-          return await matchMaker.reserveSeatFor(listing, seatOptions, authData);
-        } catch (error) {
-          if (!isSeatTaken(error)) throw error;
-        }
-      }
-      if (method === "join") {
-        throw new ServerError(ErrorCode.MATCHMAKE_INVALID_CRITERIA, "no rooms found with provided criteria");
-      }
-      const opened = await matchMaker.createRoom(roomName, seatOptions);
+    return inTurn(() => search(method, roomName, { ...options, rating }, authData, windows));
+  };
+}
+
+/** One player's search: a seat in the best lobby that accepts them, or in a lobby they open. */
+async function search(
+  method: "join" | "joinOrCreate",
+  roomName: string,
+  seatOptions: LobbySeatOptions,
+  authData: unknown,
+  windows: readonly SkillWindow[],
+): ReturnType<LobbySeating> {
+  for (let attempt = 1; ; attempt++) {
+    const lobbies = lobbiesFor(
+      seatOptions.rating,
+      await openLobbies(roomName, seatOptions),
+      Date.now(),
+      windows,
+    );
+    for (const { listing } of lobbies) {
       try {
-        return await matchMaker.reserveSeatFor(opened, seatOptions, authData);
+        return await matchMaker.reserveSeatFor(listing, seatOptions, authData);
       } catch (error) {
-        if (!isSeatTaken(error) || search === SEARCHES) throw error;
+        if (!isSeatTaken(error)) throw error;
       }
     }
-  };
+    if (method === "join") {
+      throw new ServerError(ErrorCode.MATCHMAKE_INVALID_CRITERIA, "no rooms found with provided criteria");
+    }
+    const opened = await matchMaker.createRoom(roomName, seatOptions);
+    try {
+      return await matchMaker.reserveSeatFor(opened, seatOptions, authData);
+    } catch (error) {
+      if (!isSeatTaken(error) || attempt === SEARCHES) throw error;
+    }
+  }
 }
 
 /** The room type's static onAuth, as Colyseus runs it for a search: what it returns is the seat's auth data. */

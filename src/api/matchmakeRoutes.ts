@@ -63,7 +63,7 @@ export interface MatchmakeDependencies {
 export function matchmakeRoutes(deps: MatchmakeDependencies): Router {
   const router = Router();
   const searchInTurn = inTurn();
-  const seatBySkill = lobbySeating(deps.db, deps.skillWindows);
+  const seatBySkill = lobbySeating(deps.db, deps.skillWindows, searchInTurn);
 
   router.post("/:method/:roomName", async (req, res) => {
     const { method, roomName } = parseInput(matchmakeParams, req.params, "params");
@@ -79,7 +79,7 @@ export function matchmakeRoutes(deps: MatchmakeDependencies): Router {
     try {
       const seat = await withTimeout(
         method === "joinOrCreate" || method === "join"
-          ? searchInTurn(() => seatBySkill(method, roomName, options, context))
+          ? seatBySkill(method, roomName, options, context)
           : method === "create"
             ? matchMaker.create(roomName, options, context)
             : method === "joinById"
