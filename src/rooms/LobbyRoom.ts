@@ -79,10 +79,10 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
   override onCreate(options: { words: number } & Partial<LobbySeatOptions>) {
     const { timings } = this.services;
     this.state.words = options.words;
-    this.#openerRating = ratingIn(options);
-    this.#publishRating();
     this.services.metrics.roomOpened("lobby");
     this.#log = this.services.log.child({ component: "lobby", roomId: this.roomId });
+    this.#openerRating = ratingIn(options);
+    this.#publishRating();
     this.maxClients = timings.lobbyMaxPlayers;
     this.state.maxPlayers = timings.lobbyMaxPlayers;
     this.state.startsAt = Date.now() + timings.lobbyCountdownMs;

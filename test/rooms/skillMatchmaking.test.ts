@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { joinRefusalCode, RoomCloseCode, RoomName } from "../../src/protocol.ts";
 import { clusterEnv, playerVia } from "../support/cluster.ts";
-import { Player } from "../support/players.ts";
+import { call, dataOf } from "../support/http.ts";
+import { eventually, Player } from "../support/players.ts";
 import {
   freePort,
   type ServerProcess,
@@ -98,6 +99,27 @@ describe("matchmaking by skill: lobbies by rating", function () {
     assert.notEqual(bobLobby.roomId, annLobby.roomId, "600 apart: a lobby of his own");
     assert.equal((await cy.queue()).roomId, annLobby.roomId, "80 from Ann");
     assert.equal((await dee.queue()).roomId, bobLobby.roomId, "40 from Bob, 520 from Ann and Cy");
+  });
+
+  it("a lobby's rating is its players' mean: joins and leaves move it", async () => {
+    const [ann, cy, dee, eve] = (await withRatings(
+      ["Ann", 1000],
+      ["Cy", 1090],
+      ["Dee", 1140],
+      ["Eve", 1130],
+    )) as [Player, Player, Player, Player];
+    const lobby = await ann.queue();
+    assert.equal((await cy.queue()).roomId, lobby.roomId, "90 from Ann");
+    assert.equal((await dee.queue()).roomId, lobby.roomId, "140 from Ann, 95 from Ann and Cy's 1045");
+    await cy.lobby!.leave();
+    await dee.lobby!.leave();
+    await eventually("Cy and Dee gone", async () => {
+      const { players } = dataOf(
+        await call<{ players: unknown[] }>(server.url, `/api/v1/lobbies/${lobby.roomId}`),
+      );
+      return players.length === 1;
+    });
+    assert.notEqual((await eve.queue()).roomId, lobby.roomId, "130 from Ann alone again");
   });
 
   it("a lobby accepts anyone once its window has widened, before its countdown ends", async () => {
