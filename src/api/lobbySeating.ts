@@ -8,8 +8,9 @@
  * 2. their shown rating: a read by primary key (shared by the reads of one moment), kept for a few
  *    seconds (a rating changes only when a race ends). Both before the player's turn: a search
  *    holds up the next one, and must not for a database round trip;
- * 3. in the player's turn (`inTurn`, src/colyseus/matchmaking.ts), `matchMaker.query` lists the open (unlocked, public) lobbies of that length, each with its
- *    players' mean rating in its listing's metadata (`LobbyRoom`) and its creation time;
+ * 3. in the player's turn (`inTurn`, src/colyseus/matchmaking.ts), `matchMaker.query` lists the
+ *    open (unlocked, public) lobbies of that length, each with its players' mean rating in its
+ *    listing's metadata (`LobbyRoom`) and its creation time;
  * 4. the pure rule (src/game/skillMatch.ts) orders the lobbies that accept that rating at their age;
  * 5. `matchMaker.reserveSeatFor` takes a seat in the first with one left (a lobby on another process
  *    too; a full one refuses and the next is tried); none: `join` is refused as Colyseus refuses it,
@@ -30,7 +31,7 @@ import { lobbiesFor, type OpenLobby, type SkillWindow } from "../game/skillMatch
 import type { LobbyMetadata, LobbySeatOptions } from "../rooms/LobbyRoom.ts";
 import type { JoinContext } from "../rooms/services.ts";
 
-/** How long a rating read is reused: a player queuing again soon after a race may see the one before it. */
+/** How long a rating read is reused: a player queuing again at once after a race may see the one before it. */
 const RATING_CACHE_MS = 5_000;
 const RATING_CACHE_ENTRIES = 50_000;
 /** As Colyseus's joinOrCreate: searches again when the lobby it opened was full before the seat. */
