@@ -9,6 +9,7 @@ import path from "node:path";
 import { parseEnv } from "node:util";
 import { z } from "zod";
 import { timeLimitFor } from "./game/race/race.ts";
+import { DEFAULT_SKILL_WINDOWS, parseSkillWindows, type SkillWindow } from "./game/skillMatch.ts";
 import { RACE_LENGTHS } from "./protocol.ts";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -91,6 +92,20 @@ const envSchema = z.object({
   RACE_WORDS: integer(1, 500, 25),
   RACE_MAX_SPECTATORS: integer(0, 1_000, 50),
   RECONNECT_GRACE_S: integer(0, 600, 20),
+  SKILL_WINDOWS: z
+    .string()
+    .default(DEFAULT_SKILL_WINDOWS)
+    .transform((value, context) => {
+      try {
+        return parseSkillWindows(value);
+      } catch (error) {
+        context.addIssue({
+          code: "custom",
+          message: `expected lobby-age-ms:rating-distance steps like ${DEFAULT_SKILL_WINDOWS}: ${(error as Error).message}`,
+        });
+        return z.NEVER;
+      }
+    }),
   METRICS_PORT: z.coerce
     .number({ error: "expected a port number" })
     .int({ error: "expected a port number" })
@@ -174,6 +189,8 @@ export interface Settings {
   monitorPassword: string | undefined;
   logLevel: LogLevel;
   game: GameTimings;
+  /** matchmaking by skill: how far from a lobby's mean rating it accepts players, by its age */
+  skillWindows: SkillWindow[];
   /** after SIGTERM, how long running races may take to finish before the process exits anyway */
   shutdownTimeoutMs: number;
   /** undefined: /metrics is served on PORT behind the monitor password; else on this port, open */
@@ -247,6 +264,7 @@ export function parseSettings(env: Env = environment()): Settings {
       reconnectGraceS: e.RECONNECT_GRACE_S,
     },
     // Long enough for a race of the longest length that has just been created to run to its end.
+    skillWindows: e.SKILL_WINDOWS,
     shutdownTimeoutMs:
       e.SHUTDOWN_TIMEOUT_MS ??
       e.RACE_START_COUNTDOWN_MS +

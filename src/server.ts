@@ -163,6 +163,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         monitorPassword: config.monitorPassword,
         trustProxy: config.trustProxy,
         raceWords: config.game.raceWords,
+        skillWindows: config.skillWindows,
         apiRateLimitPerMinute: config.apiRateLimitPerMinute,
         auth: {
           publicUrl: config.publicUrl,

@@ -94,6 +94,21 @@ describe("config", () => {
     assert.equal(parseSettings({ SHUTDOWN_TIMEOUT_MS: "30000" }).shutdownTimeoutMs, 30_000);
   });
 
+  it("seats by skill within ±100 of a lobby at once, ±250 after 3 s, anyone after 6 s, unless SKILL_WINDOWS says otherwise", () => {
+    assert.deepEqual(parseSettings({}).skillWindows, [
+      { fromMs: 0, distance: 100 },
+      { fromMs: 3000, distance: 250 },
+      { fromMs: 6000, distance: Infinity },
+    ]);
+    assert.deepEqual(parseSettings({ SKILL_WINDOWS: "0:50,2000:any" }).skillWindows, [
+      { fromMs: 0, distance: 50 },
+      { fromMs: 2000, distance: Infinity },
+    ]);
+    assert.deepEqual(parseSettings({ SKILL_WINDOWS: "0:any" }).skillWindows, [
+      { fromMs: 0, distance: Infinity },
+    ]);
+  });
+
   it("treats an empty value as unset", () => {
     assert.equal(parseSettings({ PORT: "", DATABASE_URL: "" }).port, 2567);
   });
@@ -117,6 +132,13 @@ describe("config", () => {
     ["LOBBY_MAX_PLAYERS", "0", /^LOBBY_MAX_PLAYERS: expected an integer between 1 and 20/],
     ["RACE_WORDS", "-3", /^RACE_WORDS: /],
     ["RACE_TIME_LIMIT_MS", "10", /^RACE_TIME_LIMIT_MS: /],
+    [
+      "SKILL_WINDOWS",
+      "0:100,3000:50",
+      /^SKILL_WINDOWS: expected lobby-age-ms:rating-distance steps like 0:100,3000:250,6000:any: each step must .* wider distance \(got "0:100,3000:50"\)$/,
+    ],
+    ["SKILL_WINDOWS", "500:100", /^SKILL_WINDOWS: .*the first step must start at age 0/],
+    ["SKILL_WINDOWS", "0:wide", /^SKILL_WINDOWS: .*"0:wide" is not age-ms:distance/],
   ];
   for (const [name, value, message] of badValues) {
     it(`rejects ${name}=${JSON.stringify(value)} with one line naming the variable`, () => {

@@ -13,6 +13,7 @@ import type { TokenService } from "../auth/tokens.ts";
 import { monitorPageWithoutWebFonts } from "../colyseus/monitorPage.ts";
 import type { Database } from "../db/database.ts";
 import { withTimeout } from "../deadline.ts";
+import type { SkillWindow } from "../game/skillMatch.ts";
 import type { Logger } from "../log.ts";
 import { type ApiEnvelope, ApiErrorCode } from "../protocol.ts";
 import { LiveRoomsUnreachable } from "../rooms/liveRooms.ts";
@@ -40,6 +41,8 @@ export interface ApiDependencies {
   tokens: TokenService;
   /** words per race on this server (RACE_WORDS): the leaderboard's default length */
   raceWords: number;
+  /** matchmaking by skill: whom a lobby accepts, by its age (SKILL_WINDOWS) */
+  skillWindows: readonly SkillWindow[];
   log: Logger;
   readiness: ReadinessSources;
   /** set when REDIS_URL is: shared by everything that keeps state across processes */
@@ -94,7 +97,7 @@ export function mountApi(app: express.Application, deps: ApiDependencies): void 
       windowMs: minute,
       ...bySession,
     }),
-    matchmakeRoutes({ tokens: deps.tokens, log: deps.log }),
+    matchmakeRoutes({ db: deps.db, tokens: deps.tokens, log: deps.log, skillWindows: deps.skillWindows }),
   );
 
   app.use(healthRoutes(deps.readiness));

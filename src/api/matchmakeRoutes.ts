@@ -4,9 +4,9 @@
  * envelope. Clients may queue into a lobby (`joinOrCreate`, `join`), create a private room
  * (`create`), join a room they know by id (`joinById`: a private room's code, a reloaded page, a
  * race to watch) and `reconnect`; nobody creates a race but a lobby or a private room. The route
- * authenticates the caller's token first; each room type's static `onAuth`, which Colyseus runs
- * during this very request, then admits that user or refuses, so no seat is ever reserved for a
- * caller without a valid token.
+ * authenticates the caller's token first; each room type's static `onAuth`, which runs during this
+ * very request, then admits that user or refuses, so no seat is ever reserved for a caller without
+ * a valid token. A player queuing is seated by skill (src/api/lobbySeating.ts), one search at a time.
  *
  * A seat is answered as Colyseus's seat reservation, which @colyseus/sdk consumes as it is. A
  * refusal is the API's envelope plus a top-level `message` (`CODE: text`): the SDK reports that
@@ -17,12 +17,15 @@ import { type Request, Router } from "express";
 import { z } from "zod";
 import { TokenError, type TokenService, type TokenUser } from "../auth/tokens.ts";
 import { inTurn, isSeatTaken, isShuttingDown } from "../colyseus/matchmaking.ts";
+import type { Database } from "../db/database.ts";
 import { withTimeout } from "../deadline.ts";
+import type { SkillWindow } from "../game/skillMatch.ts";
 import type { Logger } from "../log.ts";
 import { ApiErrorCode, type ApiErrorCode as ApiErrorCodeType, RoomName } from "../protocol.ts";
 import type { JoinContext } from "../rooms/services.ts";
 import { accessTokenOf } from "./authenticate.ts";
 import { ApiError } from "./errors.ts";
+import { lobbySeating } from "./lobbySeating.ts";
 import { parseInput } from "./validate.ts";
 
 /** Which rooms each matchmaking method may reach. */
@@ -50,13 +53,17 @@ const matchmakeOptions = z.record(z.string(), z.unknown());
 const MATCHMAKING_TIMEOUT_MS = 10_000;
 
 export interface MatchmakeDependencies {
+  db: Database;
   tokens: TokenService;
   log: Logger;
+  /** matchmaking by skill: whom a lobby accepts, by its age (SKILL_WINDOWS) */
+  skillWindows: readonly SkillWindow[];
 }
 
 export function matchmakeRoutes(deps: MatchmakeDependencies): Router {
   const router = Router();
   const searchInTurn = inTurn();
+  const seatBySkill = lobbySeating(deps.db, deps.skillWindows, searchInTurn);
 
   router.post("/:method/:roomName", async (req, res) => {
     const { method, roomName } = parseInput(matchmakeParams, req.params, "params");
@@ -72,7 +79,7 @@ export function matchmakeRoutes(deps: MatchmakeDependencies): Router {
     try {
       const seat = await withTimeout(
         method === "joinOrCreate" || method === "join"
-          ? searchInTurn(() => matchMaker[method](roomName, options, context))
+          ? seatBySkill(method, roomName, options, context)
           : method === "create"
             ? matchMaker.create(roomName, options, context)
             : method === "joinById"

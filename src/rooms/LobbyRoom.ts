@@ -5,6 +5,10 @@
  * either way only once every player matchmaking gave a seat here has connected (or given up).
  * At the start the lobby creates the race (game row, text, race room), hands every player a seat
  * reservation in a `game_start` message, and disposes.
+ *
+ * Matchmaking by skill (src/api/lobbySeating.ts) seats players by the lobby's listing: the lobby
+ * publishes its players' mean rating there (`LobbyMetadata`), from the ratings their seats carry
+ * (the opener's from the start), whenever it changes.
  */
 import { type Client, ClientState, CloseCode, type Delayed, Room } from "@colyseus/core";
 import { z } from "zod";
@@ -36,6 +40,18 @@ export interface LobbyDescription {
 type LobbyClient = Client<{ auth: TokenUser }>;
 
 const MAX_MESSAGES_PER_SECOND = 20;
+/** A lobby's listing metadata (Colyseus replaces it whole): its length, which searches filter on, and its mean rating. */
+export interface LobbyMetadata {
+  words: number;
+  /** the mean shown rating of its players, rounded; absent: nobody with one has a seat yet */
+  rating?: number;
+}
+
+/** What matchmaking by skill adds to a seat's (and the opener's) options: the player's shown rating. */
+export interface LobbySeatOptions extends Record<string, unknown> {
+  rating: number;
+}
+
 /** A lobby's one option: the race length (the server's default when none is asked for). */
 const lobbyJoinOptions = (defaultLength: number) =>
   z.object({ words: raceLengthOption(defaultLength).default(defaultLength) }).strict();
@@ -54,13 +70,19 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
   #awaitingSeats: Delayed | undefined;
   #raceCreated = false;
   #shuttingDown = false;
+  /** the shown rating of each player seated here whose seat carried one */
+  #ratings = new Map<string, number>();
+  /** the rating of the player who opened the lobby, until a player with one joins */
+  #openerRating: number | undefined;
   #log!: Logger;
 
-  override onCreate(options: { words: number }) {
+  override onCreate(options: { words: number } & Partial<LobbySeatOptions>) {
     const { timings } = this.services;
     this.state.words = options.words;
     this.services.metrics.roomOpened("lobby");
     this.#log = this.services.log.child({ component: "lobby", roomId: this.roomId });
+    this.#openerRating = ratingIn(options);
+    this.#publishRating();
     this.maxClients = timings.lobbyMaxPlayers;
     this.state.maxPlayers = timings.lobbyMaxPlayers;
     this.state.startsAt = Date.now() + timings.lobbyCountdownMs;
@@ -83,11 +105,14 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
     return joiningUser(context);
   }
 
-  override onJoin(client: LobbyClient) {
+  override onJoin(client: LobbyClient, options?: Partial<LobbySeatOptions>) {
     const user = client.auth!;
     if (!this.#sessions.take(this, user.id, client)) {
       this.state.players.set(user.id, new LobbyPlayer({ id: user.id, name: user.name }));
     }
+    const rating = ratingIn(options);
+    if (rating !== undefined) this.#ratings.set(user.id, rating);
+    this.#publishRating();
     this.#log.info({ userId: user.id, players: this.state.players.size }, "player joined the lobby");
     if (this.#awaitingSeats && seatsBeingTaken(this) === 0) this.#createRace();
     else if (this.state.players.size >= this.state.maxPlayers) this.startRace();
@@ -120,6 +145,8 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
     const sessionId = this.#sessions.sessionOf(userId);
     this.#sessions.release(userId);
     this.state.players.delete(userId);
+    this.#ratings.delete(userId);
+    this.#publishRating();
     if (sessionId) this.clients.get(sessionId)?.leave(CloseCode.CONSENTED, "left the lobby");
     this.#log.info({ userId, players: this.state.players.size }, "player left the lobby");
     return true;
@@ -207,7 +234,28 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
     this.#log.info("lobby disposed");
   }
 
+  /**
+   * The listing's metadata, when the mean rating changed: searches read it (one write of the
+   * listing; none while everyone queuing has the same rating).
+   */
+  #publishRating() {
+    const ratings = [...this.#ratings.values()];
+    const rating = ratings.length
+      ? Math.round(ratings.reduce((sum, each) => sum + each, 0) / ratings.length)
+      : this.#openerRating;
+    const metadata: LobbyMetadata = { words: this.state.words, ...(rating !== undefined && { rating }) };
+    const published = this.metadata as LobbyMetadata | undefined;
+    if (published?.words === metadata.words && published.rating === metadata.rating) return;
+    this.setMetadata(metadata).catch((error) =>
+      this.#log.warn({ err: error }, "could not publish the rating"),
+    );
+  }
+
   #represents(client: LobbyClient): boolean {
     return this.#sessions.represents(client.auth?.id, client);
   }
 }
+
+/** The rating matchmaking put in a seat's options, if any. */
+const ratingIn = (options: Partial<LobbySeatOptions> | undefined): number | undefined =>
+  typeof options?.rating === "number" && Number.isFinite(options.rating) ? options.rating : undefined;
