@@ -84,6 +84,8 @@ const { values: flags } = parseArgs({
     "spectator-rounds": { type: "string", default: "6" },
     /** the race rooms' patch interval, Typephoon's (RACE_PATCH_MS) and the bare room's alike */
     "patch-ms": { type: "string", default: String(DEFAULT_RACE_PATCH_MS) },
+    /** writes a V8 CPU profile of each Typephoon server process into this directory (node --cpu-prof) */
+    profile: { type: "string" },
     "p99-ms": { type: "string", default: "150" },
     "cpu-limit": { type: "string", default: "0.9" },
     "database-admin-url": { type: "string", default: "postgresql://postgres@127.0.0.1:5432/postgres" },
@@ -177,6 +179,7 @@ async function startSystem(
     redisUrl: options.redis ? flags["redis-url"] : undefined,
     env: { RACE_PATCH_MS: String(patchMs), ...options.env },
     cores: options.cores,
+    nodeArgs: flags.profile ? ["--cpu-prof", `--cpu-prof-dir=${flags.profile}`] : [],
   });
 }
 
