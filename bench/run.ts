@@ -84,10 +84,6 @@ const { values: flags } = parseArgs({
     "spectator-rounds": { type: "string", default: "6" },
     /** the race rooms' patch interval, Typephoon's (RACE_PATCH_MS) and the bare room's alike */
     "patch-ms": { type: "string", default: String(DEFAULT_RACE_PATCH_MS) },
-    /** how Typephoon's racers send keys: `keys` (the KEYS message, as the web client) or `key` (`{ key }`) */
-    "key-form": { type: "string", default: "keys" },
-    /** Typephoon's racers hold keys this long and send them in one KEYS message (0: each at once) */
-    "coalesce-ms": { type: "string", default: "0" },
     /** writes a V8 CPU profile of each Typephoon server process into this directory (node --cpu-prof) */
     profile: { type: "string" },
     "p99-ms": { type: "string", default: "150" },
@@ -148,10 +144,6 @@ if (matchmakingProcesses > 1 && !flags["matchmaking-over-redis"]) {
 }
 const matchmakingBursts = numberFlag("matchmaking-bursts", flags["matchmaking-bursts"], 1, true);
 const patchMs = count("patch-ms", 16);
-if (flags["key-form"] !== "keys" && flags["key-form"] !== "key") throw new Error("--key-form: keys or key");
-const coalesceMs = numberFlag("coalesce-ms", flags["coalesce-ms"], 0, false);
-if (coalesceMs > 0 && flags["key-form"] !== "keys") throw new Error("--coalesce-ms needs --key-form keys");
-
 const spectators = count("spectators", 0);
 const spectatorRaces = count("spectator-races", 1);
 const spectatorRounds = count("spectator-rounds", 1);
@@ -168,16 +160,12 @@ const rampOptions: RampOptions = {
 const machine = machineInfo();
 const started = Date.now();
 console.log(
-  `bench ${mode}: ${machine.nproc} × ${machine.cpuModel}, commit ${machine.commit}${machine.dirty ? " (+ uncommitted changes)" : ""}, ${flags.generators} generator processes, race patches every ${patchMs} ms, ` +
-    `keys sent as ${flags["key-form"]}${coalesceMs > 0 ? `, held ${coalesceMs} ms` : ""}`,
+  `bench ${mode}: ${machine.nproc} × ${machine.cpuModel}, commit ${machine.commit}${machine.dirty ? " (+ uncommitted changes)" : ""}, ${flags.generators} generator processes, race patches every ${patchMs} ms`,
 );
 
 const database = await scratchDatabase(flags["database-admin-url"]);
 const generatorProcesses = count("generators", 1);
-const generators = new GeneratorPool(generatorProcesses, {
-  BENCH_KEY_FORM: flags["key-form"],
-  BENCH_COALESCE_MS: String(coalesceMs),
-});
+const generators = new GeneratorPool(generatorProcesses);
 
 async function startSystem(
   system: SystemName,
@@ -313,8 +301,6 @@ const results = {
   machine,
   mode,
   patchMs,
-  keyForm: flags["key-form"],
-  coalesceMs,
   steps: rampOptions.steps,
   p99LimitMs: rampOptions.p99LimitMs,
   options: { ...rampOptions, log: undefined, generators: generatorProcesses, repeats, joins },

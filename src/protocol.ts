@@ -121,13 +121,7 @@ export const INVITE_CODE_LENGTH = 6;
 
 /** Client → server messages. */
 export const ClientMessage = {
-  /**
-   * Keystrokes, the form clients send: a number for the type (one byte on the wire) and a bare
-   * string of keys in the order typed (`keysPayload`), every key one UTF-16 unit: a printable
-   * character, " ", or KEYS_BACKSPACE for Backspace. No map to decode, a quarter of the bytes of `KEY`.
-   */
-  KEYS: 1,
-  /** One keystroke in the first form, still accepted: `{ key }`, one printable character, " " or "Backspace". */
+  /** One keystroke: `{ key }`, exactly one printable character, " " or "Backspace". */
   KEY: "key",
   /** Private room, host only: start a race with everyone in the room (alone: practice). No payload. */
   START: "start",
@@ -153,18 +147,6 @@ export interface GhostChoice {
 
 export interface KeyMessage {
   key: string;
-}
-
-/** Backspace in a `KEYS` payload (as in the stored keystroke logs). */
-export const KEYS_BACKSPACE = "\b";
-/** Most keys one `KEYS` message may carry. */
-export const MAX_KEYS_PER_MESSAGE = 16;
-
-/** The `KEYS` payload of `keys` (each a key as the engine names it: a character, " " or "Backspace"). */
-export function keysPayload(keys: readonly string[]): string {
-  let payload = "";
-  for (const key of keys) payload += key === "Backspace" ? KEYS_BACKSPACE : key;
-  return payload;
 }
 
 /** Server → client messages. */

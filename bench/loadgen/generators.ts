@@ -15,11 +15,8 @@ class Worker {
   #nextId = 1;
   readonly #pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
 
-  constructor(env: Record<string, string>) {
-    this.child = fork(WORKER, [], {
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-      env: { ...process.env, ...env },
-    });
+  constructor() {
+    this.child = fork(WORKER, [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
     this.child.on("message", (reply: WorkerReply) => {
       const pending = this.#pending.get(reply.id);
       this.#pending.delete(reply.id);
@@ -63,9 +60,8 @@ export interface GeneratorWindow {
 export class GeneratorPool {
   readonly #workers: Worker[];
 
-  /** `env`: what the generators' connectors read of their own (how Typephoon racers send keys) */
-  constructor(processes: number, env: Record<string, string> = {}) {
-    this.#workers = Array.from({ length: processes }, () => new Worker(env));
+  constructor(processes: number) {
+    this.#workers = Array.from({ length: processes }, () => new Worker());
   }
 
   get pids(): number[] {

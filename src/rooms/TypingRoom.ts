@@ -10,7 +10,6 @@ import { type Client, type Delayed, matchMaker, Room, ServerError } from "@colys
 import { z } from "zod";
 import type { TokenUser } from "../auth/tokens.ts";
 import { logRoomFailure } from "../colyseus/logger.ts";
-import type { Key } from "../game/keys.ts";
 import { decodeKeystrokeLog } from "../game/keystrokeLog.ts";
 import { ghostEntrant, Race, type RaceEvent, type RaceSnapshot, timeLimitFor } from "../game/race/race.ts";
 import type { RaceResult } from "../game/race/result.ts";
@@ -25,7 +24,7 @@ import {
   RoomErrorCode,
   ServerMessage,
 } from "../protocol.ts";
-import { type KeyGate, keyOf, keysOf, newKeyGate } from "./keyGate.ts";
+import { type KeyGate, keyOf, newKeyGate } from "./keyGate.ts";
 import type { PrivateRoom } from "./PrivateRoom.ts";
 import { raceCreateOptions } from "./raceLaunch.ts";
 import { storeEnd, storeFinish } from "./raceResults.ts";
@@ -121,9 +120,6 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
     }
     this.#tickAtGhostKey();
 
-    this.onMessage(ClientMessage.KEYS, (client: RaceClient, payload: unknown) =>
-      this.#onKeys(client, payload),
-    );
     this.onMessage(ClientMessage.KEY, (client: RaceClient, payload: unknown) => this.#onKey(client, payload));
     rejectUnknownMessages(this, this.services.metrics, (client) =>
       this.#spectators.has(client) ? SPECTATOR_REFUSAL : undefined,
@@ -177,48 +173,29 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
     this.#log.info({ userId, rejoined }, "player joined the race");
   }
 
-  #onKeys(client: RaceClient, payload: unknown) {
-    const seat = this.#typist(client);
-    if (!seat) return;
-    const now = Date.now();
-    for (const key of keysOf(seat, client, payload, now, this.services.metrics)) {
-      if (!this.#type(seat, client, key, now)) return;
-    }
-  }
-
   #onKey(client: RaceClient, payload: unknown) {
-    const seat = this.#typist(client);
+    if (this.#spectators.has(client)) {
+      rejectMessage(this.services.metrics, client, SPECTATOR_REFUSAL.code, SPECTATOR_REFUSAL.message);
+      return;
+    }
+    const seat = this.#seatOf(client);
     if (!seat) return;
     const now = Date.now();
     const key = keyOf(seat, client, payload, now, this.services.metrics);
-    if (key !== null) this.#type(seat, client, key, now);
-  }
-
-  /** The seat of the racer sending keys; a spectator is told it sends nothing. */
-  #typist(client: RaceClient): Seat | undefined {
-    if (this.#spectators.has(client)) {
-      rejectMessage(this.services.metrics, client, SPECTATOR_REFUSAL.code, SPECTATOR_REFUSAL.message);
-      return undefined;
-    }
-    return this.#seatOf(client);
-  }
-
-  /** One key into the race; false when the race refused it (and the client was told). */
-  #type(seat: Seat, client: RaceClient, key: Key, now: number): boolean {
+    if (key === null) return;
     const outcome = this.#race.key(seat.userId, key, now);
     // The ghost's keys due before this one were typed first.
     this.#mirrorGhost();
-    if (outcome === "ignored" || outcome === "NOT_A_RACER") return true;
+    if (outcome === "ignored" || outcome === "NOT_A_RACER") return;
     if (outcome === "NOT_STARTED" || outcome === "RACE_OVER" || outcome === "ALREADY_FINISHED") {
       rejectMessage(this.services.metrics, client, RoomErrorCode[outcome], KEY_REFUSALS[outcome]);
-      return false;
+      return;
     }
     this.services.metrics.keystroke();
     const racer = this.#race.racer(seat.userId)!;
     seat.player.wordIndex = racer.wordIndex;
     seat.player.charIndex = racer.charIndex;
     if (outcome === "finished") this.#apply(this.#race.takeEvents());
-    return true;
   }
 
   override onBeforePatch() {

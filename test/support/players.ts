@@ -214,22 +214,13 @@ export class Player {
     return ready;
   }
 
-  /** One key in the first form of the key message, `{ key }` (still accepted). */
   press(key: unknown): void {
     this.race!.send(ClientMessage.KEY, { key } satisfies Partial<Record<keyof KeyMessage, unknown>>);
   }
 
-  /** One `KEYS` message, its payload as given ("\b" is Backspace). */
-  sendKeys(payload: unknown): void {
-    this.race!.send(ClientMessage.KEYS, payload);
-  }
-
-  /**
-   * Sends each character (and " " between words) as its own `KEYS` message, as the web client
-   * does; "\b" is Backspace.
-   */
+  /** Sends each character (and " " between words) as its own key message; "\b" is Backspace. */
   type(text: string): void {
-    for (const char of text) this.sendKeys(char);
+    for (const char of text) this.press(char === "\b" ? "Backspace" : char);
   }
 
   /** Types text key by key, `intervalMs` apart, like a person would. */

@@ -6,7 +6,6 @@ import { Client, type Room } from "@colyseus/sdk";
 import {
   ClientMessage,
   type GameStartMessage,
-  keysPayload,
   type RaceStateShape,
   type RoomErrorMessage,
   RoomName,
@@ -52,35 +51,12 @@ export async function queue(client: Client) {
   return { lobby, gameStart };
 }
 
-/**
- * How a Typephoon racer sends its keys (set by bench/run.ts for its generator processes, to measure
- * each form): `keys` as the web client does, each in its own `KEYS` message, or held up to
- * BENCH_COALESCE_MS and sent together; `key`, the first form, `{ key }` by name.
- */
-const KEY_FORM = process.env.BENCH_KEY_FORM === "key" ? "key" : "keys";
-const COALESCE_MS = Number(process.env.BENCH_COALESCE_MS ?? 0);
-
-type RaceRoom = Room<unknown, RaceStateShape>;
-
-function keySender(race: RaceRoom): (key: string) => void {
-  if (KEY_FORM === "key") return (key) => race.send(ClientMessage.KEY, { key });
-  if (!(COALESCE_MS > 0)) return (key) => race.send(ClientMessage.KEYS, keysPayload([key]));
-  const held: string[] = [];
-  const flush = () => {
-    if (race.connection?.isOpen) race.send(ClientMessage.KEYS, keysPayload(held));
-    held.length = 0;
-  };
-  return (key) => {
-    if (held.push(key) === 1) setTimeout(flush, COALESCE_MS);
-  };
-}
-
 export const typephoonRacer: Connector = async (racer: Racer, endpoint: Endpoint, tally: Tally) => {
   const guest = await signInGuest(endpoint);
   const client = sdkClient(endpoint, guest);
   const { gameStart } = await queue(client);
   const { reservation } = await gameStart;
-  const race = (await client.consumeSeatReservation(reservation)) as RaceRoom;
+  const race = (await client.consumeSeatReservation(reservation)) as Room<unknown, RaceStateShape>;
   const state = await new Promise<RaceStateShape>((resolve) => race.onStateChange.once(resolve));
   racer.register(guest.id);
   countMessages(race, tally);
@@ -94,7 +70,7 @@ export const typephoonRacer: Connector = async (racer: Racer, endpoint: Endpoint
     roomId: race.roomId,
     words: [...state.words],
     typingOpensAt: state.startsAt,
-    send: keySender(race),
+    send: (key) => race.send(ClientMessage.KEY, { key }),
     leave: async () => {
       if (race.connection?.isOpen) await race.leave();
     },

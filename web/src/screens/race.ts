@@ -3,7 +3,7 @@
  * countdown, everyone's progress live, the player's own wpm, and the results once they finish.
  *
  * Typing goes through a real, focused text field (so phone keyboards work). Every edit of the field
- * becomes keys (`keysForEdit`); each key is sent to the server as one `KEYS` message and applied to
+ * becomes keys (`keysForEdit`); each key is sent to the server as one `key` message and applied to
  * the page's own copy of the typing engine. The field always shows the current word's input, so
  * Backspace has something to delete on every keyboard; paste and drop are refused.
  *
@@ -22,7 +22,7 @@ import type { Key } from "../../../src/game/keys.ts";
 import {
   ClientMessage,
   type FinishedMessage,
-  keysPayload,
+  type KeyMessage,
   type RacePlayerState,
   type RaceStateShape,
   RoomCloseCode,
@@ -204,7 +204,7 @@ export function raceScreen(app: App, gameId: string, options: { spectate?: boole
     !memory.finished;
 
   const send = (key: Key) => {
-    room!.send(ClientMessage.KEYS, keysPayload([key]));
+    room!.send(ClientMessage.KEY, { key } satisfies KeyMessage);
     const outcome = pressKey(words, typing, key);
     memory.keys.push(key);
     lastKeyAt = Date.now();
