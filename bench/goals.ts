@@ -17,6 +17,7 @@ export interface GoalFigures {
     plannedLargestStep: number;
     /** why the ramp stopped out of bounds; undefined when every step was within */
     outOfBounds?: string;
+    /** marginal RSS per racer at the ramp's last step */
     marginalRssKB: number;
   };
   /** Typephoon ÷ a baseline, CPU per keystroke at the largest load both measured */

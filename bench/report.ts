@@ -227,7 +227,10 @@ function goalFigures(results: Results, figures: Figures): GoalFigures {
               outOfBounds.filter(Boolean).length * 2 > outOfBounds.length
                 ? outOfBounds.find(Boolean)
                 : undefined,
-            marginalRssKB: typephoon.atCapacity.marginalRssKB,
+            // What one more racer costs at the most racers measured, within bounds or not.
+            marginalRssKB: median(
+              typephoonRamps.map((ramp) => ramp.steps.at(-1)?.marginalRssKBPerRacer ?? Number.NaN),
+            ),
           }
         : undefined,
     cpuPerKey,
