@@ -2,6 +2,7 @@
  * Turns a run's raw results into the figures the issue asks for (medians over repeats, ratios taken
  * within each repeat) and a plain-text summary, also fit for bench/README.md.
  */
+import { type GoalFigures, goalsText, judgeGoals } from "./goals.ts";
 import type { MatchmakingResult } from "./matchmaking.ts";
 import type { MachineInfo } from "./metrics/machine.ts";
 import type { RampResult, StepResult } from "./ramp.ts";
@@ -11,6 +12,11 @@ import type { MatchmakingSystem } from "./systems.ts";
 interface Results {
   machine: MachineInfo;
   mode: string;
+  /** the race rooms' patch interval (Typephoon's and the bare room's) */
+  patchMs: number;
+  /** the ramp's steps, in racers */
+  steps: number[];
+  p99LimitMs: number;
   ramps: Array<RampResult & { repeat: number }>;
   matchmaking: MatchmakingResult[];
   scaleOut: Array<{ repeat: number; one: RampResult; two: RampResult }>;
@@ -43,7 +49,11 @@ const stepAt = (ramp: RampResult, target: number) => ramp.steps.find((step) => s
 
 export function summarize(results: Results) {
   const figures = figuresOf(results);
-  return { figures, text: text(results, figures) };
+  const goals = judgeGoals(goalFigures(results, figures));
+  return {
+    figures: { ...figures, goals },
+    text: `${text(results, figures)}\n\n${goalsText(goals)}`,
+  };
 }
 
 type Figures = ReturnType<typeof figuresOf>;
@@ -98,7 +108,10 @@ function figuresOf(results: Results) {
         return pair ? pair[0] / pair[1] : Number.NaN;
       }),
     ) || Number.NaN;
-  const ratios: Record<string, { capacity: number; cpuPerKey: number; atRacers: number }> = {};
+  const ratios: Record<
+    string,
+    { capacity: number; cpuPerKey: number; atRacers: number; typephoonP99Ms: number }
+  > = {};
   if (systems.includes("typephoon")) {
     for (const other of systems.filter((system) => system !== "typephoon")) {
       ratios[other] = {
@@ -116,6 +129,7 @@ function figuresOf(results: Results) {
             : undefined;
         }),
         atRacers: median(commonLoad.map((load) => load?.racers ?? Number.NaN)),
+        typephoonP99Ms: median(commonLoad.map((load) => load?.at.typephoon?.p99Ms ?? Number.NaN)),
       };
     }
   }
@@ -187,6 +201,48 @@ function figuresOf(results: Results) {
     matchmaking,
     scaleOut: scale,
     spectators: results.spectators && spectatorFigures(results.spectators),
+  };
+}
+
+/** What the goals of issue 28 are judged on. */
+function goalFigures(results: Results, figures: Figures): GoalFigures {
+  const typephoonRamps = results.ramps.filter((ramp) => ramp.system === "typephoon");
+  const typephoon = figures.perSystem.typephoon;
+  const cpuPerKey: GoalFigures["cpuPerKey"] = {};
+  for (const other of ["bare", "naive"] as const) {
+    const r = figures.ratios[other];
+    if (r) cpuPerKey[other] = { ratio: r.cpuPerKey, atRacers: r.atRacers, p99Ms: r.typephoonP99Ms };
+  }
+  const outOfBounds = typephoonRamps.map((ramp) => ramp.steps.find((step) => !step.within)?.violation);
+  return {
+    patchMs: results.patchMs,
+    p99LimitMs: results.p99LimitMs,
+    typephoon:
+      typephoon && typephoonRamps.length
+        ? {
+            capacity: typephoon.capacity,
+            plannedLargestStep: Math.max(...results.steps),
+            // The median ramp's reason: a ramp stopped by the majority of repeats.
+            outOfBounds:
+              outOfBounds.filter(Boolean).length * 2 > outOfBounds.length
+                ? outOfBounds.find(Boolean)
+                : undefined,
+            // What one more racer costs at the most racers measured, within bounds or not.
+            marginalRssKB: median(
+              typephoonRamps.map((ramp) => ramp.steps.at(-1)?.marginalRssKBPerRacer ?? Number.NaN),
+            ),
+          }
+        : undefined,
+    cpuPerKey,
+    spectators: figures.spectators && {
+      perRace: figures.spectators.perRace,
+      cpuPerKeyRatio: figures.spectators.cpuPerKeyRatio,
+    },
+    joins: figures.matchmaking?.bare && {
+      joins: figures.matchmaking.joins,
+      p99Ratio: figures.matchmaking.bare.p99Ratio,
+      cpuPerJoinRatio: figures.matchmaking.bare.cpuPerJoinRatio,
+    },
   };
 }
 

@@ -10,6 +10,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
+import { DEFAULT_RACE_PATCH_MS } from "../src/config.ts";
 import { numberFlag } from "./flags.ts";
 import { GeneratorPool } from "./loadgen/generators.ts";
 import { type MatchmakingResult, matchmaking } from "./matchmaking.ts";
@@ -81,6 +82,10 @@ const { values: flags } = parseArgs({
     "spectator-races": { type: "string", default: "20" },
     /** rounds of the spectators' A/B, each one phase with and one without */
     "spectator-rounds": { type: "string", default: "6" },
+    /** the race rooms' patch interval, Typephoon's (RACE_PATCH_MS) and the bare room's alike */
+    "patch-ms": { type: "string", default: String(DEFAULT_RACE_PATCH_MS) },
+    /** writes a V8 CPU profile of each Typephoon server process into this directory (node --cpu-prof) */
+    profile: { type: "string" },
     "p99-ms": { type: "string", default: "150" },
     "cpu-limit": { type: "string", default: "0.9" },
     "database-admin-url": { type: "string", default: "postgresql://postgres@127.0.0.1:5432/postgres" },
@@ -105,6 +110,7 @@ type NumericFlag =
   | "windows"
   | "settle"
   | "p99-ms"
+  | "patch-ms"
   | "cpu-limit"
   | "spectators"
   | "spectator-races"
@@ -137,6 +143,7 @@ if (matchmakingProcesses > 1 && !flags["matchmaking-over-redis"]) {
   );
 }
 const matchmakingBursts = numberFlag("matchmaking-bursts", flags["matchmaking-bursts"], 1, true);
+const patchMs = count("patch-ms", 16);
 const spectators = count("spectators", 0);
 const spectatorRaces = count("spectator-races", 1);
 const spectatorRounds = count("spectator-rounds", 1);
@@ -153,7 +160,7 @@ const rampOptions: RampOptions = {
 const machine = machineInfo();
 const started = Date.now();
 console.log(
-  `bench ${mode}: ${machine.nproc} × ${machine.cpuModel}, commit ${machine.commit}${machine.dirty ? " (+ uncommitted changes)" : ""}, ${flags.generators} generator processes`,
+  `bench ${mode}: ${machine.nproc} × ${machine.cpuModel}, commit ${machine.commit}${machine.dirty ? " (+ uncommitted changes)" : ""}, ${flags.generators} generator processes, race patches every ${patchMs} ms`,
 );
 
 const database = await scratchDatabase(flags["database-admin-url"]);
@@ -164,14 +171,15 @@ async function startSystem(
   system: SystemName,
   options: { processes?: number; redis?: boolean; env?: Record<string, string>; cores?: number } = {},
 ) {
-  if (system !== "typephoon") return startBaseline(system);
+  if (system !== "typephoon") return startBaseline(system, [], { PATCH_MS: String(patchMs) });
   if (options.redis) await flushRedis();
   return startTypephoon({
     databaseUrl: database.url,
     processes: options.processes,
     redisUrl: options.redis ? flags["redis-url"] : undefined,
-    env: options.env,
+    env: { RACE_PATCH_MS: String(patchMs), ...options.env },
     cores: options.cores,
+    nodeArgs: flags.profile ? ["--cpu-prof", `--cpu-prof-dir=${flags.profile}`] : [],
   });
 }
 
@@ -292,6 +300,9 @@ try {
 const results = {
   machine,
   mode,
+  patchMs,
+  steps: rampOptions.steps,
+  p99LimitMs: rampOptions.p99LimitMs,
   options: { ...rampOptions, log: undefined, generators: generatorProcesses, repeats, joins },
   durationS: (Date.now() - started) / 1000,
   ramps,

@@ -199,10 +199,11 @@ async function capCpu(pid: number, cores: number): Promise<() => Promise<void>> 
 export async function startBaseline(
   system: "bare" | "naive",
   nodeArgs: string[] = [],
+  env: Record<string, string> = {},
 ): Promise<ServerUnderTest> {
   const script = system === "bare" ? "bench/baselines/bareColyseus.ts" : "bench/baselines/naiveWs.ts";
   const port = await freePort();
-  const spawned = spawnNode([script], { PORT: String(port), NODE_ENV: "production" }, nodeArgs);
+  const spawned = spawnNode([script], { ...env, PORT: String(port), NODE_ENV: "production" }, nodeArgs);
   await waitFor(system, spawned, async () => spawned.output().includes("listening"));
   return {
     system,

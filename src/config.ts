@@ -12,6 +12,12 @@ import { timeLimitFor } from "./game/race/race.ts";
 import { DEFAULT_SKILL_WINDOWS, parseSkillWindows, type SkillWindow } from "./game/skillMatch.ts";
 import { RACE_LENGTHS } from "./protocol.ts";
 
+/**
+ * How often a race sends its players the state's changes: each patch is a write to every socket,
+ * the race's main cost; opponents' carets ease between patches in the web client.
+ */
+export const DEFAULT_RACE_PATCH_MS = 50;
+
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 const integer = (min: number, max: number, fallback: number) =>
@@ -91,6 +97,7 @@ const envSchema = z.object({
   RACE_TIME_LIMIT_MS: integer(1_000, 3_600_000, 120_000),
   RACE_WORDS: integer(1, 500, 25),
   RACE_MAX_SPECTATORS: integer(0, 1_000, 50),
+  RACE_PATCH_MS: integer(16, 1_000, DEFAULT_RACE_PATCH_MS),
   RECONNECT_GRACE_S: integer(0, 600, 20),
   SKILL_WINDOWS: z
     .string()
@@ -170,6 +177,8 @@ export interface GameTimings {
   /** the default race length, and the one RACE_TIME_LIMIT_MS is for */
   raceWords: number;
   raceMaxSpectators: number;
+  /** ms between a race's patches (Colyseus's patch rate) */
+  racePatchMs: number;
   reconnectGraceS: number;
 }
 
@@ -261,6 +270,7 @@ export function parseSettings(env: Env = environment()): Settings {
       raceTimeLimitMs: e.RACE_TIME_LIMIT_MS,
       raceWords: e.RACE_WORDS,
       raceMaxSpectators: e.RACE_MAX_SPECTATORS,
+      racePatchMs: e.RACE_PATCH_MS,
       reconnectGraceS: e.RECONNECT_GRACE_S,
     },
     // Long enough for a race of the longest length that has just been created to run to its end.

@@ -22,6 +22,7 @@ describe("config", () => {
       raceTimeLimitMs: 120_000,
       raceWords: 25,
       raceMaxSpectators: 50,
+      racePatchMs: 50,
       reconnectGraceS: 20,
     });
   });
@@ -58,6 +59,7 @@ describe("config", () => {
       raceTimeLimitMs: 60_000,
       raceWords: 50,
       raceMaxSpectators: 50,
+      racePatchMs: 50,
       reconnectGraceS: 5,
     });
   });

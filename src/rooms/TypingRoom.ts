@@ -92,6 +92,7 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
     this.roomId = created.gameId;
     this.autoDispose = false;
     this.maxMessagesPerSecond = MAX_MESSAGES_PER_SECOND;
+    this.patchRate = timings.racePatchMs;
     // Room for a reloaded page's new connection while the old one is still being dropped.
     this.maxClients = created.roster.length * 2 + timings.raceMaxSpectators;
     this.#log = this.services.log.child({ component: "race", gameId: created.gameId });

@@ -20,6 +20,28 @@ import { startTestServer, type TestServer } from "../support/server.ts";
 
 const QUICK_MS = 55;
 
+/** Where an opponent's caret is drawn at one frame, and where the last patch put it. */
+interface CaretSample {
+  x: number;
+  y: number;
+  target: number;
+}
+/** Run in a page: samples its (one) opponent's caret at every frame into `window.caretSamples`. */
+const FOLLOW_CARET = `(() => {
+  const samples = [];
+  window.caretSamples = samples;
+  const sample = () => {
+    const caret = document.querySelector(".opponent-caret");
+    const target = /translate\\(([-\\d.]+)px, ([-\\d.]+)px\\)/.exec(caret?.style.transform ?? "");
+    if (caret && target) {
+      const drawn = new DOMMatrix(getComputedStyle(caret).transform);
+      samples.push({ x: drawn.m41, y: Number(target[2]), target: Number(target[1]) });
+    }
+    if (samples.length < 5000) requestAnimationFrame(sample);
+  };
+  requestAnimationFrame(sample);
+})()`;
+
 /** On Home: plays as `name` with races of `words` words (the radio button the page offers). */
 async function arrive(page: Page, baseUrl: string, name: string, words = 10): Promise<void> {
   await page.goto(baseUrl);
@@ -109,9 +131,30 @@ describe("racing friends, practice and watching, in Chromium", function () {
     await cy.locator("#watching").waitFor();
     assert.equal(await cy.locator("#typing").isHidden(), true);
 
+    // Ada's page follows Bob's caret at every frame while he types: where it is drawn, and where the
+    // last patch put it.
+    // (Pages here ask for reduced motion, where carets jump: Ada's does not, for this.)
+    await ada.emulateMedia({ reducedMotion: "no-preference" });
+    await ada.evaluate(FOLLOW_CARET);
     const bobTypes = typeLikeAPerson(bob, first.text.slice(0, 20), QUICK_MS * 2);
     await typeLikeAPerson(ada, first.text.slice(0, 12), QUICK_MS);
     await bobTypes;
+    // On his first line, the caret glides from patch to patch: drawn between two positions the
+    // patches gave, never past the latest, never back.
+    const samples = ((await ada.evaluate("window.caretSamples")) as CaretSample[]).filter(
+      (sample, _, all) => sample.y === all[0]!.y,
+    );
+    const targets = [...new Set(samples.map((sample) => sample.target))];
+    assert.ok(targets.length >= 5, `Bob's caret moved ${targets.length} times`);
+    let between = 0;
+    samples.forEach((sample, i) => {
+      assert.ok(sample.x <= sample.target + 0.5, `drawn at ${sample.x}, past ${sample.target}`);
+      if (i > 0)
+        assert.ok(sample.x >= samples[i - 1]!.x - 0.5, `back from ${samples[i - 1]!.x} to ${sample.x}`);
+      const before = targets[targets.indexOf(sample.target) - 1];
+      if (before !== undefined && sample.x > before + 0.5 && sample.x < sample.target - 0.5) between++;
+    });
+    assert.ok(between >= 3, `drawn between two patches' positions ${between} times: it jumps`);
     // Ada sees Bob's caret in the text; Cy sees both, in their bars' colours, with names on hover.
     await ada.locator(".opponent-caret").waitFor();
     assert.equal(await ada.locator(".opponent-caret").count(), 1);

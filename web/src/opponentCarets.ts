@@ -2,6 +2,11 @@
  * The other players' carets inside the text: a thin bar in each one's colour where they are typing,
  * their name on hover, drawn over the text from the synced positions. A finished player's caret
  * goes; the text box scrolls with its carets.
+ *
+ * Positions come in patches, a few a second (the race's RACE_PATCH_MS; a crowd of spectators' less
+ * often), so a caret would jump by a few characters at each. It glides instead, over the time
+ * patches come apart (`CaretPace`): it reaches each position about when the next patch arrives, and
+ * moves without stops.
  */
 import { h } from "./dom.ts";
 
@@ -30,13 +35,43 @@ export interface CaretPosition {
   colour: string;
 }
 
-/** Draws the carets of `players` over `textBox` (positioned), whose words are `wordElements`. */
+/** The bounds of a caret's glide: no slower than a patch every 600 ms, no quicker than a frame's worth. */
+const GLIDE_MS = { min: 30, max: 600, first: 100 };
+/** Patches remembered: the shortest gap among them is the patch interval (longer ones: nobody typed). */
+const PACE_PATCHES = 4;
+
+/** How often positions arrive: the time a caret takes to glide to its next one. */
+export class CaretPace {
+  readonly #gaps: number[] = [];
+  #lastAt: number | undefined;
+
+  /** A patch came at `now` (ms, any monotonic clock). */
+  patched(now: number): void {
+    if (this.#lastAt !== undefined) {
+      this.#gaps.push(now - this.#lastAt);
+      if (this.#gaps.length > PACE_PATCHES) this.#gaps.shift();
+    }
+    this.#lastAt = now;
+  }
+
+  get glideMs(): number {
+    if (this.#gaps.length === 0) return GLIDE_MS.first;
+    return Math.min(GLIDE_MS.max, Math.max(GLIDE_MS.min, Math.min(...this.#gaps)));
+  }
+}
+
+/**
+ * Draws the carets of `players` over `textBox` (positioned), whose words are `wordElements`, each
+ * gliding to its place over `glideMs`.
+ */
 export function drawCarets(
   textBox: HTMLElement,
   layer: HTMLElement,
   wordElements: readonly HTMLElement[],
   players: readonly CaretPosition[],
+  glideMs: number,
 ): void {
+  layer.style.setProperty("--caret-glide", `${Math.round(glideMs)}ms`);
   const carets = new Map<string, HTMLElement>();
   for (const caret of layer.querySelectorAll<HTMLElement>(".opponent-caret")) {
     carets.set(caret.dataset.player!, caret);

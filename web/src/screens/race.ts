@@ -36,7 +36,7 @@ import { api, serverIsUp, Unreachable } from "../api.ts";
 import type { App, Screen } from "../app.ts";
 import { fill, h, setText } from "../dom.ts";
 import { type RaceMemory, rememberedRace, rememberRace, rememberRaceOn } from "../memory.ts";
-import { type CaretPosition, colourOf, drawCarets } from "../opponentCarets.ts";
+import { CaretPace, type CaretPosition, colourOf, drawCarets } from "../opponentCarets.ts";
 import { JoinFailure, type RaceRoom } from "../rooms.ts";
 import { anotherTabPlays, playHere } from "../tabs.ts";
 import {
@@ -98,6 +98,7 @@ export function raceScreen(app: App, gameId: string, options: { spectate?: boole
   const countdown = h("div", { class: "countdown-overlay", "aria-hidden": "true", hidden: true });
   const textBox = h("div", { class: "race-text", id: "race-text", "aria-hidden": "true" });
   const caretLayer = h("div", { class: "caret-layer" });
+  const caretPace = new CaretPace();
   const textForReaders = h("p", { class: "sr-only", id: "race-words" });
   // Said once a space is refused: a word counts only typed exactly.
   const fixHint = h("p", { class: "fix-hint", id: "fix-hint", role: "status", hidden: true });
@@ -309,7 +310,7 @@ export function raceScreen(app: App, gameId: string, options: { spectate?: boole
       }
       index++;
     }
-    drawCarets(textBox, caretLayer, wordElements, others);
+    drawCarets(textBox, caretLayer, wordElements, others, caretPace.glideMs);
   };
   const positionOf = ({ id, wordIndex, charIndex, finished }: RacePlayerState) => ({
     id,
@@ -425,6 +426,7 @@ export function raceScreen(app: App, gameId: string, options: { spectate?: boole
 
   let previousStatus: string | undefined;
   const onState = (state: RaceStateShape) => {
+    caretPace.patched(performance.now());
     if (words.length === 0) {
       if (state.words.length === 0) return;
       start(state);
