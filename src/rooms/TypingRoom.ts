@@ -15,7 +15,6 @@ import { ghostEntrant, Race, type RaceEvent, type RaceSnapshot, timeLimitFor } f
 import type { RaceResult } from "../game/race/result.ts";
 import type { Logger } from "../log.ts";
 import {
-  ApiErrorCode,
   ClientMessage,
   type LiveRace,
   type RaceMode,
