@@ -30,7 +30,8 @@ export interface FixedRateOptions {
 export interface FixedRateResult extends LoadResult {
   /** the offered rate */
   rate: number;
-  /** calls due in the measured part that were not answered when it ended (+ the drain) */
+  /** calls due in the measured part that were not answered: dropped (a backlog of a second's
+   * calls was in flight) or still in flight at the end of the drain */
   unanswered: number;
   /** how late the generator sent the measured calls (ms): its own share of the latencies */
   sendLagMs: { p99: number; max: number };
@@ -38,6 +39,14 @@ export interface FixedRateResult extends LoadResult {
 
 /** Waits this long after the last due call for stragglers before counting them unanswered. */
 const DRAIN_MS = 2_000;
+/**
+ * At most a second's calls in flight: past that the run has lost the rate, and the calls due are
+ * dropped (counted unanswered) rather than left to pile up and load the next run. The run still
+ * ends only when the calls in flight have, so that none of its work spills into the next.
+ */
+const BACKLOG_S = 1;
+/** ...within this long at most: a stuck run fails the bench rather than hang it. */
+const SETTLE_MS = 60_000;
 
 /** Calls `call(i)` at `options.rate` per second, each timed from when it was due. */
 export async function fixedRate(
@@ -57,6 +66,10 @@ export async function fixedRate(
   let measuredDue = 0;
   let answered = 0;
   let outstanding = 0;
+  let dropped = 0;
+  /** past the drain: answers still coming are counted unanswered, not timed */
+  let closed = false;
+  const maxOutstanding = Math.max(1, Math.round(options.rate * BACKLOG_S));
   const warmedUp = setTimeout(() => options.measuring?.(), from - performance.now());
   let done!: () => void;
   const finished = new Promise<void>((resolve) => {
@@ -64,6 +77,11 @@ export async function fixedRate(
   });
   const send = (i: number, dueAt: number) => {
     const counted = dueAt >= from;
+    if (outstanding >= maxOutstanding) {
+      if (counted) dropped++;
+      firstError ??= `over ${maxOutstanding} calls in flight: the rate was lost`;
+      return;
+    }
     if (counted) {
       measuredDue++;
       lag.record(performance.now() - dueAt);
@@ -72,13 +90,13 @@ export async function fixedRate(
     call(i)
       .then(
         () => {
-          if (counted) {
+          if (counted && !closed) {
             histogram.record(performance.now() - dueAt);
             answered++;
           }
         },
         (error: unknown) => {
-          if (counted) errors++;
+          if (counted && !closed) errors++;
           firstError ??= String(error);
         },
       )
@@ -98,10 +116,16 @@ export async function fixedRate(
     else if (outstanding === 0) done();
   };
   setTimeout(tick, start - performance.now());
-  const drained = await Promise.race([
-    finished.then(() => true),
-    new Promise<false>((resolve) => setTimeout(() => resolve(false), end - performance.now() + DRAIN_MS)),
-  ]);
+  const inTime = (ms: number) =>
+    Promise.race([
+      finished.then(() => true),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), end - performance.now() + ms)),
+    ]);
+  const drained = await inTime(DRAIN_MS);
+  closed = true;
+  const late = measuredDue - answered - errors;
+  if (!drained && !(await inTime(SETTLE_MS)))
+    throw new Error(`${outstanding} calls unanswered a minute after the run`);
   clearTimeout(warmedUp);
   const elapsedMs = options.durationMs;
   return {
@@ -120,7 +144,7 @@ export async function fixedRate(
     },
     bytesPerResponse: null,
     rate: options.rate,
-    unanswered: measuredDue - answered - errors,
+    unanswered: dropped + late,
     sendLagMs: { p99: lag.quantile(0.99), max: lag.max },
   };
 }
