@@ -7,7 +7,7 @@ import type { TokenService } from "../auth/tokens.ts";
 import type { Database, Queries } from "../db/database.ts";
 import {
   personalBests,
-  playedRaceCount,
+  playedRaceCounter,
   profileStatistics,
   resultGraph,
   resultHistory,
@@ -34,18 +34,19 @@ export function profileRoutes(deps: { db: Database; tokens: TokenService }): Rou
   const router = Router();
   const whoseParam = (req: Request) => parseInput(userParams, req.params, "params").userId;
   const kept = new ProfileCache();
+  const played = playedRaceCounter(deps.db.sql);
 
   router.use(
     "/profile",
     requireUser(deps.tokens),
-    profileReads(deps.db.sql, kept, (_req, res) => signedInUser(res).id),
+    profileReads(deps.db.sql, kept, played, (_req, res) => signedInUser(res).id),
   );
 
   router.get("/users/:userId", async (req, res) => {
     const user = found(await findUser(deps.db, whoseParam(req)));
     sendData<PublicUserResponse>(res, 200, { user });
   });
-  router.use("/users/:userId", profileReads(deps.db.sql, kept, whoseParam));
+  router.use("/users/:userId", profileReads(deps.db.sql, kept, played, whoseParam));
 
   return router;
 }
@@ -54,6 +55,7 @@ export function profileRoutes(deps: { db: Database; tokens: TokenService }): Rou
 function profileReads(
   db: Queries,
   kept: ProfileCache,
+  playedRaces: (userId: string) => Promise<number | null>,
   whose: (req: Request, res: Response) => string,
 ): Router {
   const router = Router({ mergeParams: true });
@@ -62,7 +64,7 @@ function profileReads(
   async function keptOrRead(userId: string, request: string, read: () => Promise<PreparedBody>) {
     const key = `${userId}:${request}`;
     // Counted before the read: a result that lands in between makes the next request read again.
-    const played = found(await playedRaceCount(db, userId));
+    const played = found(await playedRaces(userId));
     let body = kept.get(key, played);
     if (body === undefined) {
       body = await read();

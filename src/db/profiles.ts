@@ -6,6 +6,7 @@
  * count (finished, unflagged: src/game/race/result.ts).
  */
 import { RACE_LENGTHS, type RaceLength, type RaceMode } from "../protocol.ts";
+import { batchedByKey } from "./batchedByKey.ts";
 import { ALL_TIME_START } from "./bests.ts";
 import type { Queries } from "./database.ts";
 
@@ -106,13 +107,19 @@ export async function profileStatistics(db: Queries, userId: string): Promise<Pr
   return rows[0] ?? null;
 }
 
-/** How many races the user has played: what every new result changes (null: no such user). */
-export async function playedRaceCount(db: Queries, userId: string): Promise<number | null> {
-  const rows = await db.$queryRaw<Array<{ races: number }>>`
-    SELECT coalesce(s.played, 0)::int AS races
-    FROM users AS u LEFT JOIN user_stats AS s ON s.user_id = u.id
-    WHERE u.id = ${userId}::uuid`;
-  return rows[0]?.races ?? null;
+/**
+ * How many races a user has played: what every new result changes (null: no such user). Every
+ * profile read checks it (src/api/profileCache.ts), so the checks of one moment share one query
+ * (src/db/batchedByKey.ts): at saturation the query's round trip was most of a kept read's CPU.
+ */
+export function playedRaceCounter(db: Queries): (userId: string) => Promise<number | null> {
+  return batchedByKey(async (userIds: string[]) => {
+    const rows = await db.$queryRaw<Array<{ id: string; races: number }>>`
+      SELECT u.id::text AS id, coalesce(s.played, 0)::int AS races
+      FROM users AS u LEFT JOIN user_stats AS s ON s.user_id = u.id
+      WHERE u.id = ANY(${userIds}::uuid[])`;
+    return new Map(rows.map(({ id, races }) => [id, races]));
+  }, null);
 }
 
 /** The last `last` races that count (finished, unflagged), oldest first. */
