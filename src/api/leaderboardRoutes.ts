@@ -1,10 +1,12 @@
 /** The daily, weekly and all-time leaderboards (src/db/leaderboards.ts). */
 import { Router } from "express";
+import { LRUCache } from "lru-cache";
 import type { TokenService } from "../auth/tokens.ts";
-import type { Database } from "../db/database.ts";
-import { type BoardRequest, boardPlace, boardTop, type LeaderboardEntry } from "../db/leaderboards.ts";
+import { batchedByKey } from "../db/batchedByKey.ts";
+import type { Database, Queries } from "../db/database.ts";
+import { type BoardRequest, boardPlaces, boardTop, type LeaderboardEntry } from "../db/leaderboards.ts";
 import { callerOf, optionalUser } from "./authenticate.ts";
-import { boardCache } from "./boardCache.ts";
+import { BOARD_CACHE_ENTRIES, boardCache } from "./boardCache.ts";
 import { type LeaderboardResponse, leaderboardQuery } from "./contracts/profile.ts";
 import { type PreparedBody, preparedData, sendPrepared, withIsoTime } from "./respond.ts";
 import { parseInput } from "./validate.ts";
@@ -21,6 +23,7 @@ interface KeptTop {
 export function leaderboardRoutes(deps: { db: Database; tokens: TokenService; raceWords: number }): Router {
   const router = Router();
   const tops = boardCache<KeptTop>();
+  const placeOf = boardPlacer(deps.db.sql);
 
   router.get("/", optionalUser(deps.tokens), async (req, res) => {
     const query = parseInput(leaderboardQuery, req.query, "query");
@@ -41,7 +44,7 @@ export function leaderboardRoutes(deps: { db: Database; tokens: TokenService; ra
     const callerId = callerOf(res)?.id;
     const [kept, me] = await Promise.all([
       tops.get(key) ?? readTop(),
-      callerId === undefined ? null : boardPlace(deps.db.sql, { ...board, userId: callerId }),
+      callerId === undefined ? null : placeOf(key, board, callerId),
     ]);
     if (callerId === undefined) {
       sendPrepared(res, 200, kept.anonymous);
@@ -53,6 +56,27 @@ export function leaderboardRoutes(deps: { db: Database; tokens: TokenService; ra
   });
 
   return router;
+}
+
+/**
+ * A caller's own place on a board, read afresh; the places asked on one board while a read of them
+ * is in flight go together in the next (src/db/batchedByKey.ts): at saturation a signed-in board
+ * read was mostly this query's round trip. `key` names the board (one period start).
+ */
+function boardPlacer(db: Queries) {
+  type Place = (userId: string) => Promise<LeaderboardEntry | null>;
+  const boards = new LRUCache<string, Place>({ max: BOARD_CACHE_ENTRIES });
+  return (key: string, board: BoardRequest, userId: string) => {
+    let place = boards.get(key);
+    if (place === undefined) {
+      place = batchedByKey(async (userIds: string[]) => {
+        const places = await boardPlaces(db, { ...board, userIds });
+        return new Map(places.map((entry) => [entry.userId, entry]));
+      }, null);
+      boards.set(key, place);
+    }
+    return place(userId);
+  };
 }
 
 function answer(
