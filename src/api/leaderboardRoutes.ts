@@ -8,16 +8,20 @@ import { type BoardRequest, boardPlaces, boardTop, type LeaderboardEntry } from 
 import { callerOf, optionalUser } from "./authenticate.ts";
 import { BOARD_CACHE_ENTRIES, boardCache } from "./boardCache.ts";
 import { type LeaderboardResponse, leaderboardQuery } from "./contracts/profile.ts";
-import { type PreparedBody, preparedData, sendPrepared, withIsoTime } from "./respond.ts";
+import { type PreparedBody, preparedWithLast, sendPrepared, withIsoTime } from "./respond.ts";
 import { parseInput } from "./validate.ts";
 
 type Entry = LeaderboardResponse["entries"][number];
 
-/** A board's top as every caller sees it, and the whole answer of an anonymous caller. */
+/**
+ * A board's top as every caller sees it, the whole answer of an anonymous caller, and the answer
+ * with a caller's own place (the top's JSON made once: it was most of a signed-in read's CPU).
+ */
 interface KeptTop {
   periodStart: string | null;
   entries: Entry[];
   anonymous: PreparedBody;
+  withPlace: (me: LeaderboardResponse["me"]) => PreparedBody;
 }
 
 export function leaderboardRoutes(deps: { db: Database; tokens: TokenService; raceWords: number }): Router {
@@ -37,7 +41,8 @@ export function leaderboardRoutes(deps: { db: Database; tokens: TokenService; ra
     const readTop = async () => {
       const { periodStart, entries } = await boardTop(deps.db.sql, board);
       const top = { periodStart, entries: entries.map(withIsoTime) };
-      const kept = { ...top, anonymous: answer(board, top, null) };
+      const withPlace = answerWith(board, top);
+      const kept = { ...top, anonymous: withPlace(null), withPlace };
       tops.set(key, kept);
       return kept;
     };
@@ -52,7 +57,7 @@ export function leaderboardRoutes(deps: { db: Database; tokens: TokenService; ra
     }
     // The caller's place is read afresh; the top beside it must show them where it says.
     const top = showsPlace(kept.entries, me, callerId, board.limit) ? kept : await readTop();
-    sendPrepared(res, 200, answer(board, top, me));
+    sendPrepared(res, 200, top.withPlace(me && withIsoTime(me)));
   });
 
   return router;
@@ -79,18 +84,12 @@ function boardPlacer(db: Queries) {
   };
 }
 
-function answer(
-  board: BoardRequest,
-  top: Pick<KeptTop, "periodStart" | "entries">,
-  me: LeaderboardEntry | null,
-): PreparedBody {
-  return preparedData<LeaderboardResponse>({
-    period: board.period,
-    words: board.words,
-    periodStart: top.periodStart,
-    entries: top.entries,
-    me: me && withIsoTime(me),
-  });
+/** The board's answer, given a caller's place (null: anonymous, or not on the board). */
+function answerWith(board: BoardRequest, top: Pick<KeptTop, "periodStart" | "entries">) {
+  return preparedWithLast<LeaderboardResponse, "me">(
+    { period: board.period, words: board.words, periodStart: top.periodStart, entries: top.entries },
+    "me",
+  );
 }
 
 /**
