@@ -30,7 +30,7 @@
  * process's CPU over the measured part are read from /proc.
  *
  *   npm run bench:api                       seeds 10k users, 1M results (about a minute), 10 s per run
- *   npm run bench:api -- --quick            3 s per run (the seed as given)
+ *   npm run bench:api -- --quick            2.5 s per run after 0.5 s of warm-up (the seed as given)
  *   npm run bench:api -- --cpu-prof DIR     the Typephoon server under --cpu-prof, its profile in DIR
  *   npm run bench:api -- --keep-database    keeps the seeded database and prints how to reuse it
  *   npm run bench:api -- --database-url postgresql://postgres@127.0.0.1:5432/bench_…
@@ -101,8 +101,8 @@ const count = (
 const seconds = (name: "duration" | "warmup", quick: string, full: string, min: number) =>
   numberFlag(name, flags[name] ?? (flags.quick ? quick : full), min, false);
 const options = {
-  durationS: seconds("duration", "3", "10", 0.5),
-  warmupS: seconds("warmup", "1", "2", 0),
+  durationS: seconds("duration", "2.5", "10", 0.5),
+  warmupS: seconds("warmup", "0.5", "2", 0),
   connections: count("connections", 1),
   rate: count("rate", 1),
   inProcessSaturation: flags["in-process-saturation"],
