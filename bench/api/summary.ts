@@ -236,7 +236,8 @@ export function goalLines(reads: ReadResult[], floors: FloorResult[], offeredRat
     goal(
       figures.goals.p99,
       `${read.name}: p99 at ${rate(offeredRate)}/s ${ms(figures.fixedP99Ms)} ms ≤ ${GOAL_P99_MS} ms ` +
-        `(${fixed(figures.fixedP99Ms / GOAL_P99_MS, 2)}× the goal)${unanswered}`,
+        `(${fixed(figures.fixedP99Ms / GOAL_P99_MS, 2)}× the goal; the generator sent late by ` +
+        `p99 ${ms(read.fixed.http.sendLagMs.p99)} ms, counted in)${unanswered}`,
     );
     const pgUnanswered = fullyAnswered(read.fixed.pg)
       ? ""
