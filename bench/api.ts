@@ -1,19 +1,27 @@
 /**
- * The API benchmark (issue 8, part 4): the profile reads (statistics, graph of the last 1000
- * races, first history page) and the leaderboards, over a seeded database, three ways at the same
- * concurrency for the same time:
+ * The API benchmark (issue 8, part 4; issue 28, "API at a realistic load"): the profile reads
+ * (statistics, graph of the last 1000 races, first history page) and the leaderboards, over a
+ * seeded database, each run three ways:
  *
- *   - HTTP: autocannon's 100 keep-alive connections to a Typephoon server (`node src/index.ts`,
- *     bench/servers.ts), its public routes `/api/v1/users/:id/…` and `/api/v1/leaderboards`;
- *   - Prisma: 100 async callers in this process calling the src/db/ function the route calls, over
- *     Prisma's client (`db.prisma`, src/db/database.ts), as the server ran these reads until 2026-11-29;
- *   - pg: the same functions and SQL over a plain node-postgres pool (`sqlOver`, src/db/database.ts), the
- *     ORM-overhead baseline, and the way the server runs them now. Both in-process pools have
- *     node-postgres's default 10 connections, as the server's has.
+ *   - at a fixed offered rate (1,000 requests/s, open loop, bench/api/fixedRate.ts; autocannon's
+ *     `overallRate` is a closed loop capped per second, see there) over HTTP to a Typephoon server
+ *     (`node src/index.ts`, bench/servers.ts), its public routes `/api/v1/users/:id/…` and
+ *     `/api/v1/leaderboards`;
+ *   - at the same fixed rate in this process, the src/db/ function the route calls over a plain
+ *     node-postgres pool (`sqlOver`, src/db/database.ts: the SQL the server sends, without HTTP,
+ *     routing or middleware around it), the baseline of the goal "≤ 1.5× plain pg". Both are timed
+ *     from when each call was due, by the same generator, so the two p99s are the same figure;
+ *   - at saturation, autocannon's 100 keep-alive connections (closed loop) over HTTP, for the
+ *     throughput per core: req/s ÷ the server's cores busy, against bare Express's `/healthz`.
  *
- * First the floors, each at the same concurrency: the body of `/healthz` from Node's bare http
- * server, from a bare Express 5 app (bench/baselines/bareHttp.ts) and from Typephoon's `/healthz`,
- * so that a read's latency can be set against how fast this machine answers at all.
+ * With --in-process-saturation also issue 8's closed-loop runs in this process at the same
+ * concurrency: over Prisma's client (`db.prisma`, as the server ran these reads until 2026-11-29)
+ * and over plain pg. The in-process pools have node-postgres's default 10 connections, as the
+ * server's has.
+ *
+ * First the floors, at saturation and at the fixed rate: the body of `/healthz` from Node's bare
+ * http server, from a bare Express 5 app (bench/baselines/bareHttp.ts) and from Typephoon's
+ * `/healthz`, so that a read's latency can be set against how fast this machine answers at all.
  * Each read is measured for the player with the most races and spread over 1000 players, then
  * the daily board (a full day of the seed) and the all-time board, anonymous (a board every
  * anonymous caller shares, which the server keeps for a second), and the all-time board signed in
@@ -22,15 +30,17 @@
  * process's CPU over the measured part are read from /proc.
  *
  *   npm run bench:api                       seeds 10k users, 1M results (about a minute), 10 s per run
- *   npm run bench:api -- --quick            3 s per run (the seed as given)
+ *   npm run bench:api -- --quick            2.5 s per run after 0.5 s of warm-up (the seed as given)
+ *   npm run bench:api -- --cpu-prof DIR     the Typephoon server under --cpu-prof, its profile in DIR
  *   npm run bench:api -- --keep-database    keeps the seeded database and prints how to reuse it
  *   npm run bench:api -- --database-url postgresql://postgres@127.0.0.1:5432/bench_…
  *                                           reuses a seeded database (never seeds nor drops it)
  *
  * Flags: --users N --results N --days N --seed N (the seed's), --duration S, --warmup S,
- * --connections N, --sample-users N, --only a,b (reads and floors whose name holds one of these),
+ * --connections N (saturation), --rate N (the fixed rate, per second), --sample-users N,
+ * --in-process-saturation, --only a,b (reads and floors whose name holds one of these),
  * --explain (print each query's EXPLAIN ANALYZE; always in the JSON), --database-admin-url URL.
- * Prints markdown tables; writes bench/results/<time>-api.json.
+ * Prints markdown tables and each goal PASS/MISS; writes bench/results/<time>-api.json.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
@@ -39,18 +49,21 @@ import { seedDatabase } from "../scripts/db/seed.ts";
 import { createTokenService } from "../src/auth/tokens.ts";
 import { createDatabase, sqlOver } from "../src/db/database.ts";
 import { watchCpu } from "./api/cpu.ts";
-import { closedLoop, httpLoad, type LoadOptions, type LoadResult } from "./api/load.ts";
+import { type FixedRateOptions, type FixedRateResult, fixedRate, httpCaller } from "./api/fixedRate.ts";
+import { closedLoop, type HttpRequest, httpLoad, type LoadOptions, type LoadResult } from "./api/load.ts";
 import { captureQuery, explainAnalyze } from "./api/plainPg.ts";
 import { type ApiRead, apiReads, type ReadTargets } from "./api/reads.ts";
 import {
+  closedLoopTable,
   cpuTable,
+  type FixedMeasured,
   type FloorResult,
   figuresOf,
   floorTable,
-  latencyTable,
+  goalLines,
   type Measured,
   type ReadResult,
-  targetsLine,
+  readTable,
 } from "./api/summary.ts";
 import { numberFlag } from "./flags.ts";
 import { machineInfo } from "./metrics/machine.ts";
@@ -69,6 +82,9 @@ const { values: flags } = parseArgs({
     duration: { type: "string" },
     warmup: { type: "string" },
     connections: { type: "string", default: "100" },
+    rate: { type: "string", default: "1000" },
+    "in-process-saturation": { type: "boolean", default: false },
+    "cpu-prof": { type: "string" },
     "sample-users": { type: "string", default: "1000" },
     only: { type: "string" },
     explain: { type: "boolean", default: false },
@@ -78,14 +94,18 @@ const { values: flags } = parseArgs({
   },
 });
 
-const count = (name: "users" | "results" | "days" | "seed" | "connections" | "sample-users", min: number) =>
-  numberFlag(name, flags[name], min, true);
+const count = (
+  name: "users" | "results" | "days" | "seed" | "connections" | "rate" | "sample-users",
+  min: number,
+) => numberFlag(name, flags[name], min, true);
 const seconds = (name: "duration" | "warmup", quick: string, full: string, min: number) =>
   numberFlag(name, flags[name] ?? (flags.quick ? quick : full), min, false);
 const options = {
-  durationS: seconds("duration", "3", "10", 0.5),
-  warmupS: seconds("warmup", "1", "2", 0),
+  durationS: seconds("duration", "2.5", "10", 0.5),
+  warmupS: seconds("warmup", "0.5", "2", 0),
   connections: count("connections", 1),
+  rate: count("rate", 1),
+  inProcessSaturation: flags["in-process-saturation"],
   sampleUsers: count("sample-users", 1),
   poolSize: POOL_SIZE,
 };
@@ -100,7 +120,8 @@ const machine = machineInfo();
 const started = Date.now();
 console.log(
   `bench api: ${machine.nproc} × ${machine.cpuModel}, commit ${machine.commit}${machine.dirty ? " (+ uncommitted changes)" : ""}, ` +
-    `${options.connections} connections, ${options.durationS} s per run after ${options.warmupS} s of warm-up`,
+    `${options.rate} requests/s fixed, ${options.connections} connections at saturation, ` +
+    `${options.durationS} s per run after ${options.warmupS} s of warm-up`,
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -206,7 +227,11 @@ async function open() {
       `${surveyed.heavyUser.races} finished races, ${surveyed.sampleUsers.count} sampled players ` +
       `(median ${surveyed.sampleUsers.medianRaces}); daily board of ${surveyed.targets.boardDay}`,
   );
-  const server = await startTypephoon({ databaseUrl: database.url });
+  const profileDir = flags["cpu-prof"];
+  const server = await startTypephoon({
+    databaseUrl: database.url,
+    ...(profileDir && { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] }),
+  });
   closers.push(() => server.stop());
   const { prisma, close } = createDatabase(database.url);
   closers.push(close);
@@ -253,14 +278,21 @@ async function check(read: ApiRead): Promise<number> {
   return viaPrisma;
 }
 
+const atRate: FixedRateOptions = {
+  rate: options.rate,
+  warmupMs: options.warmupS * 1000,
+  durationMs: options.durationS * 1000,
+};
+
 /** A run with the CPU read over its measured part ("server": the process at `serverPid`). */
-async function measured(
-  run: (options: LoadOptions) => Promise<LoadResult>,
+async function measured<Run extends LoadOptions | FixedRateOptions, Result extends LoadResult>(
+  settings: Run,
+  run: (options: Run) => Promise<Result>,
   serverPid = server.pids[0]!,
-): Promise<Measured> {
+): Promise<Result & Measured> {
   let watching: ReturnType<typeof watchCpu> | undefined;
   const result = await run({
-    ...load,
+    ...settings,
     measuring: () => {
       watching = watchCpu(serverPid, monitor);
     },
@@ -269,12 +301,24 @@ async function measured(
   return { ...result, cpu: await (await watching)() };
 }
 
-function logRun(path: string, result: Measured) {
-  const failed = result.errors + result.non2xx;
+/** At the fixed rate over HTTP: `requests` in turn. */
+async function fixedHttp(target: string, requests: HttpRequest[], pid?: number): Promise<FixedMeasured> {
+  const caller = httpCaller(target, requests, options.connections);
+  try {
+    return await measured(atRate, (settings) => fixedRate(caller.call, settings), pid);
+  } finally {
+    caller.close();
+  }
+}
+
+function logRun(path: string, result: Measured & Partial<FixedRateResult>) {
+  const failed = result.errors + result.non2xx + (result.unanswered ?? 0);
+  const lag = result.sendLagMs ? `  (sent late: p99 ${result.sendLagMs.p99.toFixed(2)} ms)` : "";
   console.log(
-    `  ${path.padEnd(6)} ${Math.round(result.opsPerSec).toString().padStart(6)}/s  p50 ${result.latencyMs.p50.toFixed(2)}  ` +
+    `  ${path.padEnd(10)} ${Math.round(result.opsPerSec).toString().padStart(6)}/s  p50 ${result.latencyMs.p50.toFixed(2)}  ` +
       `p99 ${result.latencyMs.p99.toFixed(2)} ms  cores: server ${result.cpu.server.toFixed(2)}, ` +
       `postgres ${result.cpu.database.toFixed(2)}, bench ${result.cpu.bench.toFixed(2)}` +
+      lag +
       (failed ? `  FAILED ${failed} (${result.firstError})` : ""),
   );
 }
@@ -287,12 +331,15 @@ try {
     console.log(floor.name);
     const floorServer = await floor.start();
     try {
-      const http = await measured(
-        (options) => httpLoad(floorServer.origin, [{ path: "/healthz" }], options),
+      const saturation = await measured(
+        load,
+        (settings) => httpLoad(floorServer.origin, [{ path: "/healthz" }], settings),
         floorServer.pid,
       );
-      logRun("HTTP", http);
-      floorResults.push({ name: floor.name, http });
+      logRun("saturation", saturation);
+      const fixed = await fixedHttp(floorServer.origin, [{ path: "/healthz" }], floorServer.pid);
+      logRun("fixed", fixed);
+      floorResults.push({ name: floor.name, saturation, fixed });
     } finally {
       await floorServer.stop();
     }
@@ -301,13 +348,27 @@ try {
     console.log(`${read.name} (${read.variants} variant${read.variants === 1 ? "" : "s"})`);
     const rows = await check(read);
     const requests = Array.from({ length: read.variants }, (_, i) => read.request(i));
-    const http = await measured((options) => httpLoad(origin, requests, options));
-    logRun("HTTP", http);
-    const viaPrisma = await measured((options) => closedLoop((i) => read.read(prisma, i), options));
-    logRun("Prisma", viaPrisma);
-    const viaPg = await measured((options) => closedLoop((i) => read.read(plain, i), options));
-    logRun("pg", viaPg);
-    results.push({ name: read.name, variants: read.variants, rows, http, prisma: viaPrisma, pg: viaPg });
+    const fixedViaHttp = await fixedHttp(origin, requests);
+    logRun("fixed HTTP", fixedViaHttp);
+    const fixedViaPg = await measured(atRate, (settings) => fixedRate((i) => read.read(plain, i), settings));
+    logRun("fixed pg", fixedViaPg);
+    const saturation = await measured(load, (settings) => httpLoad(origin, requests, settings));
+    logRun("saturation", saturation);
+    const result: ReadResult = {
+      name: read.name,
+      variants: read.variants,
+      rows,
+      saturation,
+      fixed: { http: fixedViaHttp, pg: fixedViaPg },
+    };
+    if (options.inProcessSaturation) {
+      const viaPrisma = await measured(load, (settings) => closedLoop((i) => read.read(prisma, i), settings));
+      logRun("Prisma", viaPrisma);
+      const viaPg = await measured(load, (settings) => closedLoop((i) => read.read(plain, i), settings));
+      logRun("pg", viaPg);
+      result.inProcess = { prisma: viaPrisma, pg: viaPg };
+    }
+    results.push(result);
   }
   // The plans of the first variant of each read (on a warm cache, after the runs).
   for (const read of reads) {
@@ -330,21 +391,26 @@ const header = [
   `command: ${machine.command}`,
   `data: ${surveyed.size.users} users, ${surveyed.size.results} results, ${seedLine}; heaviest player ` +
     `${surveyed.heavyUser.races} finished races; sampled players' median ${surveyed.sampleUsers.medianRaces}`,
-  `load: ${options.connections} concurrent callers each way for ${options.durationS} s per run ` +
-    `(after ${options.warmupS} s of warm-up); the server, Prisma and pg each through a pool of ${POOL_SIZE} connections`,
+  `load: ${options.rate} requests/s offered (open loop) over HTTP and to plain pg in-process, then ` +
+    `${options.connections} connections at saturation over HTTP, ${options.durationS} s per run ` +
+    `(after ${options.warmupS} s of warm-up); the server${options.inProcessSaturation ? ", Prisma" : ""} and pg ` +
+    `each through a pool of ${POOL_SIZE} connections`,
 ].join("\n");
 const text = [
   header,
   "",
   floorTable(floorResults),
   "",
-  latencyTable(results),
-  "",
-  targetsLine(results, floorResults),
+  readTable(results, floorResults),
   "",
   "CPU per operation (ms; cores × 1000 ÷ ops/s; the client is this process)",
   "",
-  cpuTable(results),
+  cpuTable(results, floorResults),
+  ...(options.inProcessSaturation
+    ? ["", `closed loop at ${options.connections} callers (issue 8)`, "", closedLoopTable(results)]
+    : []),
+  "",
+  goalLines(results, floorResults, options.rate),
 ].join("\n");
 if (flags.explain) {
   for (const [name, plan] of Object.entries(plans)) console.log(`\nEXPLAIN ANALYZE: ${name}\n${plan}`);
@@ -359,7 +425,7 @@ const output = {
   boardDay: surveyed.targets.boardDay,
   durationS: (Date.now() - started) / 1000,
   floors: floorResults,
-  reads: results.map((read) => ({ ...read, figures: figuresOf(read) })),
+  reads: results.map((read) => ({ ...read, figures: figuresOf(read, floorResults) })),
   plans,
   summary: text,
 };

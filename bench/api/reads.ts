@@ -5,7 +5,7 @@
  */
 
 import type { Queries } from "../../src/db/database.ts";
-import { boardPlace, boardTop } from "../../src/db/leaderboards.ts";
+import { boardPlaces, boardTop } from "../../src/db/leaderboards.ts";
 import { profileStatistics, resultGraph, resultHistory } from "../../src/db/profiles.ts";
 import type { LeaderboardPeriod } from "../../src/protocol.ts";
 import type { HttpRequest } from "./load.ts";
@@ -97,14 +97,15 @@ function boardRead(
         ...(token && { headers: { authorization: `Bearer ${token}` } }),
       };
     },
-    // The route's two queries (its top is kept, the caller's place never is), both every time.
+    // The route's two queries (its top is kept, the caller's place never is), both every time;
+    // the place alone in its query (the route puts the places asked at one moment in one).
     read: async (db, i) => {
       // as the route does: the start of the given day, else now
       const board = { period, words: BOARD_WORDS, at: day ? new Date(`${day}T00:00:00Z`) : new Date() };
       const userId = caller(i)?.id;
       const [top] = await Promise.all([
         boardTop(db, { ...board, limit: BOARD_LIMIT }),
-        userId === undefined ? null : boardPlace(db, { ...board, userId }),
+        userId === undefined ? null : boardPlaces(db, { ...board, userIds: [userId] }),
       ]);
       return top.entries.length;
     },

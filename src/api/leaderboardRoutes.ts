@@ -1,10 +1,12 @@
 /** The daily, weekly and all-time wpm leaderboards, and the rating board (src/db/leaderboards.ts). */
 import { Router } from "express";
+import { LRUCache } from "lru-cache";
 import type { TokenService } from "../auth/tokens.ts";
-import type { Database } from "../db/database.ts";
+import { batchedByKey } from "../db/batchedByKey.ts";
+import type { Database, Queries } from "../db/database.ts";
 import {
   type BoardRequest,
-  boardPlace,
+  boardPlaces,
   boardTop,
   type LeaderboardEntry,
   type RatingEntry,
@@ -12,28 +14,33 @@ import {
   ratingTop,
 } from "../db/leaderboards.ts";
 import { callerOf, optionalUser } from "./authenticate.ts";
-import { boardCache } from "./boardCache.ts";
+import { BOARD_CACHE_ENTRIES, boardCache } from "./boardCache.ts";
 import {
   type LeaderboardResponse,
   leaderboardQuery,
   type RatingLeaderboardResponse,
 } from "./contracts/profile.ts";
-import { type PreparedBody, preparedData, sendPrepared, withIsoTime } from "./respond.ts";
+import { type PreparedBody, preparedData, preparedWithLast, sendPrepared, withIsoTime } from "./respond.ts";
 import { parseInput } from "./validate.ts";
 
 type Entry = LeaderboardResponse["entries"][number];
 
-/** A board's top as every caller sees it, and the whole answer of an anonymous caller. */
+/**
+ * A board's top as every caller sees it, the whole answer of an anonymous caller, and the answer
+ * with a caller's own place (the top's JSON made once: it was most of a signed-in read's CPU).
+ */
 interface KeptTop {
   periodStart: string | null;
   entries: Entry[];
   anonymous: PreparedBody;
+  withPlace: (me: LeaderboardResponse["me"]) => PreparedBody;
 }
 
 export function leaderboardRoutes(deps: { db: Database; tokens: TokenService; raceWords: number }): Router {
   const router = Router();
   const tops = boardCache<KeptTop>();
   const ratingTops = boardCache<KeptRatingTop>();
+  const placeOf = boardPlacer(deps.db.sql);
 
   router.get("/", optionalUser(deps.tokens), async (req, res) => {
     const query = parseInput(leaderboardQuery, req.query, "query");
@@ -69,14 +76,15 @@ export function leaderboardRoutes(deps: { db: Database; tokens: TokenService; ra
     const readTop = async () => {
       const { periodStart, entries } = await boardTop(deps.db.sql, board);
       const top = { periodStart, entries: entries.map(withIsoTime) };
-      const kept = { ...top, anonymous: answer(board, top, null) };
+      const withPlace = answerWith(board, top);
+      const kept = { ...top, anonymous: withPlace(null), withPlace };
       tops.set(key, kept);
       return kept;
     };
     const callerId = callerOf(res)?.id;
     const [kept, me] = await Promise.all([
       tops.get(key) ?? readTop(),
-      callerId === undefined ? null : boardPlace(deps.db.sql, { ...board, userId: callerId }),
+      callerId === undefined ? null : placeOf(key, board, callerId),
     ]);
     if (callerId === undefined) {
       sendPrepared(res, 200, kept.anonymous);
@@ -84,7 +92,7 @@ export function leaderboardRoutes(deps: { db: Database; tokens: TokenService; ra
     }
     // The caller's place is read afresh; the top beside it must show them where it says.
     const top = showsPlace(kept.entries, me, callerId, board.limit) ? kept : await readTop();
-    sendPrepared(res, 200, answer(board, top, me));
+    sendPrepared(res, 200, top.withPlace(me && withIsoTime(me)));
   });
 
   return router;
@@ -107,18 +115,33 @@ function showsRating(entries: RatingEntry[], me: RatingEntry | null, userId: str
   return listed?.rank === me.rank && listed.rating === me.rating;
 }
 
-function answer(
-  board: BoardRequest,
-  top: Pick<KeptTop, "periodStart" | "entries">,
-  me: LeaderboardEntry | null,
-): PreparedBody {
-  return preparedData<LeaderboardResponse>({
-    period: board.period,
-    words: board.words,
-    periodStart: top.periodStart,
-    entries: top.entries,
-    me: me && withIsoTime(me),
-  });
+/**
+ * A caller's own place on a board, read afresh; the places asked on one board while a read of them
+ * is in flight go together in the next (src/db/batchedByKey.ts): at saturation a signed-in board
+ * read was mostly this query's round trip. `key` names the board (one period start).
+ */
+function boardPlacer(db: Queries) {
+  type Place = (userId: string) => Promise<LeaderboardEntry | null>;
+  const boards = new LRUCache<string, Place>({ max: BOARD_CACHE_ENTRIES });
+  return (key: string, board: BoardRequest, userId: string) => {
+    let place = boards.get(key);
+    if (place === undefined) {
+      place = batchedByKey(async (userIds: string[]) => {
+        const places = await boardPlaces(db, { ...board, userIds });
+        return new Map(places.map((entry) => [entry.userId, entry]));
+      }, null);
+      boards.set(key, place);
+    }
+    return place(userId);
+  };
+}
+
+/** The board's answer, given a caller's place (null: anonymous, or not on the board). */
+function answerWith(board: BoardRequest, top: Pick<KeptTop, "periodStart" | "entries">) {
+  return preparedWithLast<LeaderboardResponse, "me">(
+    { period: board.period, words: board.words, periodStart: top.periodStart, entries: top.entries },
+    "me",
+  );
 }
 
 /**

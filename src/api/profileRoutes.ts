@@ -8,7 +8,7 @@ import type { Database, Queries } from "../db/database.ts";
 import {
   personalBests,
   profileStatistics,
-  profileVersion,
+  profileVersionReader,
   ratingHistory,
   resultGraph,
   resultHistory,
@@ -37,18 +37,19 @@ export function profileRoutes(deps: { db: Database; tokens: TokenService }): Rou
   const router = Router();
   const whoseParam = (req: Request) => parseInput(userParams, req.params, "params").userId;
   const kept = new ProfileCache();
+  const versionOf = profileVersionReader(deps.db.sql);
 
   router.use(
     "/profile",
     requireUser(deps.tokens),
-    profileReads(deps.db.sql, kept, (_req, res) => signedInUser(res).id),
+    profileReads(deps.db.sql, kept, versionOf, (_req, res) => signedInUser(res).id),
   );
 
   router.get("/users/:userId", async (req, res) => {
     const user = found(await findUser(deps.db, whoseParam(req)));
     sendData<PublicUserResponse>(res, 200, { user });
   });
-  router.use("/users/:userId", profileReads(deps.db.sql, kept, whoseParam));
+  router.use("/users/:userId", profileReads(deps.db.sql, kept, versionOf, whoseParam));
 
   return router;
 }
@@ -57,6 +58,7 @@ export function profileRoutes(deps: { db: Database; tokens: TokenService }): Rou
 function profileReads(
   db: Queries,
   kept: ProfileCache,
+  profileVersion: (userId: string) => Promise<string | null>,
   whose: (req: Request, res: Response) => string,
 ): Router {
   const router = Router({ mergeParams: true });
@@ -66,7 +68,7 @@ function profileReads(
     const key = `${userId}:${request}`;
     // Counted before the read: a result or a rating that lands in between makes the next request
     // read again.
-    const version = found(await profileVersion(db, userId));
+    const version = found(await profileVersion(userId));
     let body = kept.get(key, version);
     if (body === undefined) {
       body = await read();

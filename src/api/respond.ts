@@ -25,6 +25,27 @@ export function preparedJson(value: unknown): PreparedBody {
   return { bytes, etag: `"${createHash("sha1").update(bytes).digest("base64url")}"` };
 }
 
+/**
+ * Bodies that differ only in their data's last field (a board with each caller's own place): what
+ * comes before that field is serialized and hashed once, and each body then costs only the
+ * field's JSON and a hash of it, not the whole answer's.
+ */
+export function preparedWithLast<T, K extends keyof T & string>(
+  data: Omit<T, K>,
+  last: K,
+): (value: T[K]) => PreparedBody {
+  const whole = JSON.stringify(envelope(data)); // …}} : the data's object, then the envelope's
+  const head = Buffer.from(
+    `${whole.slice(0, -2)}${whole.endsWith("{}}") ? "" : ","}${JSON.stringify(last)}:`,
+  );
+  const headHash = createHash("sha1").update(head).digest();
+  return (value) => {
+    const tail = Buffer.from(`${JSON.stringify(value)}}}`);
+    const etag = createHash("sha1").update(headHash).update(tail).digest("base64url");
+    return { bytes: Buffer.concat([head, tail]), etag: `"${etag}"` };
+  };
+}
+
 /** The ETag is set here, so Express does not hash the body again; it still answers 304 to a match. */
 export function sendPrepared(res: Response, status: number, body: PreparedBody): void {
   res.status(status).type("json").set("ETag", body.etag).send(body.bytes);

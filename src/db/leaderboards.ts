@@ -3,8 +3,9 @@
  * UTC day, an ISO week, or all time), best first: highest wpm, then accuracy, then the earlier
  * finish (then the user id, so that every place is one player). Guests are ranked on the daily
  * and weekly boards only; all time is for registered players. Read from best_results
- * (src/db/bests.ts) along best_results_leaderboard_idx: the top and a caller's own place are a query
- * each, so that a kept top (src/api/leaderboardRoutes.ts) can go with a caller's place read afresh.
+ * (src/db/bests.ts) along best_results_leaderboard_idx: the top and callers' own places are a query
+ * each, so that a kept top (src/api/leaderboardRoutes.ts) can go with a caller's place read afresh,
+ * and the places of the callers of one moment with one query.
  *
  * The rating board ranks registered players who are no longer provisional (src/game/rating.ts) by
  * the rating kept on their user row, then by id, along users_rating_idx.
@@ -70,13 +71,16 @@ export async function boardTop(db: Queries, request: BoardRequest & { limit: num
   return { periodStart: period === "all" ? null : start, entries };
 }
 
-/** A player's own entry on a board, with their rank however far below the top; null when not on it. */
-export async function boardPlace(
+/**
+ * Players' own entries on a board, each with their rank however far below the top; a player not
+ * on it has none.
+ */
+export async function boardPlaces(
   db: Queries,
-  request: BoardRequest & { userId: string },
-): Promise<LeaderboardEntry | null> {
+  request: BoardRequest & { userIds: string[] },
+): Promise<LeaderboardEntry[]> {
   const { period, start, withGuests } = scopeOf(request);
-  const [own] = await db.$queryRaw<LeaderboardEntry[]>`
+  return db.$queryRaw<LeaderboardEntry[]>`
     SELECT 1 + (
              -- Those ahead of the player; "wpm >= mine" bounds the index range.
              SELECT count(*) FROM best_results AS o
@@ -90,10 +94,9 @@ export async function boardPlace(
            mine.guest, mine.game_id::text AS "gameId", mine.wpm, mine.wpm_raw AS "wpmRaw", mine.acc,
            mine.acc_raw AS "accRaw", mine.finished_at AS "finishedAt"
     FROM best_results AS mine
-    WHERE mine.user_id = ${request.userId}::uuid AND mine.period = ${period}
+    WHERE mine.user_id = ANY(${request.userIds}::uuid[]) AND mine.period = ${period}
       AND mine.word_count = ${request.words} AND mine.period_start = ${start}::date
       AND (${withGuests} OR NOT mine.guest)`;
-  return own ?? null;
 }
 
 export interface RatingEntry {

@@ -191,6 +191,19 @@ describe("leaderboards: GET /api/v1/leaderboards", () => {
     assert.deepEqual(asLeader.me, leader);
   });
 
+  it("shows each of many callers at once their own place, on each board they ask", async () => {
+    // The places asked on one board at one moment share a query (boardPlacer): none may get another's.
+    const asked = players.flatMap((player) => ["2025-03-10", "2025-03-12"].map((day) => ({ player, day })));
+    const answers = await Promise.all(
+      asked.map(async ({ player, day }) => board(`period=daily&date=${day}&limit=2`, await tokenOf(player))),
+    );
+    asked.forEach(({ player, day }, i) => {
+      const own = expected("daily", 25, day).find((entry) => entry.userId === player.id) ?? null;
+      assert.deepEqual(answers[i]!.me, own, `${player.name} on ${day}`);
+    });
+    assert.ok(answers.filter((answer) => answer.me !== null).length > 2, "many are on a board");
+  });
+
   it("has no own place for the anonymous, for those not on the board, and for guests of all time", async () => {
     assert.equal((await board("period=daily&date=2025-03-10")).me, null);
     assert.equal((await board("period=daily&date=2025-03-12", await tokenOf(slowpoke))).me, null);

@@ -170,6 +170,28 @@ describe("profiles: /api/v1/profile/* and /api/v1/users/:userId/*", () => {
       assert.deepEqual([now.totalGames, now.racesWon, now.wpmBest], [4, 1, 95]);
     });
 
+    it("asked by many at once, answers each player their own, and 404 to a player who does not exist", async () => {
+      const at = (minute: number) => new Date(Date.UTC(2025, 4, 4, 12, minute));
+      const players = await Promise.all(["Una", "Vic", "Wes"].map((name) => newPlayer(db, name, false)));
+      const racesOf = players.map((player, p) =>
+        Array.from({ length: p + 1 }, (_, i) => race(player.id, { wpm: 40 + 10 * p + i, finishedAt: at(i) })),
+      );
+      await recordAll(racesOf.flat());
+      const stranger = randomUUID();
+      // The same moment's reads share one read of the profile's version (src/db/profiles.ts profileVersionReader).
+      const [answers, missing] = await Promise.all([
+        Promise.all(
+          [...players, ...players].map((player) =>
+            get<StatisticsResponse>(`/api/v1/users/${player.id}/statistics`).then(dataOf),
+          ),
+        ),
+        get(`/api/v1/users/${stranger}/statistics`),
+      ]);
+      assert.deepEqual(answers, [...racesOf, ...racesOf].map((races) => statisticsOf(races)));
+      assert.equal(missing.status, 404);
+      assert.equal(errorOf(missing).code, "USER_NOT_FOUND");
+    });
+
     it("answers 304 to a client holding the current graph, and the graph once it changed", async () => {
       const mo = await newPlayer(db, "Mo", false);
       await record(db, race(mo.id, { wpm: 70 }));

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ProfileCache } from "../../src/api/profileCache.ts";
-import { preparedData } from "../../src/api/respond.ts";
+import { preparedData, preparedWithLast } from "../../src/api/respond.ts";
 
 describe("ProfileCache (src/api/profileCache.ts, on lru-cache)", () => {
   /** a body of exactly `text.length` bytes */
@@ -46,12 +46,26 @@ describe("ProfileCache (src/api/profileCache.ts, on lru-cache)", () => {
   });
 });
 
-describe("preparedData (src/api/respond.ts)", () => {
+describe("prepared bodies (src/api/respond.ts)", () => {
   it("holds the envelope sendData sends, and an ETag that changes with it", () => {
     const one = preparedData([{ wpm: 80 }]);
     assert.deepEqual(JSON.parse(one.bytes.toString()), { ok: true, data: [{ wpm: 80 }] });
     assert.equal(preparedData([{ wpm: 80 }]).etag, one.etag);
     assert.notEqual(preparedData([{ wpm: 81 }]).etag, one.etag);
     assert.match(one.etag, /^"[\w-]+"$/);
+  });
+
+  it("with its last field added per answer (preparedWithLast): the same JSON, an ETag that changes with that field", () => {
+    type Board = { period: string; entries: number[]; me: { rank: number } | null };
+    const withMe = preparedWithLast<Board, "me">({ period: "daily", entries: [1, 2] }, "me");
+    const whole = (me: Board["me"]) => preparedData<Board>({ period: "daily", entries: [1, 2], me });
+    for (const me of [null, { rank: 7 }])
+      assert.equal(withMe(me).bytes.toString(), whole(me).bytes.toString());
+    assert.equal(withMe({ rank: 7 }).etag, withMe({ rank: 7 }).etag);
+    assert.notEqual(withMe({ rank: 8 }).etag, withMe({ rank: 7 }).etag);
+    assert.notEqual(withMe(null).etag, withMe({ rank: 7 }).etag);
+    const empty = preparedWithLast<{ me: number }, "me">({}, "me");
+    assert.deepEqual(JSON.parse(empty(3).bytes.toString()), { ok: true, data: { me: 3 } });
+    assert.match(withMe(null).etag, /^"[\w-]+"$/);
   });
 });
