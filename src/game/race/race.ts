@@ -144,6 +144,11 @@ export class Race {
     return this.#racers.get(id);
   }
 
+  /** Whether `id` races here as a player: on the roster (not the ghost, for whom nobody connects). */
+  onRoster(id: string): boolean {
+    return this.#racers.get(id)?.ghost === false;
+  }
+
   racers(): IterableIterator<RacerView> {
     return this.#racers.values();
   }
@@ -199,10 +204,16 @@ export class Race {
     racer.showedUp = true;
   }
 
-  /** The racer's connection is gone for now: their place, input and statistics are kept. */
-  disconnect(id: string): void {
+  /**
+   * The racer's connection is gone for now: their place, input and statistics are kept. Whether the
+   * race waits for them to come back: while it is on (once it is over, there is nothing to return to).
+   * The ghost has no connection to lose.
+   */
+  disconnect(id: string): boolean {
     const racer = this.#racers.get(id);
-    if (racer) racer.connected = false;
+    if (!racer || racer.ghost) return false;
+    racer.connected = false;
+    return this.#status !== "finished";
   }
 
   /** The racer gives up (or never came back): did not finish, at once. */

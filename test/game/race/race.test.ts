@@ -71,6 +71,58 @@ describe("the race model", () => {
       assert.equal(connected(), false);
     });
 
+    describe("who may take a seat in it and who is waited for after a drop", () => {
+      const cases: Array<{
+        name: string;
+        play: (race: Race) => void;
+        id: string;
+        onRoster: boolean;
+        awaited: boolean;
+      }> = [
+        { name: "a racer in the countdown", play: () => {}, id: "ada", onRoster: true, awaited: true },
+        {
+          name: "a racer while the race is on",
+          play: (race) => race.tick(T0),
+          id: "ada",
+          onRoster: true,
+          awaited: true,
+        },
+        {
+          name: "a racer who finished, while the others still type",
+          play: (race) => type(race, "ada", "the cat", T0),
+          id: "ada",
+          onRoster: true,
+          awaited: true,
+        },
+        {
+          name: "a racer once the race is over",
+          play: (race) => race.tick(T0 + 60_000),
+          id: "ada",
+          onRoster: true,
+          awaited: false,
+        },
+        { name: "someone not on the roster", play: () => {}, id: "eve", onRoster: false, awaited: false },
+        {
+          name: "the ghost: nobody connects for it",
+          play: () => {},
+          id: "ghost:cy",
+          onRoster: false,
+          awaited: false,
+        },
+      ];
+      for (const { name, play, id, onRoster, awaited } of cases) {
+        it(`${name}: ${onRoster ? "a seat" : "no seat"}, ${awaited ? "awaited" : "not awaited"}`, () => {
+          const race = new Race(SETTINGS, [ADA, BOB], { id: "ghost:cy", name: "ghost of Cy", keys: [] });
+          race.connect("ada");
+          race.connect("bob");
+          play(race);
+          assert.equal(race.onRoster(id), onRoster);
+          assert.equal(race.disconnect(id), awaited);
+          if (id === "ghost:cy") assert.equal(race.racer(id)!.connected, true, "a ghost stays connected");
+        });
+      }
+    });
+
     it("ignores anything about someone not on the roster, and refuses their keys", () => {
       const race = raceOf();
       race.connect("eve");
