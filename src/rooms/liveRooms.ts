@@ -9,7 +9,8 @@ import { withTimeout } from "../deadline.ts";
 import type { RaceSnapshot } from "../game/race/race.ts";
 import { type LiveRace, RoomName } from "../protocol.ts";
 import type { LobbyDescription, LobbyRoom } from "./LobbyRoom.ts";
-import type { RaceListing, TypingRoom } from "./TypingRoom.ts";
+import type { RaceListing } from "./raceListing.ts";
+import type { TypingRoom } from "./TypingRoom.ts";
 
 /** How many races GET /api/v1/games/live lists at most. */
 const LIVE_RACES_LISTED = 50;

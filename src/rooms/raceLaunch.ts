@@ -1,13 +1,16 @@
 /**
  * Starting a race for players in a room (a public lobby or a private room): its game row, its text
  * (a ghost's race's, when there is one to race against), its race room, and each player's seat in
- * it, handed over in a `game_start` message.
+ * it, handed over in a `game_start` message. The race room makes its race model of what it is handed.
  */
 import { randomUUID } from "node:crypto";
 import { type Client, matchMaker } from "@colyseus/core";
 import { z } from "zod";
 import type { TokenUser } from "../auth/tokens.ts";
+import type { GameTimings } from "../config.ts";
 import type { GhostRun } from "../db/games.ts";
+import { decodeKeystrokeLog } from "../game/keystrokeLog.ts";
+import { ghostEntrant, Race, timeLimitFor } from "../game/race/race.ts";
 import { pickWords } from "../game/text.ts";
 import { type GameStartMessage, RACE_MODES, type RaceMode, RoomName, ServerMessage } from "../protocol.ts";
 import type { RoomServices } from "./services.ts";
@@ -25,6 +28,20 @@ export const raceCreateOptions = z.object({
   ghost: z.object({ userId: z.uuid(), name: z.string(), keystrokes: z.base64() }).optional(),
 });
 type RaceCreateOptions = z.infer<typeof raceCreateOptions>;
+
+/**
+ * The race model of a race room's create options: its time limit from its length, and a roster member
+ * who has not come within the reconnect grace of the start did not show up.
+ */
+export function raceOf(created: RaceCreateOptions, timings: GameTimings): Race {
+  const { gameId, mode, words, startsAt, roster, ghost } = created;
+  const timeLimitMs = timeLimitFor(words.length, timings.raceTimeLimitMs, timings.raceWords);
+  const noShowAfterMs = timings.reconnectGraceS * 1000;
+  const entrant =
+    ghost &&
+    ghostEntrant(ghost.userId, ghost.name, decodeKeystrokeLog(Buffer.from(ghost.keystrokes, "base64")));
+  return new Race({ gameId, mode, words, startsAt, timeLimitMs, noShowAfterMs }, roster, entrant);
+}
 
 export interface Entrant {
   client: Client;

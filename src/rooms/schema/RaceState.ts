@@ -1,5 +1,4 @@
 import { type SchemaType, schema, t } from "@colyseus/schema";
-import type { Race, RacerView } from "../../game/race/race.ts";
 import type { RaceMode, RacePlayerState, RaceStateShape, RaceStatus } from "../../protocol.ts";
 
 export const RacePlayer = schema(
@@ -40,28 +39,3 @@ RaceState satisfies new () => Omit<RaceStateShape, "players" | "words" | "status
   status: string;
   mode: string;
 };
-
-/** A new race's synced state: the text, its times, and every racer as they start. */
-export function mirrorRace(state: RaceState, race: Race): void {
-  state.gameId = race.gameId;
-  state.mode = race.mode;
-  state.words.push(...race.words);
-  state.startsAt = race.startsAt;
-  state.endsAt = race.endsAt;
-  for (const racer of race.racers()) {
-    const player = new RacePlayer({ id: racer.id, name: racer.name, ghost: racer.ghost });
-    mirrorRacer(player, racer);
-    state.players.set(racer.id, player);
-  }
-}
-
-/** The synced view of one racer, copied from the race model. */
-export function mirrorRacer(player: RacePlayer, racer: RacerView): void {
-  player.wordIndex = racer.wordIndex;
-  player.charIndex = racer.charIndex;
-  player.finished = racer.finished;
-  player.rank = racer.rank;
-  player.wpm = racer.wpm;
-  player.acc = racer.acc;
-  player.connected = racer.connected;
-}
