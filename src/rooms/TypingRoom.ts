@@ -14,26 +14,19 @@ import type { Race, RaceEvent, RaceSnapshot } from "../game/race/race.ts";
 import type { RaceResult } from "../game/race/result.ts";
 import type { Logger } from "../log.ts";
 import { ClientMessage, type LiveRace, ServerMessage } from "../protocol.ts";
-import { keyOf, refusedKey } from "./keyGate.ts";
-import type { PrivateRoom } from "./PrivateRoom.ts";
 import { RaceClock } from "./raceClock.ts";
+import { RaceClosing } from "./raceClosing.ts";
 import { raceCreateOptions, raceOf } from "./raceLaunch.ts";
 import { liveRace, type RaceListing, raceListing } from "./raceListing.ts";
 import { RaceMirror } from "./raceMirror.ts";
 import { storeEnd, storeFinish } from "./raceResults.ts";
 import { notInRoster, type RaceClient, RacerConnections } from "./racerConnections.ts";
+import { RacerKeys } from "./racerKeys.ts";
 import { RaceSpectators, SPECTATOR_REFUSAL, spectatorsFull } from "./raceSpectators.ts";
 import { rejectMessage, rejectUnknownMessages } from "./roomErrors.ts";
 import { RaceState } from "./schema/RaceState.ts";
 import { type JoinContext, joiningUser, joinOptions, type RoomServices } from "./services.ts";
 
-/** How long a finished race stays open for its players to read the results. */
-const RACE_LINGER_MS = 60_000;
-/**
- * The same while the process shuts down: long enough for the players' pages to take the final state
- * and read the stored ranking once more (a second after the end), yet a short wait for the exit.
- */
-const SHUTDOWN_LINGER_MS = 10_000;
 /** Beyond the flood guard: Colyseus closes a client sending more than this many messages a second. */
 const MAX_MESSAGES_PER_SECOND = 200;
 
@@ -48,9 +41,9 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
   #race!: Race;
   #mirror!: RaceMirror;
   #racers!: RacerConnections;
+  #keys!: RacerKeys;
   #spectators!: RaceSpectators;
-  #partyId: string | undefined;
-  #shuttingDown = false;
+  #closing!: RaceClosing;
   #log!: Logger;
 
   override onCreate(options: unknown) {
@@ -65,11 +58,12 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
     // Room for a reloaded page's new connection while the old one is still being dropped.
     this.maxClients = created.roster.length * 2 + timings.raceMaxSpectators;
     this.#log = this.services.log.child({ component: "race", gameId: created.gameId });
-    this.#partyId = created.partyId;
     this.#race = raceOf(created, timings);
     this.#mirror = new RaceMirror(this.state, this.#race);
     this.#racers = new RacerConnections(this, this.#race, this.#mirror, this.#log, timings.reconnectGraceS);
+    this.#keys = new RacerKeys(this.#race, this.#mirror, metrics);
     this.#spectators = new RaceSpectators(timings.raceMaxSpectators);
+    this.#closing = new RaceClosing(this, this.#race, created.partyId, this.#log);
     this.#list();
     new RaceClock(this.clock, this.#race, () => this.#ticked()).start();
 
@@ -117,23 +111,12 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
   }
 
   #onKey(client: RaceClient, payload: unknown) {
-    const { metrics } = this.services;
     if (this.#spectators.has(client)) {
-      rejectMessage(metrics, client, SPECTATOR_REFUSAL.code, SPECTATOR_REFUSAL.message);
+      rejectMessage(this.services.metrics, client, SPECTATOR_REFUSAL.code, SPECTATOR_REFUSAL.message);
       return;
     }
     const seat = this.#racers.seatOf(client);
-    if (!seat) return;
-    const now = Date.now();
-    const key = keyOf(seat, client, payload, now, metrics);
-    if (key === null) return;
-    const outcome = this.#race.key(seat.userId, key, now);
-    // The ghost's keys due before this one were typed first.
-    this.#mirror.ghost();
-    if (outcome === "ignored" || refusedKey(outcome, client, metrics)) return;
-    metrics.keystroke();
-    this.#mirror.position(seat.userId);
-    if (outcome === "finished") this.#apply(this.#race.takeEvents());
+    if (seat && this.#keys.type(seat, client, payload) === "finished") this.#apply(this.#race.takeEvents());
   }
 
   override onBeforePatch() {
@@ -151,7 +134,7 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
   override onLeave(client: RaceClient) {
     if (this.#spectators.remove(client)) this.#mirror.spectators(this.#spectators.count);
     if (this.#racers.leave(client)) this.#apply(this.#race.takeEvents());
-    if (this.#race.status === "finished" && this.clients.length === 0) this.disconnect();
+    this.#closing.left();
   }
 
   describe(): RaceSnapshot {
@@ -182,14 +165,11 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
         this.#list();
         this.#log.info("typing open");
       } else if (event.type === "finished") {
-        const racer = this.#race.racer(event.userId)!;
-        this.#mirror.racer(event.userId);
-        this.#log.info(
-          { userId: racer.id, rank: racer.rank, wpm: racer.wpm, acc: racer.acc },
-          "player finished",
-        );
+        const { userId, rank, wpm, acc } = event.result;
+        this.#mirror.racer(userId);
+        this.#log.info({ userId, rank, wpm, acc }, "player finished");
         storeFinish(this.services, event.result, this.#log, (message) =>
-          this.#racers.tell(event.userId, ServerMessage.FINISHED, message),
+          this.#racers.tell(userId, ServerMessage.FINISHED, message),
         );
       } else {
         this.#end(event.dnf);
@@ -200,11 +180,6 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
   #end(dnf: RaceResult[]) {
     this.#mirror.status();
     this.#list();
-    if (this.#partyId) {
-      matchMaker
-        .remoteRoomCall<PrivateRoom>(this.#partyId, "raceEnded", [this.#race.gameId])
-        .catch((error) => this.#log.warn({ err: error }, "could not tell the private room the race ended"));
-    }
     this.services.metrics.raceFinished();
     storeEnd(this.services, this.#race.gameId, dnf, this.#log, (userId, message) =>
       this.#racers.tell(userId, ServerMessage.RATING, message),
@@ -213,19 +188,13 @@ export class TypingRoom extends Room<{ state: RaceState; client: RaceClient; met
       { finished: this.#race.racerCount - dnf.length, players: this.#race.racerCount },
       "race over",
     );
-    if (this.clients.length === 0) this.disconnect();
-    else
-      this.clock.setTimeout(
-        () => this.disconnect(),
-        this.#shuttingDown ? SHUTDOWN_LINGER_MS : RACE_LINGER_MS,
-      );
+    this.#closing.ended();
   }
 
   /** This process is shutting down: the race runs to its end (its players are mid-race), then closes. */
   override onBeforeShutdown() {
-    this.#shuttingDown = true;
     this.#log.info({ status: this.#race.status }, "shutdown: the race runs to its end");
-    if (this.#race.status === "finished") this.clock.setTimeout(() => this.disconnect(), SHUTDOWN_LINGER_MS);
+    this.#closing.shuttingDown();
   }
 
   override onUncaughtException(error: Error, methodName: string) {

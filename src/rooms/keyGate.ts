@@ -1,13 +1,11 @@
 /**
  * What a key message goes through before it reaches the race: the client's flood guard (with a
  * RATE_LIMITED notice now and then, and a close for a client that keeps flooding), then the key's
- * own form. Transport, not rules: the race never sees what this refuses. After the race judged the
- * key, its refusals reach the client as the error codes clients know.
+ * own form. Transport, not rules: the race never sees what this refuses.
  */
 import type { Client } from "@colyseus/core";
 import { createFloodGuard, type FloodGuard } from "../game/floodGuard.ts";
 import { type Key, parseKey } from "../game/keys.ts";
-import type { KeyVerdict } from "../game/race/race.ts";
 import type { GameMetrics } from "../metrics.ts";
 import { type KeyMessage, RoomCloseCode, RoomErrorCode } from "../protocol.ts";
 import { rejectMessage } from "./roomErrors.ts";
@@ -56,23 +54,4 @@ export function keyOf(
     );
   }
   return key;
-}
-
-/** The race's refusals of a key, in the clients' words. */
-const KEY_REFUSALS = {
-  NOT_STARTED: "the race has not started yet",
-  RACE_OVER: "the race is over",
-  ALREADY_FINISHED: "you have already finished this race",
-} as const;
-
-/**
- * Whether the race refused the key (nothing changed); the client hears why, unless it is no racer
- * (only a racer's connection holds a seat: there is nobody to tell).
- */
-export function refusedKey(verdict: KeyVerdict, client: Client, metrics: GameMetrics): boolean {
-  if (verdict === "NOT_STARTED" || verdict === "RACE_OVER" || verdict === "ALREADY_FINISHED") {
-    rejectMessage(metrics, client, RoomErrorCode[verdict], KEY_REFUSALS[verdict]);
-    return true;
-  }
-  return verdict === "NOT_A_RACER";
 }
