@@ -1,10 +1,10 @@
 /**
  * The race room: transport over the race model (src/game/race/race.ts), which decides everything.
  * Created only by a lobby or a private room, raced only by its roster, watched by spectators. The
- * room authenticates, wires each part to Colyseus and carries out what the model decides: racers'
- * connections (racerConnections.ts), keys through their gate (keyGate.ts), the time (raceClock.ts),
- * the synced state (raceMirror.ts), spectators (raceSpectators.ts), the results to the store
- * (raceResults.ts), its listing (raceListing.ts). A private room's race tells that room when it ends.
+ * room authenticates and wires Colyseus to the parts that carry out what the model decides: racers'
+ * connections (racerConnections.ts) and keys (racerKeys.ts), the time (raceClock.ts), the synced
+ * state (raceMirror.ts), spectators (raceSpectators.ts), results to the store (raceResults.ts), the
+ * race's listing (raceListing.ts), and closing once it is over (raceClosing.ts).
  */
 import { matchMaker, Room } from "@colyseus/core";
 import { z } from "zod";
