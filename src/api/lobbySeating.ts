@@ -27,6 +27,8 @@ import { LRUCache } from "lru-cache";
 import { isSeatTaken } from "../colyseus/matchmaking.ts";
 import type { Database } from "../db/database.ts";
 import { shownRatingLookup } from "../db/userRatings.ts";
+import { withTimeout } from "../deadline.ts";
+import { NEWCOMER_RATING } from "../game/rating.ts";
 import { lobbiesFor, type OpenLobby, type SkillWindow } from "../game/skillMatch.ts";
 import type { LobbyMetadata, LobbySeatOptions } from "../rooms/LobbyRoom.ts";
 import type { JoinContext } from "../rooms/services.ts";
@@ -34,6 +36,12 @@ import type { JoinContext } from "../rooms/services.ts";
 /** How long a rating read is reused: a player queuing again at once after a race may see the one before it. */
 const RATING_CACHE_MS = 5_000;
 const RATING_CACHE_ENTRIES = 50_000;
+/**
+ * How long a queuing player's rating may take. Races go on while PostgreSQL is down or cut off
+ * (results wait in the journal), and so does matchmaking: a rating not read in time seats the
+ * player as a newcomer would be.
+ */
+const RATING_READ_MS = 1_000;
 /** As Colyseus's joinOrCreate: searches again when the lobby it opened was full before the seat. */
 const SEARCHES = 5;
 
@@ -63,7 +71,10 @@ export function lobbySeating(
 
   return async (method, roomName, options, context) => {
     const authData = await admitted(roomName, options, context);
-    const rating = (await ratings.fetch(context.user!.id))!;
+    const rating = await withTimeout(ratings.fetch(context.user!.id), RATING_READ_MS).then(
+      (read) => read!,
+      () => NEWCOMER_RATING,
+    );
     return inTurn(() => search(method, roomName, { ...options, rating }, authData, windows));
   };
 }

@@ -1,4 +1,4 @@
-import { NEW_SKILL, shownRating } from "../game/rating.ts";
+import { NEWCOMER_RATING } from "../game/rating.ts";
 import { batchedByKey } from "./batchedByKey.ts";
 import type { Database } from "./database.ts";
 
@@ -12,5 +12,5 @@ export function shownRatingLookup(db: Database): (userId: string) => Promise<num
     const rows = await db.sql.$queryRaw<Array<{ id: string; rating: number }>>`
       SELECT id::text, rating FROM users WHERE id = ANY(${userIds}::uuid[])`;
     return new Map(rows.map(({ id, rating }) => [id, rating]));
-  }, shownRating(NEW_SKILL));
+  }, NEWCOMER_RATING);
 }

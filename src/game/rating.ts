@@ -28,6 +28,9 @@ export function shownRating({ mu, sigma }: Skill): number {
   return Math.round(RATING_OFFSET + RATING_SCALE * (mu - 3 * sigma));
 }
 
+/** What a newcomer shows: 1000. */
+export const NEWCOMER_RATING = shownRating(NEW_SKILL);
+
 export const isProvisional = (ratedRaces: number): boolean => ratedRaces < PROVISIONAL_RACES;
 
 /** What the rating reads of one player's result in a race. */
