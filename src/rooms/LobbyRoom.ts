@@ -147,6 +147,11 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
   }
 
   override onReconnect(client: LobbyClient) {
+    // Away while the lobby regrouped: queue again as the others did.
+    if (this.#regrouping) {
+      client.send(ServerMessage.RECONNECT, { reason: "regroup" } satisfies ReconnectMessage);
+      return;
+    }
     // Removed through the leave API while the connection was away: do not come back.
     if (!this.state.players.has(client.auth!.id)) client.leave(CloseCode.CONSENTED, "left the lobby");
   }
