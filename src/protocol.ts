@@ -160,7 +160,10 @@ export const ServerMessage = {
   FINISHED: "finished",
   /** Any room → a client whose message was rejected (nothing changed). */
   ERROR: "error",
-  /** Lobby → its players when this server process shuts down: queue again (another process takes them). */
+  /**
+   * Lobby → its players, as it closes: queue again. `server_shutdown`: this process is going away
+   * (another one takes them); `regroup`: an older lobby now accepts them all (it starts sooner).
+   */
   RECONNECT: "reconnect",
   /** Race → each player still in the room once a rated race's ratings are updated (src/game/rating.ts). */
   RATING: "rating",
@@ -172,7 +175,7 @@ export interface RatingMessage {
 }
 
 export interface ReconnectMessage {
-  reason: "server_shutdown";
+  reason: "server_shutdown" | "regroup";
 }
 
 /** What `client.consumeSeatReservation()` takes (Colyseus's seat reservation, opaque to clients). */

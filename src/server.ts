@@ -144,6 +144,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       log,
       rooms: {
         timings: config.game,
+        skillWindows: config.skillWindows,
         tokens,
         races,
         findGhostRun: (gameId, userId) => findGhostRun(db, gameId, userId),

@@ -5,6 +5,12 @@
  * everyone before its countdown ends. Of the lobbies that accept the player, the closest in rating
  * is taken (ties: the older, which starts sooner); none accepts: the player opens a lobby of their
  * own. Nobody waits longer for it: every lobby starts at its countdown.
+ *
+ * The window only matters when someone searches, so players already waiting would never meet: at
+ * each widening step of its schedule a lobby asks whether an older open lobby would now accept all
+ * its players (`regroupTarget`); if one would, its players queue again and the search seats them
+ * there (it starts sooner). Only a younger lobby moves into an older one, so the oldest never moves
+ * and two lobbies never move into each other.
  */
 
 /** From `fromMs` of a lobby's age on, it accepts ratings within `distance` of its mean. */
@@ -74,4 +80,48 @@ export function lobbiesFor<Lobby extends OpenLobby>(
         a.openedAt - b.openedAt ||
         (a.roomId < b.roomId ? -1 : a.roomId > b.roomId ? 1 : 0),
     );
+}
+
+/** An open lobby's listing, as a lobby deciding whether to regroup sees it. */
+export interface ListedLobby extends OpenLobby {
+  /** seats taken or reserved */
+  players: number;
+  maxPlayers: number;
+}
+
+/** A lobby deciding whether to regroup: when it opened, and its players' ratings. */
+export interface RegroupingLobby {
+  roomId: string;
+  openedAt: number;
+  /** one per player; undefined: a player whose seat carried none (the search rates them anew) */
+  ratings: readonly (number | undefined)[];
+}
+
+/**
+ * The older lobby (opened earlier; at the same moment: the smaller roomId) of the same length that
+ * would accept every player of `lobby` at `now` — each rating within its window at its age, and a
+ * seat for each — the oldest if several (it starts soonest); none: the lobby stays.
+ */
+export function regroupTarget<Lobby extends ListedLobby>(
+  lobby: RegroupingLobby,
+  others: readonly Lobby[],
+  now: number,
+  windows: readonly SkillWindow[],
+): Lobby | undefined {
+  if (lobby.ratings.length === 0) return undefined;
+  const older = (other: Lobby) =>
+    other.openedAt < lobby.openedAt || (other.openedAt === lobby.openedAt && other.roomId < lobby.roomId);
+  const acceptsAll = (other: Lobby) => {
+    if (other.rating === undefined) return true;
+    const distance = acceptedDistance(windows, now - other.openedAt);
+    return lobby.ratings.every(
+      (rating) => rating === undefined || Math.abs(rating - other.rating!) <= distance,
+    );
+  };
+  return others
+    .filter(
+      (other) =>
+        older(other) && other.maxPlayers - other.players >= lobby.ratings.length && acceptsAll(other),
+    )
+    .sort((a, b) => a.openedAt - b.openedAt || (a.roomId < b.roomId ? -1 : a.roomId > b.roomId ? 1 : 0))[0];
 }

@@ -8,13 +8,18 @@
  *
  * Matchmaking by skill (src/api/lobbySeating.ts) seats players by the lobby's listing: the lobby
  * publishes its players' mean rating there (`LobbyMetadata`), from the ratings their seats carry
- * (the opener's from the start), whenever it changes.
+ * (the opener's from the start), whenever it changes. At each widening step of the schedule
+ * (`SKILL_WINDOWS`) the lobby asks whether an older open lobby now accepts all its players
+ * (src/game/skillMatch.ts `regroupTarget`); if one does, it regroups: it locks, tells its players
+ * `reconnect` `{ reason: "regroup" }`, and closes once they have gone; they queue again, and the
+ * search seats them in the older lobby, which starts sooner.
  */
-import { type Client, ClientState, CloseCode, type Delayed, Room } from "@colyseus/core";
+import { type Client, ClientState, CloseCode, type Delayed, matchMaker, Room } from "@colyseus/core";
 import { z } from "zod";
 import type { TokenUser } from "../auth/tokens.ts";
 import { logRoomFailure } from "../colyseus/logger.ts";
 import { seatsBeingTaken } from "../colyseus/seats.ts";
+import { type ListedLobby, regroupTarget } from "../game/skillMatch.ts";
 import type { Logger } from "../log.ts";
 import { type ReconnectMessage, RoomErrorCode, ServerMessage } from "../protocol.ts";
 import { launchRace } from "./raceLaunch.ts";
@@ -70,6 +75,8 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
   #awaitingSeats: Delayed | undefined;
   #raceCreated = false;
   #shuttingDown = false;
+  /** an older lobby accepts everyone here: they were told to queue again */
+  #regrouping = false;
   /** the shown rating of each player seated here whose seat carried one */
   #ratings = new Map<string, number>();
   /** the rating of the player who opened the lobby, until a player with one joins */
@@ -87,6 +94,11 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
     this.state.maxPlayers = timings.lobbyMaxPlayers;
     this.state.startsAt = Date.now() + timings.lobbyCountdownMs;
     this.clock.setTimeout(() => this.startRace(), timings.lobbyCountdownMs);
+    for (const { fromMs } of this.services.skillWindows) {
+      if (fromMs > 0 && fromMs < timings.lobbyCountdownMs) {
+        this.clock.setTimeout(() => this.#regroupIfAccepted(), fromMs);
+      }
+    }
     // Clients have nothing to say in a lobby: anything they send is answered, and a flood is closed.
     this.maxMessagesPerSecond = MAX_MESSAGES_PER_SECOND;
     rejectUnknownMessages(this, this.services.metrics);
@@ -106,6 +118,11 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
   }
 
   override onJoin(client: LobbyClient, options?: Partial<LobbySeatOptions>) {
+    // A seat handed out just before the lobby regrouped: this player queues again too.
+    if (this.#regrouping) {
+      client.send(ServerMessage.RECONNECT, { reason: "regroup" } satisfies ReconnectMessage);
+      return;
+    }
     const user = client.auth!;
     if (!this.#sessions.take(this, user.id, client)) {
       this.state.players.set(user.id, new LobbyPlayer({ id: user.id, name: user.name }));
@@ -130,6 +147,11 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
   }
 
   override onReconnect(client: LobbyClient) {
+    // Away while the lobby regrouped: queue again as the others did.
+    if (this.#regrouping) {
+      client.send(ServerMessage.RECONNECT, { reason: "regroup" } satisfies ReconnectMessage);
+      return;
+    }
     // Removed through the leave API while the connection was away: do not come back.
     if (!this.state.players.has(client.auth!.id)) client.leave(CloseCode.CONSENTED, "left the lobby");
   }
@@ -214,6 +236,56 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
     } else {
       await this.disconnect();
     }
+  }
+
+  /**
+   * A widening step of the schedule: players already waiting here may now be accepted by an older
+   * lobby (which searches alone would never find out). If one accepts them all, they queue again
+   * and land there. The lobby stays open for them until they have left (a seat handed out meanwhile
+   * is told the same as it joins), at most until their `reconnect` must have been delivered.
+   */
+  async #regroupIfAccepted() {
+    if (this.#starting) return;
+    let listings: Awaited<ReturnType<typeof matchMaker.query>>;
+    try {
+      listings = await matchMaker.query({
+        name: this.roomName,
+        locked: false,
+        private: false,
+        words: this.state.words,
+      });
+    } catch (error) {
+      this.#log.warn({ err: error }, "could not list the lobbies to regroup");
+      return;
+    }
+    const lobbies = listings.map(
+      (listing): ListedLobby => ({
+        roomId: listing.roomId,
+        rating: (listing.metadata as Partial<LobbyMetadata> | undefined)?.rating,
+        // Every listing has one; a listing without would be a new lobby.
+        openedAt: listing.createdAt ? new Date(listing.createdAt).getTime() : Date.now(),
+        players: listing.clients,
+        maxPlayers: listing.maxClients,
+      }),
+    );
+    const own = lobbies.find(({ roomId }) => roomId === this.roomId);
+    if (this.#starting || !own) return;
+    const players = [...this.state.players.keys()];
+    const target = regroupTarget(
+      { roomId: own.roomId, openedAt: own.openedAt, ratings: players.map((id) => this.#ratings.get(id)) },
+      lobbies,
+      Date.now(),
+      this.services.skillWindows,
+    );
+    if (!target) return;
+
+    this.#starting = true;
+    this.#regrouping = true;
+    this.lock();
+    this.broadcast(ServerMessage.RECONNECT, { reason: "regroup" } satisfies ReconnectMessage);
+    this.#log.info({ players: players.length, into: target.roomId }, "lobby regrouped into an older one");
+    // Colyseus disposes the lobby once the last player has left; this is for one who never does.
+    this.clock.setTimeout(() => this.disconnect(), DELIVERY_WAIT_MS);
   }
 
   /** This process is shutting down: its players queue again, and land in a lobby of another process. */

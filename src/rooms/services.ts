@@ -6,6 +6,7 @@ import type { GameTimings } from "../config.ts";
 import type { GhostRun } from "../db/games.ts";
 import type { RaceStore } from "../db/races.ts";
 import { raceLengths } from "../game/raceLengths.ts";
+import type { SkillWindow } from "../game/skillMatch.ts";
 import type { Logger } from "../log.ts";
 import type { GameMetrics } from "../metrics.ts";
 import { RoomCloseCode } from "../protocol.ts";
@@ -13,6 +14,8 @@ import { RoomCloseCode } from "../protocol.ts";
 /** What the rooms of one server process need from it; bound to the room classes in app.config.ts. */
 export interface RoomServices {
   timings: GameTimings;
+  /** matchmaking by skill: a lobby regroups at each widening step of this schedule */
+  skillWindows: readonly SkillWindow[];
   tokens: TokenService;
   races: RaceStore;
   /** a stored result to race against (src/db/games.ts) */

@@ -2,9 +2,11 @@ import assert from "node:assert/strict";
 import {
   acceptedDistance,
   DEFAULT_SKILL_WINDOWS,
+  type ListedLobby,
   lobbiesFor,
   type OpenLobby,
   parseSkillWindows,
+  regroupTarget,
   type SkillWindow,
 } from "../../src/game/skillMatch.ts";
 
@@ -142,6 +144,93 @@ describe("skillMatch: which lobby a queuing player is seated in", () => {
           assert.ok(d1 < d2 || (d1 === d2 && before.openedAt <= after.openedAt), `order at ${i}`);
         }
       }
+    });
+  });
+
+  describe("regrouping: a waiting lobby moves into an older one that accepts all its players", () => {
+    /** An open lobby of mean `rating`, opened `ageMs` before NOW, `players` of 3 seats taken. */
+    const listed = (
+      roomId: string,
+      rating: number | undefined,
+      ageMs: number,
+      players = 1,
+      maxPlayers = 3,
+    ): ListedLobby => ({ ...lobby(roomId, rating, ageMs), players, maxPlayers });
+    /** The lobby asking: its players' ratings, opened `ageMs` before NOW (a step of its schedule). */
+    const asking = (ratings: Array<number | undefined>, ageMs = 3000, roomId = "m") => ({
+      roomId,
+      openedAt: NOW - ageMs,
+      ratings,
+    });
+
+    // [case, the asking lobby, the open lobbies (itself among them, as a listing shows it), the target]
+    const cases: Array<[string, ReturnType<typeof asking>, ListedLobby[], string | undefined]> = [
+      ["alone: nowhere to go", asking([1000]), [listed("m", 1000, 3000)], undefined],
+      ["empty: stays (nobody to move)", asking([]), [listed("a", 1000, 3200)], undefined],
+      ["an older lobby within its 3 s window of ±250", asking([1000]), [listed("a", 1150, 3200)], "a"],
+      ["just outside it", asking([1000]), [listed("a", 1251, 3200)], undefined],
+      [
+        "its window at its own age: still ±100 at 2.9 s",
+        asking([1000], 1000),
+        [listed("a", 1150, 2900)],
+        undefined,
+      ],
+      ["anyone once it is 6 s old", asking([600]), [listed("a", 2200, 6000)], "a"],
+      ["a younger lobby is never a target", asking([1000]), [listed("y", 1000, 2800)], undefined],
+      [
+        "opened at the same moment: only the smaller roomId is older",
+        asking([1000], 3000, "m"),
+        [listed("a", 1000, 3000), listed("z", 1000, 3000)],
+        "a",
+      ],
+      [
+        "every player must be accepted, not just the mean",
+        asking([900, 1100]),
+        [listed("a", 1200, 3200)],
+        undefined,
+      ],
+      ["each within reach: all move", asking([1000, 1100]), [listed("a", 1200, 3200)], "a"],
+      ["a seat for each of them", asking([1000, 1000]), [listed("a", 1000, 3200, 2)], undefined],
+      ["the last seats are enough", asking([1000, 1000]), [listed("a", 1000, 3200, 1)], "a"],
+      ["a full lobby is not a target", asking([1000]), [listed("a", 1000, 7000, 3)], undefined],
+      ["a lobby with no rating yet accepts anyone", asking([2000]), [listed("a", undefined, 3100)], "a"],
+      [
+        "a player with no rating is accepted anywhere",
+        asking([undefined, 1000]),
+        [listed("a", 1100, 3100)],
+        "a",
+      ],
+      [
+        "of several, the oldest (it starts soonest), whatever the distances",
+        asking([1000]),
+        [listed("near", 1000, 3100), listed("old", 1200, 3500), listed("far", 2000, 3300)],
+        "old",
+      ],
+      [
+        "one that will not do is passed over for one that will",
+        asking([1000, 1000]),
+        [listed("full", 1000, 5000, 2), listed("open", 1200, 3100)],
+        "open",
+      ],
+    ];
+    for (const [name, own, lobbies, expected] of cases) {
+      it(name, () => {
+        assert.equal(regroupTarget(own, lobbies, NOW, schedule)?.roomId, expected);
+      });
+    }
+
+    it("two lobbies never move into each other, and the oldest never moves", () => {
+      const lobbies = [listed("a", 1000, 4000), listed("b", 1000, 3000), listed("c", 1000, 3000)];
+      const targets = lobbies.map(
+        (each) =>
+          regroupTarget(
+            { roomId: each.roomId, openedAt: each.openedAt, ratings: [1000] },
+            lobbies,
+            NOW,
+            schedule,
+          )?.roomId,
+      );
+      assert.deepEqual(targets, [undefined, "a", "a"]);
     });
   });
 });

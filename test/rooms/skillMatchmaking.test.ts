@@ -44,7 +44,7 @@ function assertSeatedBySkill(where: string, outcome: QueueOutcome) {
     `      ${where}: ${PLAYERS} players (ratings 600–2200) in ${lobbies.length} lobbies of ` +
       `${lobbies.map((lobby) => lobby.length).join(",")}; mean |rating − lobby mean| ` +
       `${bySkill.toFixed(0)} by skill, ${atRandom.toFixed(0)} at random (${(bySkill / atRandom).toFixed(2)}×); ` +
-      `longest wait ${longestWait} ms`,
+      `longest wait ${longestWait} ms; ${outcome.regrouped} regrouped`,
   );
   assert.ok(
     lobbies.every((lobby) => lobby.length <= LOBBY_MAX_PLAYERS),
@@ -148,6 +148,88 @@ describe("matchmaking by skill: lobbies by rating", function () {
         return true;
       },
     );
+  });
+});
+
+describe("matchmaking by skill: waiting lobbies regroup as their windows widen", function () {
+  this.timeout(30_000);
+  let server: TestServer;
+  const players: Player[] = [];
+  const withRatings = async (...named: Array<[string, number]>) => {
+    const signedIn = await Promise.all(named.map(([name]) => Player.signIn(server.url, name)));
+    await setRatings(
+      signedIn,
+      named.map(([, rating]) => rating),
+    );
+    players.push(...signedIn);
+    return signedIn;
+  };
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  before(async () => {
+    // The default schedule (±100, ±250 after 3 s, anyone after 6 s); a countdown long past it.
+    server = await startTestServer({
+      LOBBY_COUNTDOWN_MS: "20000",
+      LOBBY_MAX_PLAYERS: "3",
+      RACE_START_COUNTDOWN_MS: "300",
+    });
+  });
+  afterEach(async () => {
+    await Promise.all(players.splice(0).map((player) => player.leaveAll()));
+  });
+  after(async () => {
+    await server.stop();
+  });
+
+  it("three friends of 1150, 1000 and 850 who queue together race together", async () => {
+    const friends = await withRatings(["Ann", 1150], ["Bob", 1000], ["Cy", 850]);
+    const asked = Date.now();
+    const firstLobbies: string[] = [];
+    for (const friend of friends) {
+      firstLobbies.push((await friend.queue()).roomId);
+      await pause(200);
+    }
+    assert.equal(new Set(firstLobbies).size, 3, "150 apart: each opens a lobby at first");
+    const starts = await Promise.all(friends.map((friend) => friend.waitForGameStart(10_000)));
+    const tookMs = Date.now() - asked;
+    console.log(`      one race for all three after ${tookMs} ms`);
+    assert.equal(new Set(starts.map(({ gameId }) => gameId)).size, 1, "one race");
+    assert.ok(tookMs <= 7_500, `together after ${tookMs} ms`);
+    const [ann, bob, cy] = friends as [Player, Player, Player];
+    assert.deepEqual(ann.regroupedFrom, [], "the oldest lobby never moves");
+    assert.equal(bob.lobby!.roomId, firstLobbies[0], "all in Ann's lobby, the oldest");
+    assert.equal(cy.lobby!.roomId, firstLobbies[0]);
+    assert.deepEqual(bob.regroupedFrom, [firstLobbies[1]]);
+    assert.deepEqual(cy.regroupedFrom, [firstLobbies[2]]);
+  });
+
+  it("a player alone never regroups", async () => {
+    const [dee] = (await withRatings(["Dee", 1000])) as [Player];
+    const lobby = await dee.queue();
+    await pause(6_500);
+    assert.deepEqual(dee.regroupedFrom, []);
+    assert.equal(dee.lobby!.roomId, lobby.roomId);
+    assert.equal(dee.gameStart, undefined, "still waiting for the countdown");
+  });
+
+  it("an older lobby without a seat for each player is not a target", async () => {
+    const [eve, fay, gus, hal] = (await withRatings(
+      ["Eve", 1000],
+      ["Fay", 1050],
+      ["Gus", 1500],
+      ["Hal", 1550],
+    )) as [Player, Player, Player, Player];
+    const older = await eve.queue();
+    assert.equal((await fay.queue()).roomId, older.roomId, "2 of 3 seats taken");
+    const younger = await gus.queue();
+    assert.notEqual(younger.roomId, older.roomId);
+    assert.equal((await hal.queue()).roomId, younger.roomId);
+    // past the younger lobby's 6 s step, where anyone is accepted but one seat is too few
+    await pause(6_700);
+    for (const player of [eve, fay, gus, hal]) {
+      assert.deepEqual(player.regroupedFrom, [], player.name);
+      assert.equal(player.gameStart, undefined, `${player.name} still waiting`);
+    }
   });
 });
 

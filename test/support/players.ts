@@ -13,6 +13,7 @@ import {
   type PrivateStateShape,
   type RaceStateShape,
   type RatingMessage,
+  type ReconnectMessage,
   type RoomErrorMessage,
   RoomName,
   ServerMessage,
@@ -105,6 +106,10 @@ export class Player {
   readonly errors: RoomErrorMessage[] = [];
   /** the lobby's server shut down and asked this player to queue again */
   toldToReconnect = false;
+  /** the lobbies this player left for an older one that accepted them (queueing again at once, as the page does) */
+  readonly regroupedFrom: string[] = [];
+  /** why queueing again after a regroup failed, if it did */
+  requeueFailure: unknown;
 
   private constructor(baseUrl: string, user: { id: string; name: string }, accessToken: string) {
     this.sdk = new Client(baseUrl.replace(/^http/, "ws"));
@@ -128,7 +133,10 @@ export class Player {
     return response.data as SeatReservation;
   }
 
-  /** Joins (or creates) a lobby, or takes `seat`, and records the `game_start` it will receive. */
+  /**
+   * Joins (or creates) a lobby, or takes `seat`, and records the `game_start` it will receive. Told
+   * to regroup, the player queues again by themselves (`lobby` is then the new one).
+   */
   async queue(seat?: SeatReservation, options?: { words?: unknown }): Promise<LobbyRoomHandle> {
     const lobby = (await (seat
       ? this.sdk.consumeSeatReservation(seat)
@@ -138,8 +146,16 @@ export class Player {
       this.gameStart = message;
     });
     lobby.onMessage(ServerMessage.ERROR, (message: RoomErrorMessage) => this.errors.push(message));
-    lobby.onMessage(ServerMessage.RECONNECT, () => {
-      this.toldToReconnect = true;
+    lobby.onMessage(ServerMessage.RECONNECT, ({ reason }: ReconnectMessage) => {
+      if (reason !== "regroup") {
+        this.toldToReconnect = true;
+        return;
+      }
+      this.regroupedFrom.push(lobby.roomId);
+      lobby.leave().catch(() => {});
+      this.queue(undefined, options).catch((error) => {
+        this.requeueFailure = error;
+      });
     });
     this.lobby = lobby;
     return ready;

@@ -29,10 +29,12 @@ export async function setRatings(players: readonly Player[], ratings: readonly n
 }
 
 export interface QueueOutcome {
-  /** per player: the lobby they were seated in */
+  /** per player: the lobby they raced from (after any regroup) */
   lobbyOf: string[];
   /** per player: from asking for a seat to their race's `game_start`, ms */
   waitedMs: number[];
+  /** how many players moved from a lobby into an older one that accepted them */
+  regrouped: number;
 }
 
 /** Each player queues `gapMs` after the one before, and waits for their race to be created. */
@@ -41,12 +43,17 @@ export async function queueSpread(players: readonly Player[], gapMs: number): Pr
     players.map(async (player, i) => {
       await new Promise((resolve) => setTimeout(resolve, i * gapMs));
       const asked = Date.now();
-      const lobby = await player.queue();
+      await player.queue();
       await player.waitForGameStart(30_000);
-      return { lobby: lobby.roomId, waitedMs: Date.now() - asked };
+      // the lobby the race started from: a player may have regrouped from the first one
+      return { lobby: player.lobby!.roomId, waitedMs: Date.now() - asked };
     }),
   );
-  return { lobbyOf: outcomes.map(({ lobby }) => lobby), waitedMs: outcomes.map(({ waitedMs }) => waitedMs) };
+  return {
+    lobbyOf: outcomes.map(({ lobby }) => lobby),
+    waitedMs: outcomes.map(({ waitedMs }) => waitedMs),
+    regrouped: players.filter((player) => player.regroupedFrom.length > 0).length,
+  };
 }
 
 /** The ratings of each lobby's players. */

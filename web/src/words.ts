@@ -1,7 +1,13 @@
 /**
  * What the page says: the server's codes in plain words, and numbers as people read them.
  */
-import { ApiErrorCode, RoomCloseCode, RoomErrorCode, SignInErrorCode } from "../../src/protocol.ts";
+import {
+  ApiErrorCode,
+  type ReconnectMessage,
+  RoomCloseCode,
+  RoomErrorCode,
+  SignInErrorCode,
+} from "../../src/protocol.ts";
 
 const ROOM_ERRORS: Record<RoomErrorCode, string> = {
   [RoomErrorCode.NOT_STARTED]: "Hold on — the race has not started yet.",
@@ -19,6 +25,17 @@ const ROOM_ERRORS: Record<RoomErrorCode, string> = {
 
 export function roomErrorText(code: string, fallback?: string): string {
   return ROOM_ERRORS[code as RoomErrorCode] ?? fallback ?? "Something went wrong on the server.";
+}
+
+/** What the lobby page says while it queues again after a lobby's `reconnect`. */
+const REQUEUE_TEXTS: Record<ReconnectMessage["reason"], string> = {
+  server_shutdown: "Server restarting, finding you a new race…",
+  // Nothing went wrong: an older lobby accepts everyone here now, and starts sooner.
+  regroup: "Finding you a fuller race…",
+};
+
+export function requeueText(reason: ReconnectMessage["reason"]): string {
+  return REQUEUE_TEXTS[reason];
 }
 
 const API_ERRORS: Partial<Record<ApiErrorCode, string>> = {

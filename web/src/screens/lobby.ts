@@ -3,12 +3,15 @@
  * the race, the player takes their seat and the race screen follows. A lobby whose server shuts
  * down says `reconnect`, and matchmaking on a server shutting down answers SHUTTING_DOWN: the page
  * queues again by itself, with a growing pause, until it is seated (the server may take a while
- * to come back).
+ * to come back). A lobby that regroups (an older lobby now accepts all its players, src/game/skillMatch.ts)
+ * says `reconnect` too, with the reason `regroup`: the page queues again at once, saying only that
+ * it finds a fuller race.
  */
 import { CloseCode } from "@colyseus/sdk";
 import {
   type GameStartMessage,
   type LobbyStateShape,
+  type ReconnectMessage,
   type RoomErrorMessage,
   ServerMessage,
   secondsUntil,
@@ -17,14 +20,14 @@ import { type App, heading, type Screen } from "../app.ts";
 import { fill, h, setText } from "../dom.ts";
 import { chosenLength, rememberedLobby, rememberLobby } from "../memory.ts";
 import { JoinFailure, type LobbyRoom } from "../rooms.ts";
-import { closeText, distinctNames, roomErrorText } from "../words.ts";
+import { closeText, distinctNames, requeueText, roomErrorText } from "../words.ts";
 import { watchConnection } from "./connection.ts";
 
 /** Countdown values read out to screen readers (every second would be too chatty). */
 const ANNOUNCED_SECONDS = new Set([10, 5, 3, 2, 1]);
 /** Pauses between tries while the server restarts; the last one repeats until a lobby seats the player. */
 const RESTART_RETRY_MS = [500, 1_000, 2_000, 4_000, 5_000];
-const RESTARTING = "Server restarting, finding you a new race…";
+const RESTARTING = requeueText("server_shutdown");
 
 export function lobbyScreen(app: App): Screen {
   const status = h("p", { class: "lobby-status" }, "Finding a lobby…");
@@ -142,14 +145,22 @@ export function lobbyScreen(app: App): Screen {
       closing = true;
       app.navigate({ screen: "home" }, { notice: roomErrorText(error.code, error.message) });
     });
-    joined.onMessage(ServerMessage.RECONNECT, () => {
+    joined.onMessage(ServerMessage.RECONNECT, ({ reason }: ReconnectMessage) => {
       // A lobby that already handed its players to their race may linger a moment: not ours to heed.
       if (closing || disposed) return;
-      // This server is going away: queue again, which lands on another one (or on this one once it
-      // is back). A moment first, for the load balancer to see that this process is not ready.
       superseded = true;
       rememberLobby(undefined);
       joined.leave().catch(() => {});
+      if (reason === "regroup") {
+        // An older lobby accepts everyone here now: queue again at once, and land there.
+        room = undefined;
+        setText(status, requeueText(reason));
+        setText(countdown, "");
+        join();
+        return;
+      }
+      // This server is going away: queue again, which lands on another one (or on this one once it
+      // is back). A moment first, for the load balancer to see that this process is not ready.
       queueAgainSoon();
     });
     watchConnection(app, joined, {
