@@ -187,7 +187,10 @@ describe("profiles: /api/v1/profile/* and /api/v1/users/:userId/*", () => {
         ),
         get(`/api/v1/users/${stranger}/statistics`),
       ]);
-      assert.deepEqual(answers, [...racesOf, ...racesOf].map((races) => statisticsOf(races)));
+      assert.deepEqual(
+        answers,
+        [...racesOf, ...racesOf].map((races) => statisticsOf(races)),
+      );
       assert.equal(missing.status, 404);
       assert.equal(errorOf(missing).code, "USER_NOT_FOUND");
     });
