@@ -6,9 +6,9 @@
  * - The **rating** shown is `1000 + 40 × (mu − 3·sigma)`, rounded: the conservative ordinal
  *   (99.7 % sure the skill is at least that), scaled so that a newcomer shows 1000.
  * - A player is **provisional** for their first `PROVISIONAL_RACES` rated races.
- * - A race is **rated** when it is public and at least two of its players started typing
- *   (`ratedStandings`). The finish order is the ranking; everyone who did not finish ties for last;
- *   a player who never typed a key, or whose result is flagged, is left out.
+ * - A race is **rated** when it is public, at least two of its players started typing and one of
+ *   them finished (`ratedStandings`). The finish order is the ranking; everyone who did not finish
+ *   ties for last; a player who never typed a key, or whose result is flagged, is left out.
  */
 import { rating as newRating, rate } from "openskill";
 import { PROVISIONAL_RACES } from "../protocol.ts";
@@ -55,6 +55,9 @@ export function ratedStandings(mode: string, results: readonly RatedResult[]): S
   const rated = results.filter((result) => result.typed && !result.flagged);
   if (rated.length < 2) return [];
   const finishers = rated.filter((result) => result.rank !== null).sort((a, b) => a.rank! - b.rank!);
+  // Nobody finished: no finish order to learn from (all tied, everyone's sigma would shrink and
+  // every rating rise for a race nobody completed).
+  if (finishers.length === 0) return [];
   const last = finishers.length + 1;
   return rated.map((result) => ({
     userId: result.userId,

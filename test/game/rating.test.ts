@@ -72,12 +72,17 @@ describe("ratings (src/game/rating.ts)", () => {
       ]);
     });
 
-    it("rates a race that nobody finished, all tied, when two of them typed", () => {
-      const standings = ratedStandings("public", [result("a", null), result("b", null)]);
-      assert.deepEqual(byUser(standings), [
-        { userId: "a", place: 1 },
-        { userId: "b", place: 1 },
-      ]);
+    it("does not rate a race that nobody finished: all tied, every rating would rise", () => {
+      assert.deepEqual(ratedStandings("public", [result("a", null), result("b", null)]), []);
+      assert.deepEqual(ratedStandings("public", [result("a", null), result("b", 1, { flagged: true })]), []);
+      const [tied] = rateRace(
+        [
+          { userId: "a", place: 1 },
+          { userId: "b", place: 1 },
+        ],
+        new Map(),
+      ).values();
+      assert.ok(shownRating(tied!) > shownRating(NEW_SKILL), "why: a tie of newcomers raises both");
     });
 
     it("leaves out a player who never typed a key, and closes the gap in the places", () => {
