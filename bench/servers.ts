@@ -84,8 +84,31 @@ export async function scratchDatabase(adminUrl: string): Promise<{ url: string; 
   return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }
 
+/**
+ * The V8 flags a Typephoon server runs with: those it ships with (src/serverProcess.ts) or none,
+ * V8's defaults, so that one run can weigh what the flags trade (issue 28: memory against CPU).
+ */
+export const SERVER_FLAG_SETS = { default: SERVER_NODE_FLAGS, none: [] as string[] };
+export type ServerFlagSet = keyof typeof SERVER_FLAG_SETS;
+
+/** `--server-flags`'s comma-separated list, each a name of SERVER_FLAG_SETS. */
+export function serverFlagSets(value: string): ServerFlagSet[] {
+  const names = value
+    .split(",")
+    .map((name) => name.trim())
+    .filter(Boolean);
+  for (const name of names) {
+    if (!Object.hasOwn(SERVER_FLAG_SETS, name))
+      throw new Error(`--server-flags: expected ${Object.keys(SERVER_FLAG_SETS).join(" or ")} (got ${name})`);
+  }
+  if (names.length === 0) throw new Error("--server-flags: name at least one set");
+  return names as ServerFlagSet[];
+}
+
 export interface TypephoonOptions {
   databaseUrl: string;
+  /** the V8 flags of every server process (default: those it ships with) */
+  serverFlags?: ServerFlagSet;
   processes?: number;
   /** required with processes > 1: they share matchmaking through it */
   redisUrl?: string;
@@ -143,7 +166,10 @@ export async function startTypephoon(options: TypephoonOptions): Promise<ServerU
         ...options.env,
       };
       const spawned = {
-        ...spawnNode([SERVER_ENTRY], env, [...SERVER_NODE_FLAGS, ...(options.nodeArgs ?? [])]),
+        ...spawnNode([SERVER_ENTRY], env, [
+          ...SERVER_FLAG_SETS[options.serverFlags ?? "default"],
+          ...(options.nodeArgs ?? []),
+        ]),
         port,
         metricsPort,
       };
