@@ -21,7 +21,6 @@ import { type RampOptions, type RampResult, ramp } from "./ramp.ts";
 import { summarize } from "./report.ts";
 import {
   SERVER_FLAG_SETS,
-  type ServerFlagSet,
   type ServerUnderTest,
   scratchDatabase,
   serverFlagSets,
@@ -97,8 +96,8 @@ const { values: flags } = parseArgs({
     /** writes a V8 CPU profile of each Typephoon server process into this directory (node --cpu-prof) */
     profile: { type: "string" },
     /**
-     * Typephoon's V8 flags (bench/servers.ts SERVER_FLAG_SETS): "default" (as shipped), "none", or
-     * both ("default,none"): each ramp and burst of Typephoon then runs once per set, the order
+     * Typephoon's V8 flags (bench/servers.ts SERVER_FLAG_SETS): "default" (as shipped), "none", one
+     * flag alone, or several ("default,none"): each ramp and burst of Typephoon then runs once per set, the order
      * reversed every other repeat (A B, B A) so a drift of the machine falls on both. The first set
      * is reported as "typephoon" (the goals' figures), the others as "typephoon-flags-<set>".
      */
@@ -165,7 +164,7 @@ const flagSets = serverFlagSets(flags["server-flags"]);
 /** Typephoon's flag sets in the order repeat `repeat` runs them: A B, then B A. */
 const flagSetsOf = (repeat: number) => (repeat % 2 ? flagSets : [...flagSets].reverse());
 /** The name a Typephoon run under flag set `set` is reported by. */
-const typephoonLabel = (set: ServerFlagSet) => (set === flagSets[0] ? "typephoon" : `typephoon-flags-${set}`);
+const typephoonLabel = (set: string) => (set === flagSets[0] ? "typephoon" : `typephoon-flags-${set}`);
 const spectators = count("spectators", 0);
 const spectatorRaces = count("spectator-races", 1);
 const spectatorRounds = count("spectator-rounds", 1);
@@ -196,7 +195,7 @@ async function startSystem(
     redis?: boolean;
     env?: Record<string, string>;
     cores?: number;
-    serverFlags?: ServerFlagSet;
+    serverFlags?: string;
   } = {},
 ) {
   if (system !== "typephoon") return startBaseline(system, [], { PATCH_MS: String(patchMs) });
@@ -283,7 +282,7 @@ try {
           : ""),
     );
     const runs = MATCHMAKING_SYSTEMS.flatMap(
-      (system): Array<{ system: MatchmakingSystem; set?: ServerFlagSet }> =>
+      (system): Array<{ system: MatchmakingSystem; set?: string }> =>
         system === "typephoon"
           ? flagSetsOf(repeat).map((set) => ({ system, set }))
           : [{ system, set: undefined }],
