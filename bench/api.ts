@@ -444,7 +444,10 @@ const output = {
   summary: text,
 };
 await mkdir(new URL("./results/", import.meta.url), { recursive: true });
-const file = new URL(`./results/${machine.date.replaceAll(":", "-").slice(0, 19)}-api.json`, import.meta.url);
+const file = new URL(
+  `./results/${machine.date.replaceAll(":", "-").slice(0, 19)}-api${options.serverFlags === "default" ? "" : `-flags-${options.serverFlags}`}.json`,
+  import.meta.url,
+);
 await writeFile(file, JSON.stringify(output, null, 2));
 console.log(`\n${text}\n\nfull results: ${file.pathname} (${output.durationS.toFixed(0)} s)`);
 process.exit(0);
