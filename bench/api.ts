@@ -32,6 +32,9 @@
  *   npm run bench:api                       seeds 10k users, 1M results (about a minute), 10 s per run
  *   npm run bench:api -- --quick            2.5 s per run after 0.5 s of warm-up (the seed as given)
  *   npm run bench:api -- --cpu-prof DIR     the Typephoon server under --cpu-prof, its profile in DIR
+ *   npm run bench:api -- --server-flags none
+ *                                           the Typephoon server without its V8 flags (V8's defaults;
+ *                                           bench/servers.ts SERVER_FLAG_SETS), to weigh their trade
  *   npm run bench:api -- --keep-database    keeps the seeded database and prints how to reuse it
  *   npm run bench:api -- --database-url postgresql://postgres@127.0.0.1:5432/bench_…
  *                                           reuses a seeded database (never seeds nor drops it)
@@ -67,7 +70,13 @@ import {
 } from "./api/summary.ts";
 import { numberFlag } from "./flags.ts";
 import { machineInfo } from "./metrics/machine.ts";
-import { scratchDatabase, startHttpFloor, startTypephoon, TYPEPHOON_BENCH_ENV } from "./servers.ts";
+import {
+  scratchDatabase,
+  serverFlagSets,
+  startHttpFloor,
+  startTypephoon,
+  TYPEPHOON_BENCH_ENV,
+} from "./servers.ts";
 
 /** node-postgres's default pool size: what the server's PrismaPg pool has. */
 const POOL_SIZE = 10;
@@ -85,6 +94,7 @@ const { values: flags } = parseArgs({
     rate: { type: "string", default: "1000" },
     "in-process-saturation": { type: "boolean", default: false },
     "cpu-prof": { type: "string" },
+    "server-flags": { type: "string", default: "default" },
     "sample-users": { type: "string", default: "1000" },
     only: { type: "string" },
     explain: { type: "boolean", default: false },
@@ -100,7 +110,10 @@ const count = (
 ) => numberFlag(name, flags[name], min, true);
 const seconds = (name: "duration" | "warmup", quick: string, full: string, min: number) =>
   numberFlag(name, flags[name] ?? (flags.quick ? quick : full), min, false);
+const [serverFlags, ...otherSets] = serverFlagSets(flags["server-flags"]);
+if (otherSets.length) throw new Error("--server-flags: one set a run here (run again for another)");
 const options = {
+  serverFlags: serverFlags!,
   durationS: seconds("duration", "2.5", "10", 0.5),
   warmupS: seconds("warmup", "0.5", "2", 0),
   connections: count("connections", 1),
@@ -121,7 +134,7 @@ const started = Date.now();
 console.log(
   `bench api: ${machine.nproc} × ${machine.cpuModel}, commit ${machine.commit}${machine.dirty ? " (+ uncommitted changes)" : ""}, ` +
     `${options.rate} requests/s fixed, ${options.connections} connections at saturation, ` +
-    `${options.durationS} s per run after ${options.warmupS} s of warm-up`,
+    `${options.durationS} s per run after ${options.warmupS} s of warm-up, the server's V8 flags: ${options.serverFlags}`,
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -230,6 +243,7 @@ async function open() {
   const profileDir = flags["cpu-prof"];
   const server = await startTypephoon({
     databaseUrl: database.url,
+    serverFlags: options.serverFlags,
     ...(profileDir && { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] }),
   });
   closers.push(() => server.stop());
@@ -394,7 +408,7 @@ const header = [
   `load: ${options.rate} requests/s offered (open loop) over HTTP and to plain pg in-process, then ` +
     `${options.connections} connections at saturation over HTTP, ${options.durationS} s per run ` +
     `(after ${options.warmupS} s of warm-up); the server${options.inProcessSaturation ? ", Prisma" : ""} and pg ` +
-    `each through a pool of ${POOL_SIZE} connections`,
+    `each through a pool of ${POOL_SIZE} connections; the server's V8 flags: ${options.serverFlags}`,
 ].join("\n");
 const text = [
   header,
@@ -430,7 +444,10 @@ const output = {
   summary: text,
 };
 await mkdir(new URL("./results/", import.meta.url), { recursive: true });
-const file = new URL(`./results/${machine.date.replaceAll(":", "-").slice(0, 19)}-api.json`, import.meta.url);
+const file = new URL(
+  `./results/${machine.date.replaceAll(":", "-").slice(0, 19)}-api${options.serverFlags === "default" ? "" : `-flags-${options.serverFlags}`}.json`,
+  import.meta.url,
+);
 await writeFile(file, JSON.stringify(output, null, 2));
 console.log(`\n${text}\n\nfull results: ${file.pathname} (${output.durationS.toFixed(0)} s)`);
 process.exit(0);

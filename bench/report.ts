@@ -18,7 +18,8 @@ interface Results {
   steps: number[];
   p99LimitMs: number;
   ramps: Array<RampResult & { repeat: number }>;
-  matchmaking: MatchmakingResult[];
+  /** a burst with a variant (Typephoon under other V8 flags) is kept out of the figures */
+  matchmaking: Array<MatchmakingResult & { variant?: string }>;
   scaleOut: Array<{ repeat: number; one: RampResult; two: RampResult }>;
   /** each scale-out process's CPU cap, as a share of a core (uncapped when absent) */
   scaleOutCores?: number;
@@ -134,7 +135,8 @@ function figuresOf(results: Results) {
     }
   }
 
-  const burstsOf = (system: MatchmakingSystem) => results.matchmaking.filter((run) => run.system === system);
+  const burstsOf = (system: MatchmakingSystem) =>
+    results.matchmaking.filter((run) => run.system === system && !run.variant);
   const mm = burstsOf("typephoon");
   const bareBursts = burstsOf("bare");
   const matchmaking = mm.length

@@ -4,6 +4,8 @@
  * Typephoon and against the bare room) in under 3 minutes;
  * `npm run bench:full` the full ramp with repeats, matchmaking repeats, the scale-out comparison and
  * what 50 spectators a race cost (issue 25; `--spectators N` alone measures it in any mode).
+ * `--server-flags default,none` runs Typephoon's server with its V8 flags and without them, in turn
+ * within each repeat (issue 28's memory/CPU trade).
  * Every flag below overrides the mode's default. Writes bench/results/<time>-<mode>.json and prints
  * a summary.
  */
@@ -17,9 +19,16 @@ import { type MatchmakingResult, matchmaking } from "./matchmaking.ts";
 import { machineInfo } from "./metrics/machine.ts";
 import { type RampOptions, type RampResult, ramp } from "./ramp.ts";
 import { summarize } from "./report.ts";
-import { type ServerUnderTest, scratchDatabase, startBaseline, startTypephoon } from "./servers.ts";
+import {
+  SERVER_FLAG_SETS,
+  type ServerUnderTest,
+  scratchDatabase,
+  serverFlagSets,
+  startBaseline,
+  startTypephoon,
+} from "./servers.ts";
 import { type SpectatorsResult, spectatorCost } from "./spectators.ts";
-import { MATCHMAKING_SYSTEMS, SYSTEMS, type SystemName } from "./systems.ts";
+import { MATCHMAKING_SYSTEMS, type MatchmakingSystem, SYSTEMS, type SystemName } from "./systems.ts";
 
 const MODES = {
   quick: {
@@ -86,6 +95,13 @@ const { values: flags } = parseArgs({
     "patch-ms": { type: "string", default: String(DEFAULT_RACE_PATCH_MS) },
     /** writes a V8 CPU profile of each Typephoon server process into this directory (node --cpu-prof) */
     profile: { type: "string" },
+    /**
+     * Typephoon's V8 flags (bench/servers.ts SERVER_FLAG_SETS): "default" (as shipped), "none", one
+     * flag alone, or several ("default,none"): each ramp and burst of Typephoon then runs once per set, the order
+     * reversed every other repeat (A B, B A) so a drift of the machine falls on both. The first set
+     * is reported as "typephoon" (the goals' figures), the others as "typephoon-flags-<set>".
+     */
+    "server-flags": { type: "string", default: "default" },
     "p99-ms": { type: "string", default: "150" },
     "cpu-limit": { type: "string", default: "0.9" },
     "database-admin-url": { type: "string", default: "postgresql://postgres@127.0.0.1:5432/postgres" },
@@ -144,6 +160,11 @@ if (matchmakingProcesses > 1 && !flags["matchmaking-over-redis"]) {
 }
 const matchmakingBursts = numberFlag("matchmaking-bursts", flags["matchmaking-bursts"], 1, true);
 const patchMs = count("patch-ms", 16);
+const flagSets = serverFlagSets(flags["server-flags"]);
+/** Typephoon's flag sets in the order repeat `repeat` runs them: A B, then B A. */
+const flagSetsOf = (repeat: number) => (repeat % 2 ? flagSets : [...flagSets].reverse());
+/** The name a Typephoon run under flag set `set` is reported by. */
+const typephoonLabel = (set: string) => (set === flagSets[0] ? "typephoon" : `typephoon-flags-${set}`);
 const spectators = count("spectators", 0);
 const spectatorRaces = count("spectator-races", 1);
 const spectatorRounds = count("spectator-rounds", 1);
@@ -160,7 +181,7 @@ const rampOptions: RampOptions = {
 const machine = machineInfo();
 const started = Date.now();
 console.log(
-  `bench ${mode}: ${machine.nproc} × ${machine.cpuModel}, commit ${machine.commit}${machine.dirty ? " (+ uncommitted changes)" : ""}, ${flags.generators} generator processes, race patches every ${patchMs} ms`,
+  `bench ${mode}: ${machine.nproc} × ${machine.cpuModel}, commit ${machine.commit}${machine.dirty ? " (+ uncommitted changes)" : ""}, ${flags.generators} generator processes, race patches every ${patchMs} ms, Typephoon's V8 flags: ${flagSets.join(" and ")}`,
 );
 
 const database = await scratchDatabase(flags["database-admin-url"]);
@@ -169,7 +190,13 @@ const generators = new GeneratorPool(generatorProcesses);
 
 async function startSystem(
   system: SystemName,
-  options: { processes?: number; redis?: boolean; env?: Record<string, string>; cores?: number } = {},
+  options: {
+    processes?: number;
+    redis?: boolean;
+    env?: Record<string, string>;
+    cores?: number;
+    serverFlags?: string;
+  } = {},
 ) {
   if (system !== "typephoon") return startBaseline(system, [], { PATCH_MS: String(patchMs) });
   if (options.redis) await flushRedis();
@@ -179,6 +206,7 @@ async function startSystem(
     redisUrl: options.redis ? flags["redis-url"] : undefined,
     env: { RACE_PATCH_MS: String(patchMs), ...options.env },
     cores: options.cores,
+    serverFlags: options.serverFlags ?? flagSets[0],
     nodeArgs: flags.profile ? ["--cpu-prof", `--cpu-prof-dir=${flags.profile}`] : [],
   });
 }
@@ -210,17 +238,20 @@ async function withServer<T>(
 }
 
 const ramps: Array<RampResult & { repeat: number }> = [];
-const matchmakingRuns: Array<MatchmakingResult & { burst: number }> = [];
+const matchmakingRuns: Array<MatchmakingResult & { burst: number; variant?: string }> = [];
 const scaleOutRuns: Array<{ repeat: number; one: RampResult; two: RampResult }> = [];
 let spectatorRun: SpectatorsResult | undefined;
 try {
   for (let repeat = 1; repeat <= repeats; repeat++) {
     for (const system of systems) {
-      console.log(`ramp ${repeat}/${repeats}: ${system}`);
-      const result = await withServer(await startSystem(system), (server) =>
-        ramp(server, generators, rampOptions),
-      );
-      ramps.push({ ...result, repeat });
+      for (const serverFlags of system === "typephoon" ? flagSetsOf(repeat) : [undefined]) {
+        const label = serverFlags ? typephoonLabel(serverFlags) : system;
+        console.log(`ramp ${repeat}/${repeats}: ${label}${serverFlags ? ` (V8 flags: ${serverFlags})` : ""}`);
+        const result = await withServer(await startSystem(system, { serverFlags }), (server) =>
+          ramp(server, generators, rampOptions),
+        );
+        ramps.push({ ...result, system: label, repeat });
+      }
     }
   }
   if (spectators > 0) {
@@ -250,12 +281,22 @@ try {
           ? ` (over Redis, ${matchmakingProcesses} process${matchmakingProcesses === 1 ? "" : "es"})`
           : ""),
     );
-    for (const system of MATCHMAKING_SYSTEMS) {
+    const runs = MATCHMAKING_SYSTEMS.flatMap(
+      (system): Array<{ system: MatchmakingSystem; set?: string }> =>
+        system === "typephoon"
+          ? flagSetsOf(repeat).map((set) => ({ system, set }))
+          : [{ system, set: undefined }],
+    );
+    for (const { system, set } of runs) {
       const server = await startSystem(system, {
         processes: matchmakingProcesses,
         redis: flags["matchmaking-over-redis"],
         env: MATCHMAKING_ENV,
+        serverFlags: set,
       });
+      const label = set ? typephoonLabel(set) : system;
+      // The report's figures are the first set's; the others' bursts are kept beside them.
+      const variant = label === system ? undefined : label;
       await withServer(server, async () => {
         for (let burst = 1; burst <= matchmakingBursts; burst++) {
           const result = await matchmaking(server, generators, {
@@ -264,11 +305,11 @@ try {
             maxPlayers: 5,
           });
           console.log(
-            `  ${system}${matchmakingBursts > 1 ? ` burst ${burst}/${matchmakingBursts}` : ""}: seated ${result.seated}/${result.joins} in ${result.allSeatedMs.toFixed(0)} ms, p99 ${result.latencyMs.p99.toFixed(0)} ms, largest room ${result.largestLobby}/${result.maxPlayers}, ` +
+            `  ${label}${matchmakingBursts > 1 ? ` burst ${burst}/${matchmakingBursts}` : ""}: seated ${result.seated}/${result.joins} in ${result.allSeatedMs.toFixed(0)} ms, p99 ${result.latencyMs.p99.toFixed(0)} ms, largest room ${result.largestLobby}/${result.maxPlayers}, ` +
               `server CPU ${result.serverCores.map((cores) => `${(cores * 100).toFixed(0)} %`).join(" + ")}, ${result.serverCpuMsPerJoin.toFixed(2)} ms per join` +
               (result.failed ? `, failed: ${result.errors.join("; ")}` : ""),
           );
-          matchmakingRuns.push({ ...result, burst });
+          matchmakingRuns.push({ ...result, burst, variant });
         }
       });
     }
@@ -301,6 +342,7 @@ const results = {
   machine,
   mode,
   patchMs,
+  serverFlags: Object.fromEntries(flagSets.map((set) => [set, SERVER_FLAG_SETS[set]])),
   steps: rampOptions.steps,
   p99LimitMs: rampOptions.p99LimitMs,
   options: { ...rampOptions, log: undefined, generators: generatorProcesses, repeats, joins },
@@ -316,7 +358,7 @@ const results = {
 const summary = summarize(results);
 await mkdir(new URL("./results/", import.meta.url), { recursive: true });
 const file = new URL(
-  `./results/${machine.date.replaceAll(":", "-").slice(0, 19)}-${mode}.json`,
+  `./results/${machine.date.replaceAll(":", "-").slice(0, 19)}-${mode}${flags["server-flags"] === "default" ? "" : `-flags-${flagSets.join("+")}`}.json`,
   import.meta.url,
 );
 await writeFile(file, JSON.stringify({ ...results, summary: summary.figures }, null, 2));

@@ -84,8 +84,37 @@ export async function scratchDatabase(adminUrl: string): Promise<{ url: string; 
   return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }
 
+/**
+ * The V8 flags a Typephoon server runs with: those it ships with (src/serverProcess.ts), none (V8's
+ * defaults), or one of them alone, named by its option (e.g. "max-semi-space-size"), so that one
+ * run can weigh what the flags trade (issue 28: memory against CPU and latency).
+ */
+export const SERVER_FLAG_SETS: Record<string, string[]> = {
+  default: SERVER_NODE_FLAGS,
+  none: [],
+  ...Object.fromEntries(SERVER_NODE_FLAGS.map((flag) => [flag.replace(/^--/, "").split("=")[0]!, [flag]])),
+};
+
+/** `--server-flags`'s comma-separated list, each a name of SERVER_FLAG_SETS. */
+export function serverFlagSets(value: string): string[] {
+  const names = value
+    .split(",")
+    .map((name) => name.trim())
+    .filter(Boolean);
+  for (const name of names) {
+    if (!Object.hasOwn(SERVER_FLAG_SETS, name))
+      throw new Error(
+        `--server-flags: expected some of ${Object.keys(SERVER_FLAG_SETS).join(", ")} (got ${name})`,
+      );
+  }
+  if (names.length === 0) throw new Error("--server-flags: name at least one set");
+  return names;
+}
+
 export interface TypephoonOptions {
   databaseUrl: string;
+  /** the V8 flags of every server process, a name of SERVER_FLAG_SETS (default: those it ships with) */
+  serverFlags?: string;
   processes?: number;
   /** required with processes > 1: they share matchmaking through it */
   redisUrl?: string;
@@ -120,6 +149,8 @@ export const TYPEPHOON_BENCH_ENV = {
 
 export async function startTypephoon(options: TypephoonOptions): Promise<ServerUnderTest> {
   const processes = options.processes ?? 1;
+  const serverFlags = SERVER_FLAG_SETS[options.serverFlags ?? "default"];
+  if (!serverFlags) throw new Error(`no V8 flag set named ${options.serverFlags}`);
   if (processes > 1 && !options.redisUrl) throw new Error("several Typephoon processes need a Redis URL");
   const dataDir = await mkdtemp(path.join(tmpdir(), "typephoon-bench-"));
   const started: Array<Spawned & { port: number; metricsPort: number }> = [];
@@ -143,7 +174,7 @@ export async function startTypephoon(options: TypephoonOptions): Promise<ServerU
         ...options.env,
       };
       const spawned = {
-        ...spawnNode([SERVER_ENTRY], env, [...SERVER_NODE_FLAGS, ...(options.nodeArgs ?? [])]),
+        ...spawnNode([SERVER_ENTRY], env, [...serverFlags, ...(options.nodeArgs ?? [])]),
         port,
         metricsPort,
       };

@@ -13,6 +13,7 @@ export const SERVER_ENTRY = fileURLToPath(new URL("./index.ts", import.meta.url)
  * until the next patch) then dies in the old one, which V8 lets grow to ~3× its live size before
  * collecting it, and the process keeps that high-water mark: growing it by 20 % instead keeps the
  * marginal memory per racer within the benchmarks' target, which V8's defaults miss. Together the
- * two flags cost some CPU per keystroke under load; bench/README.md weighs the trade.
+ * two flags cost some CPU under load, most in a burst of joins; bench/README.md weighs the trade
+ * (`npm run bench -- --server-flags default,none` measures it).
  */
 export const SERVER_NODE_FLAGS = ["--max-semi-space-size=8", "--heap-growing-percent=20"];
