@@ -184,6 +184,7 @@ describe("racing friends, practice and watching, in Chromium", function () {
     await bob.locator("#race-again", { hasText: "Waiting for Ada to start again" }).waitFor();
     assert.equal(await bob.locator("#race-again").isDisabled(), true);
     assert.equal(await bob.locator("#back-to-room").isVisible(), true);
+    assert.equal(await bob.textContent("#own-rating"), "Private races are not rated.");
     await screenshot(bob, "friends-results-guest");
     await ada.click("#race-again");
     const rematch = (url: URL) => url.hash.startsWith("#/race/") && !url.hash.endsWith(first.gameId);

@@ -242,7 +242,7 @@ function ratingChart(box: HTMLElement, races: RatingHistoryResponse, self: boole
   const summary = h(
     "figcaption",
     { id: "rating-chart-summary", class: "muted", "data-races": races.length },
-    `${races.length} rated ${races.length === 1 ? "race" : "races"}, from ${races[0]!.ratingBefore} to ${ratings.at(-1)}; highest ${Math.max(...ratings)}.`,
+    `${races.length} rated ${races.length === 1 ? "race" : "races"}, from ${ratings[0]} to ${ratings.at(-1)}; highest ${Math.max(...ratings)}.`,
   );
   fill(box, drawing, summary);
   drawRatingOverRaces(drawing, ratings);

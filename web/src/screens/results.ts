@@ -203,6 +203,10 @@ export function resultsPanel(
         ` (${ratingChange(myRow.ratingBefore, myRow.ratingAfter)}, from ${myRow.ratingBefore})`,
       );
       ownRating.hidden = false;
+    } else {
+      const why = myRow && unratedReason(live?.()?.mode ?? stored?.mode, stored, rows);
+      if (why) fill(ownRating, why);
+      ownRating.hidden = !why;
     }
     const raceStatus: RaceStatus | undefined = state?.status ?? stored?.status;
     const abandoned = raceStatus === "abandoned";
@@ -357,6 +361,24 @@ export function resultsPanel(
       stopWatchingParty();
     },
   };
+}
+
+/**
+ * Why the player's result shows no rating change, in a line; none while it may still come. A race's
+ * end is stored (`endedAt`) in the transaction that rates it, so a stored end without the player's
+ * rating means it was not rated (src/game/rating.ts).
+ */
+function unratedReason(
+  mode: string | undefined,
+  stored: ResultResponse | undefined,
+  rows: RankingRow[],
+): string | undefined {
+  if (mode === "private") return "Private races are not rated.";
+  if (stored?.status === "abandoned") return undefined;
+  if (stored?.endedAt == null) return "Your rating changes when the race is over.";
+  if (rows.some((row) => row.ratingAfter != null))
+    return "Your result is not rated: no key typed, or flagged.";
+  return "Not rated: a race is rated when two players typed and one of them finished.";
 }
 
 /** A rated player's change ("+14", "−6", the ratings in its title); empty for the unrated. */
