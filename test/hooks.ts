@@ -1,6 +1,9 @@
 /**
  * Root hooks: one fresh, migrated PostgreSQL database for the whole run, dropped at the end; the
- * test Redis database flushed before the run.
+ * test Redis database flushed before the run. Under `npm test` (mocha --parallel --jobs 2: the
+ * suite mostly waits on countdowns and timeouts, so two files at once halve it) they run around
+ * each file instead: a database per file, and each worker flushes its own Redis database
+ * (test/support/services.ts).
  */
 import { Redis } from "ioredis";
 import { applyMigrations } from "../src/db/migrations.ts";

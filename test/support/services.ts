@@ -8,7 +8,22 @@ import pg from "pg";
 
 const env = process.env;
 const TEST_DATABASE_ADMIN_URL = env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-export const TEST_REDIS_URL = env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/15";
+/**
+ * Under `mocha --parallel --jobs 2` each worker takes a Redis database of its own: the one named,
+ * and the one below it for the second worker (each worker flushes its own before every file).
+ */
+export const TEST_REDIS_URL = ownRedisDatabase(
+  env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/15",
+  env.MOCHA_WORKER_ID,
+);
+
+function ownRedisDatabase(url: string, workerId: string | undefined): string {
+  if (workerId === undefined) return url;
+  const parsed = new URL(url);
+  const base = Number(parsed.pathname.slice(1) || 0);
+  parsed.pathname = `/${(base + 16 - (Number(workerId) % 2)) % 16}`;
+  return parsed.toString();
+}
 /** Log level of servers started by tests (TEST_LOG_LEVEL=debug to see them). */
 export const TEST_LOG_LEVEL = (env.TEST_LOG_LEVEL ?? "silent") as "silent";
 
