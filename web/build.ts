@@ -165,6 +165,15 @@ async function removeStale(outdir: string, current: Set<string>): Promise<void> 
 }
 
 async function swapIn(built: string, outdir: string): Promise<void> {
+  // The same page (its script and styles named by their content's hash) is there already: keep it.
+  // Swapping would leave a moment without web/dist, and another process may be serving it (the
+  // browser tests build in each of mocha's parallel workers).
+  const page = (dir: string) => readFile(path.join(dir, "index.html"), "utf8").catch(() => undefined);
+  const [builtPage, currentPage] = await Promise.all([page(built), page(outdir)]);
+  if (currentPage !== undefined && currentPage === builtPage) {
+    await rm(built, { recursive: true, force: true });
+    return;
+  }
   const old = `${outdir}.old-${process.pid}-${Date.now()}`;
   const hadOld = await stat(outdir).then(
     () => true,
