@@ -22,15 +22,16 @@
  * may each open one (Colyseus's joinOrCreate would have one wait for the other's); each then fills
  * as any lobby does.
  */
-import { ErrorCode, type IRoomCache, matchMaker, ServerError } from "@colyseus/core";
+import { ErrorCode, matchMaker, ServerError } from "@colyseus/core";
 import { LRUCache } from "lru-cache";
 import { isSeatTaken } from "../colyseus/matchmaking.ts";
 import type { Database } from "../db/database.ts";
 import { shownRatingLookup } from "../db/userRatings.ts";
 import { withTimeout } from "../deadline.ts";
 import { NEWCOMER_RATING } from "../game/rating.ts";
-import { lobbiesFor, type OpenLobby, type SkillWindow } from "../game/skillMatch.ts";
-import type { LobbyMetadata, LobbySeatOptions } from "../rooms/LobbyRoom.ts";
+import { lobbiesFor, type SkillWindow } from "../game/skillMatch.ts";
+import type { LobbySeatOptions } from "../rooms/LobbyRoom.ts";
+import { openLobbies } from "../rooms/lobbyListings.ts";
 import type { JoinContext } from "../rooms/services.ts";
 
 /** How long a rating read is reused: a player queuing again at once after a race may see the one before it. */
@@ -44,10 +45,6 @@ const RATING_CACHE_ENTRIES = 50_000;
 const RATING_READ_MS = 1_000;
 /** As Colyseus's joinOrCreate: searches again when the lobby it opened was full before the seat. */
 const SEARCHES = 5;
-
-interface Listing extends OpenLobby {
-  listing: IRoomCache;
-}
 
 export type LobbySeating = (
   method: "join" | "joinOrCreate",
@@ -90,7 +87,7 @@ async function search(
   for (let attempt = 1; ; attempt++) {
     const lobbies = lobbiesFor(
       seatOptions.rating,
-      await openLobbies(roomName, seatOptions),
+      await openLobbies(roomName, Number(seatOptions.words)),
       Date.now(),
       windows,
     );
@@ -121,21 +118,4 @@ async function admitted(roomName: string, options: unknown, context: JoinContext
   const authData = await room.onAuth(context.token, options, context);
   if (!authData) throw new ServerError(ErrorCode.AUTH_FAILED, "onAuth failed");
   return authData;
-}
-
-/** The lobbies of the options' length that take players, as Colyseus's search filters them. */
-async function openLobbies(roomName: string, options: Record<string, unknown>): Promise<Listing[]> {
-  const listings = await matchMaker.query({
-    name: roomName,
-    locked: false,
-    private: false,
-    ...matchMaker.getHandler(roomName).getFilterOptions(options),
-  });
-  return listings.map((listing) => ({
-    listing,
-    roomId: listing.roomId,
-    rating: (listing.metadata as Partial<LobbyMetadata> | undefined)?.rating,
-    // Every listing has one; a listing without would be a new lobby.
-    openedAt: listing.createdAt ? new Date(listing.createdAt).getTime() : Date.now(),
-  }));
 }

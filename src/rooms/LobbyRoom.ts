@@ -14,14 +14,15 @@
  * `reconnect` `{ reason: "regroup" }`, and closes once they have gone; they queue again, and the
  * search seats them in the older lobby, which starts sooner.
  */
-import { type Client, ClientState, CloseCode, type Delayed, matchMaker, Room } from "@colyseus/core";
+import { type Client, ClientState, CloseCode, type Delayed, Room } from "@colyseus/core";
 import { z } from "zod";
 import type { TokenUser } from "../auth/tokens.ts";
 import { logRoomFailure } from "../colyseus/logger.ts";
 import { seatsBeingTaken } from "../colyseus/seats.ts";
-import { type ListedLobby, regroupTarget } from "../game/skillMatch.ts";
+import { regroupTarget } from "../game/skillMatch.ts";
 import type { Logger } from "../log.ts";
 import { type ReconnectMessage, RoomErrorCode, ServerMessage } from "../protocol.ts";
+import { type LobbyListing, type LobbyMetadata, openLobbies } from "./lobbyListings.ts";
 import { launchRace } from "./raceLaunch.ts";
 import { rejectMessage, rejectUnknownMessages } from "./roomErrors.ts";
 import { LobbyPlayer, LobbyState } from "./schema/LobbyState.ts";
@@ -45,13 +46,6 @@ export interface LobbyDescription {
 type LobbyClient = Client<{ auth: TokenUser }>;
 
 const MAX_MESSAGES_PER_SECOND = 20;
-/** A lobby's listing metadata (Colyseus replaces it whole): its length, which searches filter on, and its mean rating. */
-export interface LobbyMetadata {
-  words: number;
-  /** the mean shown rating of its players, rounded; absent: nobody with one has a seat yet */
-  rating?: number;
-}
-
 /** What matchmaking by skill adds to a seat's (and the opener's) options: the player's shown rating. */
 export interface LobbySeatOptions extends Record<string, unknown> {
   rating: number;
@@ -246,28 +240,13 @@ export class LobbyRoom extends Room<{ state: LobbyState; client: LobbyClient }> 
    */
   async #regroupIfAccepted() {
     if (this.#starting) return;
-    let listings: Awaited<ReturnType<typeof matchMaker.query>>;
+    let lobbies: LobbyListing[];
     try {
-      listings = await matchMaker.query({
-        name: this.roomName,
-        locked: false,
-        private: false,
-        words: this.state.words,
-      });
+      lobbies = await openLobbies(this.roomName, this.state.words);
     } catch (error) {
       this.#log.warn({ err: error }, "could not list the lobbies to regroup");
       return;
     }
-    const lobbies = listings.map(
-      (listing): ListedLobby => ({
-        roomId: listing.roomId,
-        rating: (listing.metadata as Partial<LobbyMetadata> | undefined)?.rating,
-        // Every listing has one; a listing without would be a new lobby.
-        openedAt: listing.createdAt ? new Date(listing.createdAt).getTime() : Date.now(),
-        players: listing.clients,
-        maxPlayers: listing.maxClients,
-      }),
-    );
     const own = lobbies.find(({ roomId }) => roomId === this.roomId);
     if (this.#starting || !own) return;
     const players = [...this.state.players.keys()];
