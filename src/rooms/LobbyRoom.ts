@@ -31,6 +31,7 @@ import {
   joiningUser,
   joinOptions,
   mayReconnect,
+  perDefaultLength,
   type RoomServices,
   raceLengthOption,
 } from "./services.ts";
@@ -52,8 +53,9 @@ export interface LobbySeatOptions extends Record<string, unknown> {
 }
 
 /** A lobby's one option: the race length (the server's default when none is asked for). */
-const lobbyJoinOptions = (defaultLength: number) =>
-  z.object({ words: raceLengthOption(defaultLength).default(defaultLength) }).strict();
+const lobbyJoinOptions = perDefaultLength((defaultLength) =>
+  z.object({ words: raceLengthOption(defaultLength).default(defaultLength) }).strict(),
+);
 /** How long a started lobby stays for players whose join is not yet acknowledged. */
 const DELIVERY_WAIT_MS = 5_000;
 

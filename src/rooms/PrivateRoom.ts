@@ -32,6 +32,7 @@ import {
   joiningUser,
   joinOptions,
   mayReconnect,
+  perDefaultLength,
   type RoomServices,
   raceLengthOption,
 } from "./services.ts";
@@ -48,7 +49,7 @@ const CODE_ATTEMPTS = 10;
  */
 const RACE_END_SLACK_MS = 30_000;
 
-const createOptions = (defaultLength: number) =>
+const createOptions = perDefaultLength((defaultLength) =>
   z
     .object({
       words: raceLengthOption(defaultLength).default(defaultLength),
@@ -59,7 +60,8 @@ const createOptions = (defaultLength: number) =>
         .max(PRIVATE_ROOM_PLAYERS.max)
         .default(PRIVATE_ROOM_PLAYERS.default),
     })
-    .strict();
+    .strict(),
+);
 export type PrivateCreateOptions = z.infer<ReturnType<typeof createOptions>>;
 /** Joining by code takes no options. */
 const joinByCodeOptions = z.object({}).strict();

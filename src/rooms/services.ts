@@ -67,6 +67,22 @@ export function joinOptions<S extends z.ZodType>(schema: S, options: unknown): z
   throw new ServerError(RoomCloseCode.BAD_OPTIONS, `BAD_OPTIONS: ${where}${issue.message}`);
 }
 
+/**
+ * Options schemas built once per server default length: built per join, a zod schema cost more
+ * than the rest of the options check.
+ */
+export function perDefaultLength<T>(build: (defaultLength: number) => T): (defaultLength: number) => T {
+  const built = new Map<number, T>();
+  return (defaultLength) => {
+    let schema = built.get(defaultLength);
+    if (schema === undefined) {
+      schema = build(defaultLength);
+      built.set(defaultLength, schema);
+    }
+    return schema;
+  };
+}
+
 /** A race length a join may ask for: one this server offers. */
 export function raceLengthOption(defaultLength: number) {
   const lengths = raceLengths(defaultLength);
