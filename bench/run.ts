@@ -93,7 +93,7 @@ const { values: flags } = parseArgs({
     "spectator-rounds": { type: "string", default: "6" },
     /** the race rooms' patch interval, Typephoon's (RACE_PATCH_MS) and the bare room's alike */
     "patch-ms": { type: "string", default: String(DEFAULT_RACE_PATCH_MS) },
-    /** writes a V8 CPU profile of each Typephoon server process into this directory (node --cpu-prof) */
+    /** writes a V8 CPU profile of each server process into <dir>/<system> (node --cpu-prof) */
     profile: { type: "string" },
     /**
      * Typephoon's V8 flags (bench/servers.ts SERVER_FLAG_SETS): "default" (as shipped), "none", one
@@ -198,7 +198,8 @@ async function startSystem(
     serverFlags?: string;
   } = {},
 ) {
-  if (system !== "typephoon") return startBaseline(system, [], { PATCH_MS: String(patchMs) });
+  const nodeArgs = flags.profile ? ["--cpu-prof", `--cpu-prof-dir=${flags.profile}/${system}`] : [];
+  if (system !== "typephoon") return startBaseline(system, nodeArgs, { PATCH_MS: String(patchMs) });
   if (options.redis) await flushRedis();
   return startTypephoon({
     databaseUrl: database.url,
@@ -207,7 +208,7 @@ async function startSystem(
     env: { RACE_PATCH_MS: String(patchMs), ...options.env },
     cores: options.cores,
     serverFlags: options.serverFlags ?? flagSets[0],
-    nodeArgs: flags.profile ? ["--cpu-prof", `--cpu-prof-dir=${flags.profile}`] : [],
+    nodeArgs,
   });
 }
 
