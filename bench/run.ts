@@ -4,7 +4,7 @@
  * Typephoon and against the bare room) in under 3 minutes;
  * `npm run bench:full` the full ramp with repeats, matchmaking repeats, the scale-out comparison and
  * what 50 spectators a race cost (issue 25; `--spectators N` alone measures it in any mode).
- * `--server-flags default,none` runs Typephoon's server with its V8 flags and without them, in turn
+ * `--server-flags default,lean-memory` runs Typephoon's server as shipped and with the V8 memory flags, in turn
  * within each repeat (issue 28's memory/CPU trade).
  * Every flag below overrides the mode's default. Writes bench/results/<time>-<mode>.json and prints
  * a summary.
@@ -96,8 +96,8 @@ const { values: flags } = parseArgs({
     /** writes a V8 CPU profile of each server process into <dir>/<system> (node --cpu-prof) */
     profile: { type: "string" },
     /**
-     * Typephoon's V8 flags (bench/servers.ts SERVER_FLAG_SETS): "default" (as shipped), "none", one
-     * flag alone, or several ("default,none"): each ramp and burst of Typephoon then runs once per set, the order
+     * Typephoon's V8 flags (bench/servers.ts SERVER_FLAG_SETS): "default" (as shipped), "none",
+     * "lean-memory", one of its flags alone, or several ("default,lean-memory"): each ramp and burst of Typephoon then runs once per set, the order
      * reversed every other repeat (A B, B A) so a drift of the machine falls on both. The first set
      * is reported as "typephoon" (the goals' figures), the others as "typephoon-flags-<set>".
      */

@@ -8,12 +8,14 @@ import { fileURLToPath } from "node:url";
 export const SERVER_ENTRY = fileURLToPath(new URL("./index.ts", import.meta.url));
 
 /**
- * Under a race's message storm V8 grows its young generation to 64 MB per semi-space, which the
- * process then keeps; 8 MB keeps it small. What outlives the young generation (messages held
- * until the next patch) then dies in the old one, which V8 lets grow to ~3× its live size before
- * collecting it, and the process keeps that high-water mark: growing it by 20 % instead keeps the
- * marginal memory per racer within the benchmarks' target, which V8's defaults miss. Together the
- * two flags cost some CPU under load, most in a burst of joins; bench/README.md weighs the trade
- * (`npm run bench -- --server-flags default,none` measures it).
+ * The server runs on V8's own heap settings. Two flags would keep its memory lean — a young
+ * generation capped at 8 MB a semi-space (V8 grows it to 64 MB under a race's message storm, and
+ * keeps it) and an old generation collected at 20 % growth (`LEAN_MEMORY_FLAGS`, ~40 KB a racer
+ * over idle against ~130–180 KB) — but what they save in memory they spend in garbage collection:
+ * 2–6 % more CPU a keystroke and 15–25 % more a join (bench/README.md). CPU is what a race server
+ * runs out of first; an operator short of memory adds them (docs/operations.md).
  */
-export const SERVER_NODE_FLAGS = ["--max-semi-space-size=8", "--heap-growing-percent=20"];
+export const SERVER_NODE_FLAGS: string[] = [];
+
+/** The memory-for-CPU trade above, measured by `npm run bench -- --server-flags default,lean-memory`. */
+export const LEAN_MEMORY_FLAGS = ["--max-semi-space-size=8", "--heap-growing-percent=20"];

@@ -14,7 +14,7 @@ describe("the server process (npm start)", function () {
 
   it("npm start and the PM2 file run Node with the server's flags", async () => {
     const manifest = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
-    assert.equal(manifest.scripts.start, `node ${SERVER_NODE_FLAGS.join(" ")} src/index.ts`);
+    assert.equal(manifest.scripts.start, ["node", ...SERVER_NODE_FLAGS, "src/index.ts"].join(" "));
     const pm2 = createRequire(import.meta.url)("../ecosystem.config.cjs") as {
       apps: Array<{ node_args: string }>;
     };
