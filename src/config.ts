@@ -14,9 +14,11 @@ import { RACE_LENGTHS } from "./protocol.ts";
 
 /**
  * How often a race sends its players the state's changes: each patch is a write to every socket,
- * the race's main cost; opponents' carets ease between patches in the web client.
+ * the race's main cost; opponents' carets ease between patches in the web client. The cheapest
+ * interval whose keystroke-to-opponent p99 stays within 150 ms at 1,000–1,500 racers a process
+ * (bench/README.md): 75 ms costs less CPU per keystroke than 50, and 100 ms is over.
  */
-export const DEFAULT_RACE_PATCH_MS = 50;
+export const DEFAULT_RACE_PATCH_MS = 75;
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
