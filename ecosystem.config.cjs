@@ -8,7 +8,7 @@ module.exports = {
       script: "src/index.ts",
       interpreter: "./node_modules/.bin/node",
       // SERVER_NODE_FLAGS of src/serverProcess.ts
-      node_args: "",
+      node_args: "--max-semi-space-size=16 --heap-growing-percent=50",
       instances: 2,
       exec_mode: "fork",
       increment_var: "PORT",

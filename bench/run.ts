@@ -4,7 +4,7 @@
  * Typephoon and against the bare room) in under 3 minutes;
  * `npm run bench:full` the full ramp with repeats, matchmaking repeats, the scale-out comparison and
  * what 50 spectators a race cost (issue 25; `--spectators N` alone measures it in any mode).
- * `--server-flags default,lean-memory` runs Typephoon's server as shipped and with the V8 memory flags, in turn
+ * `--server-flags default,none` runs Typephoon's server with its V8 flags and without them, in turn
  * within each repeat (issue 28's memory/CPU trade).
  * Every flag below overrides the mode's default. Writes bench/results/<time>-<mode>.json and prints
  * a summary.

@@ -11,7 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { freePort } from "../src/freePort.ts";
-import { LEAN_MEMORY_FLAGS, SERVER_ENTRY, SERVER_NODE_FLAGS } from "../src/serverProcess.ts";
+import { SERVER_ENTRY, SERVER_NODE_FLAGS } from "../src/serverProcess.ts";
 import type { Endpoint } from "./loadgen/connectors/seat.ts";
 import type { HttpFloor, SystemName } from "./systems.ts";
 
@@ -86,15 +86,15 @@ export async function scratchDatabase(adminUrl: string): Promise<{ url: string; 
 
 /**
  * The V8 flags a Typephoon server runs with: those it ships with (src/serverProcess.ts), none (V8's
- * defaults), the lean-memory pair, or one of that pair alone, named by its option (e.g.
- * "max-semi-space-size"), so that one run can weigh what the flags trade (issue 28: memory against
- * CPU and latency).
+ * defaults), the leaner pair it shipped with until 2026-12-07, or one shipped flag alone, named by
+ * its option (e.g. "max-semi-space-size"), so that one run can weigh what the flags trade (issue 28:
+ * memory against CPU and latency).
  */
 export const SERVER_FLAG_SETS: Record<string, string[]> = {
   default: SERVER_NODE_FLAGS,
   none: [],
-  "lean-memory": LEAN_MEMORY_FLAGS,
-  ...Object.fromEntries(LEAN_MEMORY_FLAGS.map((flag) => [flag.replace(/^--/, "").split("=")[0]!, [flag]])),
+  "lean-memory": ["--max-semi-space-size=8", "--heap-growing-percent=20"],
+  ...Object.fromEntries(SERVER_NODE_FLAGS.map((flag) => [flag.replace(/^--/, "").split("=")[0]!, [flag]])),
 };
 
 /** `--server-flags`'s comma-separated list, each a name of SERVER_FLAG_SETS. */

@@ -8,14 +8,11 @@ import { fileURLToPath } from "node:url";
 export const SERVER_ENTRY = fileURLToPath(new URL("./index.ts", import.meta.url));
 
 /**
- * The server runs on V8's own heap settings. Two flags would keep its memory lean — a young
- * generation capped at 8 MB a semi-space (V8 grows it to 64 MB under a race's message storm, and
- * keeps it) and an old generation collected at 20 % growth (`LEAN_MEMORY_FLAGS`, ~40 KB a racer
- * over idle against ~130–180 KB) — but what they save in memory they spend in garbage collection:
- * 2–6 % more CPU a keystroke and 15–25 % more a join (bench/README.md). CPU is what a race server
- * runs out of first; an operator short of memory adds them (docs/operations.md).
+ * V8's heap, sized for a race's message storm. V8 grows its young generation to 64 MB a semi-space
+ * under it and keeps it (~130–150 KB a racer); capped at 8 MB, the garbage of every patch interval
+ * outlives two collections and is promoted, and an old generation collected at 20 % growth then
+ * spends 2–6 % more CPU a keystroke and a third more a join on marking (the flags shipped until
+ * 2026-12-07). At 16 MB, collected at 50 % growth: 45–67 KB a racer, keystrokes as cheap as on
+ * V8's defaults (bench/README.md; `npm run bench -- --server-flags default,none,lean-memory`).
  */
-export const SERVER_NODE_FLAGS: string[] = [];
-
-/** The memory-for-CPU trade above, measured by `npm run bench -- --server-flags default,lean-memory`. */
-export const LEAN_MEMORY_FLAGS = ["--max-semi-space-size=8", "--heap-growing-percent=20"];
+export const SERVER_NODE_FLAGS = ["--max-semi-space-size=16", "--heap-growing-percent=50"];
