@@ -22,7 +22,7 @@ describe("config", () => {
       raceTimeLimitMs: 120_000,
       raceWords: 25,
       raceMaxSpectators: 50,
-      racePatchMs: 50,
+      racePatchMs: 75,
       reconnectGraceS: 20,
     });
   });
@@ -59,7 +59,7 @@ describe("config", () => {
       raceTimeLimitMs: 60_000,
       raceWords: 50,
       raceMaxSpectators: 50,
-      racePatchMs: 50,
+      racePatchMs: 75,
       reconnectGraceS: 5,
     });
   });
