@@ -97,7 +97,8 @@ const { values: flags } = parseArgs({
     profile: { type: "string" },
     /**
      * Typephoon's V8 flags (bench/servers.ts SERVER_FLAG_SETS): "default" (as shipped), "none",
-     * "lean-memory", one of its flags alone, or several ("default,lean-memory"): each ramp and burst of Typephoon then runs once per set, the order
+     * "lean-memory", one shipped flag alone, or several ("default,lean-memory"): each ramp and burst
+     * of Typephoon then runs once per set, the order
      * reversed every other repeat (A B, B A) so a drift of the machine falls on both. The first set
      * is reported as "typephoon" (the goals' figures), the others as "typephoon-flags-<set>".
      */
