@@ -444,8 +444,9 @@ export function raceScreen(app: App, gameId: string, options: { spectate?: boole
       }
       if (state.status === "finished") {
         input.readOnly = true;
-        showResults();
-        window.setTimeout(() => results.refresh(), 1_000);
+        // The panel reads the ranking again until the store has the race's end too.
+        if (resultsShown) results.refresh();
+        else showResults();
       }
     }
     // The ranking is read again when someone finishes; other patches only move the bars.

@@ -21,6 +21,8 @@ import { keepRaceLink } from "./signIn.ts";
 
 /** While a race is still on and its room is not at hand, the ranking is read again this often. */
 const STILL_ON_POLL_MS = 5_000;
+/** Its room says it is over but its end is not stored yet (a loaded database): read again this soon. */
+const ENDING_POLL_MS = 1_000;
 
 /** The player's own figures: from the `finished` message, or from the stored ranking (history). */
 type OwnResult = Omit<FinishedMessage, "gameId" | "durationMs"> & { durationMs?: number };
@@ -303,12 +305,18 @@ export function resultsPanel(
     own.hidden = false;
   };
 
-  /** A race still on whose room this page does not have: read again until it ends. */
+  /**
+   * A race still on in the store: read again until it ends, when this page does not have its room,
+   * or when the room says it is over (the ranking of those who did not finish comes with the end).
+   */
   const pollWhileOn = () => {
     window.clearTimeout(pollTimer);
     pollTimer = undefined;
     const on = stored?.status === "countdown" || stored?.status === "racing";
-    if (!disposed && !live?.() && on) pollTimer = window.setTimeout(() => refresh(), STILL_ON_POLL_MS);
+    const room = live?.();
+    if (disposed || !on) return;
+    if (!room) pollTimer = window.setTimeout(() => refresh(), STILL_ON_POLL_MS);
+    else if (room.status === "finished") pollTimer = window.setTimeout(() => refresh(), ENDING_POLL_MS);
   };
 
   const refresh = async () => {
