@@ -69,6 +69,11 @@ describe("the web client after the race: charts, replays, ghosts", function () {
   });
 
   it("the results show the race's own charts: your speed second by second, the others' faint, each word's speed", async () => {
+    // The replay is asked for once the race's end is stored, not while its room is still closing.
+    const replayAnswers: number[] = [];
+    ada.on("response", (response) => {
+      if (response.url().endsWith("/replay")) replayAnswers.push(response.status());
+    });
     for (const [page, name] of [
       [ada, "Ada"],
       [bob, "Bob"],
@@ -99,6 +104,7 @@ describe("the web client after the race: charts, replays, ghosts", function () {
       "your own race first",
     );
     assert.equal(await ada.locator("#race-analysis button.segment").count(), 2);
+    assert.deepEqual(replayAnswers, [200], "one read of the replay, after the race's end was stored");
     assert.match(
       (await ada.textContent("#race-chart-summary")) ?? "",
       /^Ada: [\d.]+ wpm at [\d.]+ s, raw [\d.]+, 1 error\.$/,

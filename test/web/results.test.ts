@@ -4,9 +4,11 @@
  * race alone is no win.
  */
 import assert from "node:assert/strict";
+import pg from "pg";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { GameResponse } from "../../src/api/contracts/games.ts";
 import { buildWebClient } from "../../web/build.ts";
+import { testDatabaseUrl } from "../hooks.ts";
 import { launchChromium, PHONE, playerPage, screenshot, typeLikeAPerson } from "../support/chromium.ts";
 import { call, dataOf } from "../support/http.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
@@ -41,11 +43,14 @@ describe("the web client: what a race leaves a player", function () {
 
   /** Queues alone and waits for typing to open; answers the race's text. */
   async function raceAlone(): Promise<string[]> {
+    return (await raceAloneIn()).words;
+  }
+  async function raceAloneIn(): Promise<{ gameId: string; words: string[] }> {
     await page.click("#find-race");
     await page.waitForURL(/#\/race\//, { timeout: 15_000 });
     await page.locator("#typing:not([readonly])").waitFor({ timeout: 15_000 });
     const gameId = /#\/race\/([\w-]+)$/.exec(new URL(page.url()).hash)![1]!;
-    return dataOf(await call<GameResponse>(server.url, `/api/v1/games/${gameId}`)).words;
+    return { gameId, words: dataOf(await call<GameResponse>(server.url, `/api/v1/games/${gameId}`)).words };
   }
 
   it("a player who does not finish gets a card with what they typed, over the time they typed", async () => {
@@ -63,6 +68,34 @@ describe("the web client: what a race leaves a player", function () {
     await screenshot(page, "results-did-not-finish-phone");
   });
 
+  it("a race whose end is stored late: the card comes, and the replay is asked for once it is stored", async () => {
+    await page.goto(server.url);
+    const replayAnswers: number[] = [];
+    const onResponse = (response: { url(): string; status(): number }) => {
+      if (response.url().endsWith("/replay")) replayAnswers.push(response.status());
+    };
+    page.on("response", onResponse);
+    const { gameId, words } = await raceAloneIn();
+    // A loaded database: the race's row is held, so its end waits to be stored (its results do not).
+    const holder = new pg.Client(testDatabaseUrl());
+    await holder.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query("SELECT 1 FROM games WHERE id = $1 FOR NO KEY UPDATE", [gameId]);
+      await typeLikeAPerson(page, `${words[0]} `, 90);
+      await page.locator("#race-clock", { hasText: "Race over" }).waitFor({ timeout: 15_000 });
+      await page.waitForSelector("#did-not-finish", { timeout: 10_000 });
+      await page.waitForTimeout(1_000);
+      assert.deepEqual(replayAnswers, [], "no replay asked for while the end is not stored");
+    } finally {
+      await holder.query("ROLLBACK").catch(() => {});
+      await holder.end();
+    }
+    await page.waitForSelector("#replay-link", { state: "visible", timeout: 15_000 });
+    assert.deepEqual(replayAnswers, [200]);
+    page.off("response", onResponse);
+  });
+
   it("a race alone is no win, and the history lists the unfinished race as such", async () => {
     await page.goto(server.url);
     const words = await raceAlone();
@@ -72,10 +105,10 @@ describe("the web client: what a race leaves a player", function () {
 
     await page.goto(`${server.url}/#/profile`);
     await page.waitForSelector("#history tbody tr:nth-child(2)");
-    assert.equal(await page.textContent("#stat-races dd"), "2", "both races played");
+    assert.equal(await page.textContent("#stat-races dd"), "3", "every race played");
     assert.equal(await page.textContent("#stat-won dd"), "0", "a race alone is no win");
     const places = await page.locator("#history tbody tr td:nth-child(2)").allTextContents();
-    assert.deepEqual(places, ["1st of 1", "did not finish"], "newest first");
+    assert.deepEqual(places, ["1st of 1", "did not finish", "did not finish"], "newest first");
     await screenshot(page, "profile-history-dnf-phone");
   });
 });

@@ -17,9 +17,6 @@ import { figure } from "./words.ts";
 /** How many of the slowest words are marked. */
 const SLOWEST = 3;
 const MISSED_SHOWN = 5;
-/** A race just over may not be stored as over yet (its last results being written): asked again. */
-const RETRY_MS = 1_000;
-const RETRIES = 15;
 
 export interface RaceAnalysis {
   element: HTMLElement;
@@ -135,8 +132,8 @@ export function raceAnalysis(onChoose: (userId: string) => void = () => {}): Rac
 }
 
 /**
- * The charts under a race's results, once the race is over: the player's own race first, and a
- * link to its replay. Hidden until then.
+ * The charts under a race's results, once the race's end is stored (its replay exists from then):
+ * the player's own race first, and a link to its replay. Hidden until then.
  */
 export function resultsAnalysis(app: App, gameId: string): { element: HTMLElement; load(): void } {
   const analysis = raceAnalysis();
@@ -147,14 +144,12 @@ export function resultsAnalysis(app: App, gameId: string): { element: HTMLElemen
   const element = h("div", { class: "results-analysis", hidden: true }, analysis.element, replayLink);
   let asked = false;
 
-  const read = async (tries: number): Promise<void> => {
+  const read = async (): Promise<void> => {
     try {
       const answer = await api<ReplayResponse>(`/api/v1/games/${gameId}/replay`);
       if (answer.ok) {
         element.hidden = false;
         analysis.show(answer.data, app.sessions.user?.id);
-      } else if (answer.status === 409 && tries > 0) {
-        window.setTimeout(() => read(tries - 1), RETRY_MS);
       }
     } catch (error) {
       if (error instanceof Unreachable) app.unreachable();
@@ -166,7 +161,7 @@ export function resultsAnalysis(app: App, gameId: string): { element: HTMLElemen
     load() {
       if (asked) return;
       asked = true;
-      read(RETRIES);
+      read();
     },
   };
 }

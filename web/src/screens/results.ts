@@ -234,7 +234,8 @@ export function resultsPanel(
         : raceStatus === "finished"
           ? ""
           : "The race is still on: the ranking fills in as players finish.");
-    if (raceStatus === "finished") analysis.load();
+    // The replay exists once the race's end is stored, not when its room says it is over.
+    if (stored?.status === "finished" && stored.endedAt !== null) analysis.load();
     const mine = stored?.ranking.find((entry) => entry.userId === me);
     if (!ownShown && !state && mine?.rank) {
       // Opened from the history: the player's own figures come from the stored ranking.
@@ -306,17 +307,19 @@ export function resultsPanel(
   };
 
   /**
-   * A race still on in the store: read again until it ends, when this page does not have its room,
-   * or when the room says it is over (the ranking of those who did not finish comes with the end).
+   * A race still on: read again until its end is stored, when this page does not have its room, or
+   * when the room says it is over (the ranking of those who did not finish, and the replay, come
+   * with the stored end).
    */
   const pollWhileOn = () => {
     window.clearTimeout(pollTimer);
     pollTimer = undefined;
     const on = stored?.status === "countdown" || stored?.status === "racing";
+    const ending = stored?.status === "finished" && stored.endedAt === null;
     const room = live?.();
-    if (disposed || !on) return;
-    if (!room) pollTimer = window.setTimeout(() => refresh(), STILL_ON_POLL_MS);
-    else if (room.status === "finished") pollTimer = window.setTimeout(() => refresh(), ENDING_POLL_MS);
+    if (disposed || !(on || ending)) return;
+    if (ending || room?.status === "finished") pollTimer = window.setTimeout(() => refresh(), ENDING_POLL_MS);
+    else if (!room) pollTimer = window.setTimeout(() => refresh(), STILL_ON_POLL_MS);
   };
 
   const refresh = async () => {
