@@ -7,7 +7,7 @@ import { WebSocketTransport } from "@colyseus/ws-transport";
 import type express from "express";
 import { type ApiDependencies, mountApi } from "./api/app.ts";
 import { applyCorsAllowList } from "./colyseus/cors.ts";
-import { routeMatchmakingThroughExpress } from "./colyseus/httpFront.ts";
+import { serveThroughExpress } from "./colyseus/httpFront.ts";
 import { colyseusLogger } from "./colyseus/logger.ts";
 import { seatOwnersOnly } from "./colyseus/seatOwners.ts";
 import { createHttpServer } from "./httpServer.ts";
@@ -80,7 +80,8 @@ export function createGameServer(options: GameServerOptions) {
 export type GameServer = ReturnType<typeof createGameServer>;
 
 /**
- * Listens, then routes matchmaking through Typephoon's own route (src/colyseus/httpFront.ts).
+ * Listens, then has Express serve every request but Colyseus's preflights and health check
+ * (src/colyseus/httpFront.ts).
  * Upstream: Colyseus only logs a listening error (a port in use) and never settles `listen`, which
  * would leave a process running that serves nothing; here it rejects.
  */
@@ -97,5 +98,5 @@ export async function listen(server: GameServer, port: number, host: string, bac
   } finally {
     http.off("error", onError);
   }
-  routeMatchmakingThroughExpress(http, transport.getExpressApp() as express.Application);
+  serveThroughExpress(http, transport.getExpressApp() as express.Application);
 }

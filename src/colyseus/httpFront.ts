@@ -2,19 +2,22 @@
  * What every HTTP request meets first. Upstream: Colyseus installs one "request" listener on the
  * server that answers CORS preflights, serves its own router's routes (/matchmake/:method/:roomName
  * and /__healthcheck) and hands everything else to Express (`bindRouterToTransport`, in
- * @colyseus/core's router). Its matchmaking route reads any body whole before any check, answers a
- * refusal whose code is not an HTTP status with an empty 500, and a shutdown with an empty 503; so
- * /matchmake goes to Express instead (src/api/matchmakeRoutes.ts), with the CORS headers Colyseus
- * would have given it. Everything else takes Colyseus's path as before.
+ * @colyseus/core's router), after building a WHATWG `Headers` of the request and looking its path up
+ * in its router: a share of every API request's CPU. Its matchmaking route reads any body whole
+ * before any check, answers a refusal whose code is not an HTTP status with an empty 500, and a
+ * shutdown with an empty 503. So Colyseus keeps only preflights and /__healthcheck; everything else,
+ * /matchmake included (src/api/matchmakeRoutes.ts), goes straight to Express with the CORS headers
+ * Colyseus would have given it.
  */
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type express from "express";
 import { corsHeadersOf } from "./cors.ts";
 
-const MATCHMAKE_PREFIX = "/matchmake/";
+/** Colyseus's routes left to it (its matchmaking route is Typephoon's). */
+const COLYSEUS_PATHS = new Set(["/__healthcheck"]);
 
 /** Call once the game server listens (Colyseus binds its listener then). */
-export function routeMatchmakingThroughExpress(server: Server, app: express.Application): void {
+export function serveThroughExpress(server: Server, app: express.Application): void {
   const colyseus = server.listeners("request") as Array<(req: IncomingMessage, res: ServerResponse) => void>;
   if (colyseus.length !== 1) {
     throw new Error(`expected Colyseus's one request listener, found ${colyseus.length}`);
@@ -22,13 +25,11 @@ export function routeMatchmakingThroughExpress(server: Server, app: express.Appl
   const [colyseusListener] = colyseus as [(req: IncomingMessage, res: ServerResponse) => void];
   server.removeAllListeners("request");
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
-    if (req.method === "OPTIONS" || !req.url?.startsWith(MATCHMAKE_PREFIX)) {
+    if (req.method === "OPTIONS" || COLYSEUS_PATHS.has(req.url?.split("?", 1)[0] ?? "")) {
       colyseusListener.call(server, req, res);
       return;
     }
-    for (const [name, value] of Object.entries(
-      corsHeadersOf(new Headers(req.headers as Record<string, string>)),
-    )) {
+    for (const [name, value] of Object.entries(corsHeadersOf(req.headers.origin))) {
       res.setHeader(name, value);
     }
     app(req as express.Request, res as express.Response);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { startTestServer, type TestServer } from "../support/server.ts";
 
-describe("the HTTP front: matchmaking through Typephoon's route, the rest as Colyseus serves it", () => {
+describe("the HTTP front: Express serves every request but Colyseus's preflights and health check", () => {
   let server: TestServer;
   before(async () => {
     server = await startTestServer();
@@ -19,7 +19,17 @@ describe("the HTTP front: matchmaking through Typephoon's route, the rest as Col
     assert.match(body.message, /^UNAUTHORIZED: /);
   });
 
-  it("leaves Colyseus's own routes and preflights to Colyseus", async () => {
+  it("sends the API to Express with the answer's Vary: Origin, as Colyseus would have", async () => {
+    const answer = await fetch(`${server.url}/healthz`);
+    assert.equal(answer.status, 200);
+    assert.ok(answer.headers.get("x-request-id"));
+    assert.equal(answer.headers.get("vary"), "Origin");
+    const missing = await fetch(`${server.url}/api/v1/nothing-here?x=1`);
+    assert.equal(missing.status, 404);
+    assert.equal(((await missing.json()) as { error: { code: string } }).error.code, "NOT_FOUND");
+  });
+
+  it("leaves Colyseus's own health check and preflights to Colyseus", async () => {
     const health = await fetch(`${server.url}/__healthcheck`);
     assert.equal(health.status, 200);
     assert.equal(await health.text(), "OK");
