@@ -374,8 +374,11 @@ describe("PrivateRoom: racing friends by code", function () {
     } finally {
       clearInterval(watch);
     }
+    // A room's clock ticks with its patches: the ghost's finish is applied at the first patch at or
+    // after its recorded time, the patch that shows it (its figures are those of the recorded time).
     const late = finishedAt! - (race.state.startsAt + adaStored.durationMs);
-    assert.ok(late >= 0 && late <= 50, `the ghost finished ${late} ms after its recorded time`);
+    const tick = server.config.game.racePatchMs;
+    assert.ok(late >= 0 && late <= tick + 50, `the ghost finished ${late} ms after its recorded time`);
     const final = race.state.players.get(ghostId)!;
     assert.deepEqual(
       [final.finished, final.rank, final.wpm],
