@@ -217,13 +217,10 @@ describe("racing friends, practice and watching, in Chromium", function () {
 
   it("Watch lists the public races on now; picking one shows it live, carets and all", async () => {
     const [ann, bob] = [await player(), await player()];
-    for (const [page, name] of [
-      [ann, "Ann"],
-      [bob, "Bob"],
-    ] as const) {
-      await arrive(page, server.url, name);
-      await page.click("#find-race");
-    }
+    await arrive(ann, server.url, "Ann");
+    await arrive(bob, server.url, "Bob");
+    // Both queue at once: a loaded machine loading Bob's page could outlast Ann's lobby countdown.
+    await Promise.all([ann.click("#find-race"), bob.click("#find-race")]);
     const { gameId, text } = await raceOpens(ann, server.url);
     const eve = await player();
     await eve.goto(`${server.url}/#/watch`);

@@ -80,8 +80,9 @@ describe("the web client after the race: charts, replays, ghosts", function () {
     ] as const) {
       await page.goto(server.url);
       await page.fill("#guest-name", name);
-      await page.click("#find-race");
     }
+    // Both queue at once: a loaded machine loading Bob's page could outlast Ada's lobby countdown.
+    await Promise.all([ada.click("#find-race"), bob.click("#find-race")]);
     raced = await raceOpens(ada, server);
     await raceOpens(bob, server);
     const { text } = raced;
