@@ -42,11 +42,8 @@ describe("the web client: what a race leaves a player", function () {
   });
   afterEach(() => assert.deepEqual(errors.splice(0), [], "errors in the page"));
 
-  /** Queues alone and waits for typing to open; answers the race's text. */
-  async function raceAlone(): Promise<string[]> {
-    return (await raceAloneIn()).words;
-  }
-  async function raceAloneIn(): Promise<{ gameId: string; words: string[] }> {
+  /** Queues alone and waits for typing to open; answers the race and its text. */
+  async function raceAlone(): Promise<{ gameId: string; words: string[] }> {
     await page.click("#find-race");
     await page.waitForURL(/#\/race\//, { timeout: 15_000 });
     await page.locator("#typing:not([readonly])").waitFor({ timeout: 15_000 });
@@ -57,7 +54,7 @@ describe("the web client: what a race leaves a player", function () {
   it("a player who does not finish gets a card with what they typed, over the time they typed", async () => {
     await page.goto(server.url);
     await page.fill("#guest-name", "Stopper");
-    const words = await raceAlone();
+    const { words } = await raceAlone();
     await typeLikeAPerson(page, `${words[0]} ${words[1]} `, 90);
     // ...and stops typing: the time limit ends the race.
     await page.waitForSelector("#did-not-finish", { timeout: 15_000 });
@@ -76,7 +73,7 @@ describe("the web client: what a race leaves a player", function () {
       if (response.url().endsWith("/replay")) replayAnswers.push(response.status());
     };
     page.on("response", onResponse);
-    const { gameId, words } = await raceAloneIn();
+    const { gameId, words } = await raceAlone();
     // A loaded database: the race's row is held, so its end waits to be stored (its results do not).
     const holder = new pg.Client(testDatabaseUrl());
     await holder.connect();
@@ -99,7 +96,7 @@ describe("the web client: what a race leaves a player", function () {
 
   it("a race alone is no win, and the history lists the unfinished race as such", async () => {
     await page.goto(server.url);
-    const words = await raceAlone();
+    const { words } = await raceAlone();
     await typeLikeAPerson(page, words.join(" "), 90);
     await page.waitForSelector(".own-result:not([hidden]) .place", { timeout: 15_000 });
     assert.match((await page.textContent(".own-result .place")) ?? "", /You finished 1st/);

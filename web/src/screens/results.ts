@@ -126,6 +126,8 @@ export function resultsPanel(
   );
 
   let stored: ResultResponse | undefined;
+  /** The race finished and its end is stored (an abandoned race has an end too, and no replay). */
+  const endStored = () => stored?.status === "finished" && stored.endedAt !== null;
   let reading = false;
   let again = false;
   let failure: string | undefined;
@@ -235,7 +237,7 @@ export function resultsPanel(
           ? ""
           : "The race is still on: the ranking fills in as players finish.");
     // The replay exists once the race's end is stored, not when its room says it is over.
-    if (stored?.status === "finished" && stored.endedAt !== null) analysis.load();
+    if (endStored()) analysis.load();
     const mine = stored?.ranking.find((entry) => entry.userId === me);
     if (!ownShown && !state && mine?.rank) {
       // Opened from the history: the player's own figures come from the stored ranking.
@@ -315,7 +317,7 @@ export function resultsPanel(
     window.clearTimeout(pollTimer);
     pollTimer = undefined;
     const on = stored?.status === "countdown" || stored?.status === "racing";
-    const ending = stored?.status === "finished" && stored.endedAt === null;
+    const ending = stored?.status === "finished" && !endStored();
     const room = live?.();
     if (disposed || !(on || ending)) return;
     if (ending || room?.status === "finished") pollTimer = window.setTimeout(() => refresh(), ENDING_POLL_MS);
