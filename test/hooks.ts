@@ -7,6 +7,7 @@
  */
 import { Redis } from "ioredis";
 import { applyMigrations } from "../src/db/migrations.ts";
+import { reportOpenPages } from "./support/chromium.ts";
 import { createScratchDatabase, TEST_REDIS_URL } from "./support/services.ts";
 
 let scratch: Awaited<ReturnType<typeof createScratchDatabase>> | undefined;
@@ -19,6 +20,11 @@ export const mochaHooks = {
     const redis = new Redis(TEST_REDIS_URL);
     await redis.flushdb();
     await redis.quit();
+  },
+  /** A failed browser test tells what its pages saw. */
+  async afterEach(this: Mocha.Context) {
+    const test = this.currentTest;
+    if (test?.state === "failed") await reportOpenPages(test.fullTitle());
   },
   async afterAll(this: Mocha.Context) {
     this.timeout(30_000);

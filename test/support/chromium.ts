@@ -46,9 +46,85 @@ export async function playerPage(
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
+  keepJournal(page);
   return { context, page, errors };
 }
 
+/**
+ * What each open page saw, for a failed test's output: its navigations, console errors and, second
+ * by second, the frames of its WebSockets by Colyseus protocol code, so a stuck page shows whether
+ * the server's patches reached it.
+ */
+const journals = new Map<Page, string[]>();
+const COLYSEUS_CODES: Record<number, string> = {
+  10: "join",
+  11: "error",
+  12: "leave",
+  13: "data",
+  14: "state",
+  15: "patch",
+  16: "data-schema",
+  17: "data-bytes",
+  18: "ping",
+};
+
+function keepJournal(page: Page): void {
+  const started = Date.now();
+  const journal: string[] = [];
+  const at = () => ((Date.now() - started) / 1000).toFixed(2);
+  const note = (line: string) => journal.push(`${at()}s ${line}`);
+  journals.set(page, journal);
+  page.on("close", () => journals.delete(page));
+  page.on("framenavigated", (frame) => {
+    if (frame === page.mainFrame()) note(`at ${frame.url()}`);
+  });
+  page.on("console", (message) => {
+    if (message.type() === "error" || message.type() === "warning") note(`console ${message.text()}`);
+  });
+  page.on("websocket", (socket) => {
+    const name = new URL(socket.url()).pathname.split("/").slice(-2).join("/");
+    note(`ws ${name} open`);
+    // This second's frames, counted by way and kind, in one line that grows until the second ends.
+    let second = -1;
+    let counts = new Map<string, number>();
+    let line = -1;
+    const frame =
+      (way: string) =>
+      ({ payload }: { payload: string | Buffer }) => {
+        const now = Math.floor((Date.now() - started) / 1000);
+        if (now !== second || line !== journal.length - 1) {
+          second = now;
+          counts = new Map();
+          journal.push("");
+          line = journal.length - 1;
+        }
+        const code = typeof payload === "string" ? -1 : (payload[0] ?? 0) & 0x1f;
+        const kind = `${way} ${COLYSEUS_CODES[code] ?? code}`;
+        counts.set(kind, (counts.get(kind) ?? 0) + 1);
+        const summary = [...counts].map(([what, n]) => (n > 1 ? `${what}×${n}` : what)).join(", ");
+        journal[line] = `${at()}s ws ${name} ${summary}`;
+      };
+    socket.on("framereceived", frame("<"));
+    socket.on("framesent", frame(">"));
+    socket.on("close", () => note(`ws ${name} closed`));
+  });
+}
+
+/** Prints each open page's journal and saves its screenshot (test-artifacts/failures/). */
+export async function reportOpenPages(test: string): Promise<void> {
+  let n = 0;
+  for (const [page, journal] of journals) {
+    n++;
+    const name = `${test.replace(/[^\w]+/g, "-").slice(0, 80)}-${n}`;
+    const shot = path.join(REPOSITORY_ROOT, "test-artifacts", "failures", `${name}.png`);
+    await mkdir(path.dirname(shot), { recursive: true });
+    await page.screenshot({ path: shot, fullPage: true, timeout: 5_000 }).catch(() => {});
+    const lines = journal.slice(-150);
+    console.log(
+      `\n--- page ${n} of the failed test (${page.url()}; screenshot ${shot}):\n${lines.join("\n")}`,
+    );
+  }
+}
 /** Saves a screenshot of the page as test-artifacts/screens/<name>.png. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
