@@ -94,9 +94,12 @@ describe("the web client: what a race leaves a player", function () {
     page.off("response", onResponse);
   });
 
+  let finishedRace: string;
+
   it("a race alone is no win, and the history lists the unfinished race as such", async () => {
     await page.goto(server.url);
-    const { words } = await raceAlone();
+    const { gameId, words } = await raceAlone();
+    finishedRace = gameId;
     await typeLikeAPerson(page, words.join(" "), 90);
     await page.waitForSelector(".own-result:not([hidden]) .place", { timeout: 15_000 });
     assert.match((await page.textContent(".own-result .place")) ?? "", /You finished 1st/);
@@ -108,5 +111,25 @@ describe("the web client: what a race leaves a player", function () {
     const places = await page.locator("#history tbody tr td:nth-child(2)").allTextContents();
     assert.deepEqual(places, ["1st of 1", "did not finish", "did not finish"], "newest first");
     await screenshot(page, "profile-history-dnf-phone");
+  });
+
+  it("a ranking that cannot be read (a stuck database) is read again by itself until it comes", async () => {
+    const holder = new pg.Client(testDatabaseUrl());
+    await holder.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query("LOCK TABLE game_results IN ACCESS EXCLUSIVE MODE");
+      await page.goto(`${server.url}/#/results/${finishedRace}`);
+      await page.reload();
+      await page
+        .locator(".ranking-status", { hasText: "The ranking cannot be read just now" })
+        .waitFor({ timeout: 10_000 });
+      assert.equal(await page.locator("#ranking tbody tr").count(), 0);
+    } finally {
+      await holder.query("ROLLBACK").catch(() => {});
+      await holder.end();
+    }
+    await page.waitForSelector("#ranking tbody tr", { timeout: 10_000 });
+    assert.equal(await page.textContent(".ranking-status"), "");
   });
 });

@@ -23,6 +23,11 @@ import { keepRaceLink } from "./signIn.ts";
 const STILL_ON_POLL_MS = 5_000;
 /** Its room says it is over but its end is not stored yet (a loaded database): read again this soon. */
 const ENDING_POLL_MS = 1_000;
+/** A read that failed for the server's sake (a database away, a restart) is tried again after this, doubling… */
+const FAILED_READ_RETRY_MS = 2_000;
+/** …up to this. */
+const FAILED_READ_RETRY_MAX_MS = 30_000;
+const RETRYING_TEXT = "The ranking cannot be read just now: the page tries again by itself.";
 
 /** The player's own figures: from the `finished` message, or from the stored ranking (history). */
 type OwnResult = Omit<FinishedMessage, "gameId" | "durationMs"> & { durationMs?: number };
@@ -131,6 +136,8 @@ export function resultsPanel(
   let reading = false;
   let again = false;
   let failure: string | undefined;
+  /** failed reads in a row that are worth trying again */
+  let failedReads = 0;
   let pollTimer: number | undefined;
   let disposed = false;
   let ownShown = false;
@@ -316,10 +323,16 @@ export function resultsPanel(
   const pollWhileOn = () => {
     window.clearTimeout(pollTimer);
     pollTimer = undefined;
+    if (disposed) return;
+    if (failedReads > 0) {
+      const delay = Math.min(FAILED_READ_RETRY_MAX_MS, FAILED_READ_RETRY_MS * 2 ** (failedReads - 1));
+      pollTimer = window.setTimeout(() => refresh(), delay);
+      return;
+    }
     const on = stored?.status === "countdown" || stored?.status === "racing";
     const ending = stored?.status === "finished" && !endStored();
     const room = live?.();
-    if (disposed || !(on || ending)) return;
+    if (!(on || ending)) return;
     if (ending || room?.status === "finished") pollTimer = window.setTimeout(() => refresh(), ENDING_POLL_MS);
     else if (!room) pollTimer = window.setTimeout(() => refresh(), STILL_ON_POLL_MS);
   };
@@ -332,13 +345,21 @@ export function resultsPanel(
     reading = true;
     try {
       const answer = await api<ResultResponse>(`/api/v1/games/${gameId}/result`);
-      failure = answer.ok ? undefined : apiErrorText(answer.error?.code, answer.error?.message);
+      // The server's trouble passes (a database away, a restart): the page reads again by itself.
+      const passing = !answer.ok && (answer.status >= 500 || answer.status === 429);
+      failedReads = passing ? failedReads + 1 : 0;
+      failure = answer.ok
+        ? undefined
+        : passing
+          ? RETRYING_TEXT
+          : apiErrorText(answer.error?.code, answer.error?.message);
       if (answer.ok) stored = answer.data;
     } catch (error) {
       if (!(error instanceof Unreachable)) throw error;
       // What the page already shows stays: the race's own state, or the ranking read before.
       if (!stored && !live?.()) return app.unreachable();
       failure = "The server cannot be reached just now: the ranking may be missing the latest results.";
+      failedReads++;
     } finally {
       reading = false;
     }
