@@ -1,5 +1,5 @@
 /** The daily, weekly and all-time wpm leaderboards, and the rating board (src/db/leaderboards.ts). */
-import { Router } from "express";
+import { type Request, Router } from "express";
 import { LRUCache } from "lru-cache";
 import type { TokenService } from "../auth/tokens.ts";
 import { batchedByKey } from "../db/batchedByKey.ts";
@@ -16,6 +16,7 @@ import {
 import { callerOf, optionalUser } from "./authenticate.ts";
 import { BOARD_CACHE_ENTRIES, boardCache } from "./boardCache.ts";
 import {
+  type LeaderboardQuery,
   type LeaderboardResponse,
   leaderboardQuery,
   type RatingLeaderboardResponse,
@@ -43,7 +44,7 @@ export function leaderboardRoutes(deps: { db: Database; tokens: TokenService; ra
   const placeOf = boardPlacer(deps.db.sql);
 
   router.get("/", optionalUser(deps.tokens), async (req, res) => {
-    const query = parseInput(leaderboardQuery, req.query, "query");
+    const query = boardQueryOf(req);
     if (query.board === "rating") {
       // One board for all time and every length: period, words and date do not apply to it.
       const key = String(query.limit);
@@ -54,48 +55,73 @@ export function leaderboardRoutes(deps: { db: Database; tokens: TokenService; ra
         return kept;
       };
       const callerId = callerOf(res)?.id;
-      const [kept, me] = await Promise.all([
-        ratingTops.get(key) ?? readTop(),
-        callerId === undefined ? null : ratingPlace(deps.db.sql, callerId),
-      ]);
       if (callerId === undefined) {
-        sendPrepared(res, 200, kept.anonymous);
+        sendPrepared(res, 200, (ratingTops.get(key) ?? (await readTop())).anonymous);
         return;
       }
+      const [kept, me] = await Promise.all([
+        ratingTops.get(key) ?? readTop(),
+        ratingPlace(deps.db.sql, callerId),
+      ]);
       const top = showsRating(kept.entries, me, callerId, query.limit) ? kept : await readTop();
       sendPrepared(res, 200, ratingAnswer(top.entries, me));
       return;
     }
-    const board: BoardRequest & { limit: number } = {
+    const words = query.words ?? deps.raceWords;
+    const day = query.date ?? utcDay(Date.now());
+    const key = `${query.period}:${words}:${query.limit}:${day}`;
+    const board = (): BoardRequest & { limit: number } => ({
       period: query.period,
-      words: query.words ?? deps.raceWords,
+      words,
       limit: query.limit,
-      at: query.date === undefined ? new Date() : new Date(`${query.date}T00:00:00Z`),
-    };
-    const key = `${board.period}:${board.words}:${board.limit}:${board.at.toISOString().slice(0, 10)}`;
+      at: new Date(`${day}T00:00:00Z`),
+    });
     const readTop = async () => {
-      const { periodStart, entries } = await boardTop(deps.db.sql, board);
+      const request = board();
+      const { periodStart, entries } = await boardTop(deps.db.sql, request);
       const top = { periodStart, entries: entries.map(withIsoTime) };
-      const withPlace = answerWith(board, top);
+      const withPlace = answerWith(request, top);
       const kept = { ...top, anonymous: withPlace(null), withPlace };
       tops.set(key, kept);
       return kept;
     };
     const callerId = callerOf(res)?.id;
-    const [kept, me] = await Promise.all([
-      tops.get(key) ?? readTop(),
-      callerId === undefined ? null : placeOf(key, board, callerId),
-    ]);
     if (callerId === undefined) {
-      sendPrepared(res, 200, kept.anonymous);
+      sendPrepared(res, 200, (tops.get(key) ?? (await readTop())).anonymous);
       return;
     }
+    const [kept, me] = await Promise.all([tops.get(key) ?? readTop(), placeOf(key, board(), callerId)]);
     // The caller's place is read afresh; the top beside it must show them where it says.
-    const top = showsPlace(kept.entries, me, callerId, board.limit) ? kept : await readTop();
+    const top = showsPlace(kept.entries, me, callerId, query.limit) ? kept : await readTop();
     sendPrepared(res, 200, top.withPlace(me && withIsoTime(me)));
   });
 
   return router;
+}
+
+/**
+ * The board queries asked are few, and asked again and again: each is parsed once, keyed by the
+ * query string as sent.
+ */
+const parsedQueries = new LRUCache<string, LeaderboardQuery>({ max: BOARD_CACHE_ENTRIES });
+
+function boardQueryOf(req: Request): LeaderboardQuery {
+  const at = req.url.indexOf("?");
+  const raw = at < 0 ? "" : req.url.slice(at + 1);
+  let query = parsedQueries.get(raw);
+  if (query === undefined) {
+    query = parseInput(leaderboardQuery, req.query, "query");
+    parsedQueries.set(raw, query);
+  }
+  return query;
+}
+
+/** Today's UTC day, YYYY-MM-DD, made once a day rather than on every read of a board. */
+let today = { day: -1, text: "" };
+function utcDay(ms: number): string {
+  const day = Math.floor(ms / 86_400_000);
+  if (day !== today.day) today = { day, text: new Date(ms).toISOString().slice(0, 10) };
+  return today.text;
 }
 
 /** The rating board's top as every caller sees it, and the whole answer of an anonymous caller. */

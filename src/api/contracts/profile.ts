@@ -63,6 +63,8 @@ export const leaderboardQuery = z
     path: ["date"],
   });
 
+export type LeaderboardQuery = z.infer<typeof leaderboardQuery>;
+
 export const publicUserResponse = z.object({ user: publicUser });
 export type PublicUserResponse = z.infer<typeof publicUserResponse>;
 
