@@ -358,6 +358,10 @@ try {
       await floorServer.stop();
     }
   }
+  // Bare Express's /healthz again beside each read's saturation: the machine's speed drifts over
+  // minutes, and a read's throughput per core is set against the floor's of the same moment.
+  const expressBeside = reads.length > 0 ? await startHttpFloor("express") : undefined;
+  if (expressBeside) closers.push(() => expressBeside.stop());
   for (const read of reads) {
     console.log(`${read.name} (${read.variants} variant${read.variants === 1 ? "" : "s"})`);
     const rows = await check(read);
@@ -366,6 +370,12 @@ try {
     logRun("fixed HTTP", fixedViaHttp);
     const fixedViaPg = await measured(atRate, (settings) => fixedRate((i) => read.read(plain, i), settings));
     logRun("fixed pg", fixedViaPg);
+    const floorBeside = await measured(
+      load,
+      (settings) => httpLoad(expressBeside!.origin, [{ path: "/healthz" }], settings),
+      expressBeside!.pid,
+    );
+    logRun("Express", floorBeside);
     const saturation = await measured(load, (settings) => httpLoad(origin, requests, settings));
     logRun("saturation", saturation);
     const result: ReadResult = {
@@ -373,6 +383,7 @@ try {
       variants: read.variants,
       rows,
       saturation,
+      floorBeside,
       fixed: { http: fixedViaHttp, pg: fixedViaPg },
     };
     if (options.inProcessSaturation) {
