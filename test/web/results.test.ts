@@ -125,6 +125,7 @@ describe("the web client: what a race leaves a player", function () {
         .locator(".ranking-status", { hasText: "The ranking cannot be read just now" })
         .waitFor({ timeout: 10_000 });
       assert.equal(await page.locator("#ranking tbody tr").count(), 0);
+      await screenshot(page, "results-ranking-retrying-phone");
     } finally {
       await holder.query("ROLLBACK").catch(() => {});
       await holder.end();
