@@ -133,4 +133,23 @@ describe("the web client: what a race leaves a player", function () {
     await page.waitForSelector("#ranking tbody tr", { timeout: 10_000 });
     assert.equal(await page.textContent(".ranking-status"), "");
   });
+
+  it("charts whose replay cannot be read (a dropped connection) come by themselves; the results stay", async () => {
+    let replayReads = 0;
+    await page.route("**/replay", async (route) => {
+      // The first read meets a connection that drops; the next ones reach the server.
+      if (replayReads++ === 0) await route.abort("connectionreset");
+      else await route.continue();
+    });
+    try {
+      await page.goto(`${server.url}/#/results/${finishedRace}`);
+      await page.reload();
+      await page.waitForSelector("#ranking tbody tr");
+      await page.waitForSelector("#replay-link", { state: "visible", timeout: 10_000 });
+      assert.equal(replayReads, 2, "read again once, after the drop");
+      assert.equal(await page.locator("#ranking tbody tr").count(), 1, "the results stayed on screen");
+    } finally {
+      await page.unroute("**/replay");
+    }
+  });
 });

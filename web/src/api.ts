@@ -45,6 +45,15 @@ export async function api<T>(path: string, request: ApiRequest = {}): Promise<Ap
   return { ok: false, status: response.status, error: envelope?.ok === false ? envelope.error : undefined };
 }
 
+/**
+ * A read answered with this status failed for the server's sake (a database away, a restart, too
+ * many requests): asking again later will do.
+ */
+export const failedForNow = (status: number): boolean => status >= 500 || status === 429;
+
+/** How long before reading again after the `failures`-th such failure in a row: 2 s, doubling to 30 s. */
+export const readAgainAfterMs = (failures: number): number => Math.min(30_000, 2_000 * 2 ** (failures - 1));
+
 /** The data of an answer that must be good; otherwise an error carrying the server's words. */
 export function dataOf<T>(answer: ApiAnswer<T>): T {
   if (answer.ok) return answer.data;

@@ -7,7 +7,7 @@
  */
 import type { ReplayResponse } from "../../src/api/contracts/games.ts";
 import { missedCharactersOf, type Timeline, timelineOf, wordSpeedsOf } from "../../src/game/raceCharts.ts";
-import { api, Unreachable } from "./api.ts";
+import { api, failedForNow, readAgainAfterMs, Unreachable } from "./api.ts";
 import { type App, link } from "./app.ts";
 import { fill, h } from "./dom.ts";
 import { drawTimeline } from "./raceChart.ts";
@@ -133,9 +133,13 @@ export function raceAnalysis(onChoose: (userId: string) => void = () => {}): Rac
 
 /**
  * The charts under a race's results, once the race's end is stored (its replay exists from then):
- * the player's own race first, and a link to its replay. Hidden until then.
+ * the player's own race first, and a link to its replay. Hidden until then, and while the server
+ * cannot answer: the results above stay, and the charts come when it answers again.
  */
-export function resultsAnalysis(app: App, gameId: string): { element: HTMLElement; load(): void } {
+export function resultsAnalysis(
+  app: App,
+  gameId: string,
+): { element: HTMLElement; load(): void; dispose(): void } {
   const analysis = raceAnalysis();
   const replayLink = link({ screen: "replay", gameId }, "Watch the replay", {
     class: "button",
@@ -143,17 +147,25 @@ export function resultsAnalysis(app: App, gameId: string): { element: HTMLElemen
   });
   const element = h("div", { class: "results-analysis", hidden: true }, analysis.element, replayLink);
   let asked = false;
+  let failures = 0;
+  let readAgain: number | undefined;
+  let disposed = false;
 
   const read = async (): Promise<void> => {
+    let forNow: boolean;
     try {
       const answer = await api<ReplayResponse>(`/api/v1/games/${gameId}/replay`);
       if (answer.ok) {
         element.hidden = false;
         analysis.show(answer.data, app.sessions.user?.id);
+        return;
       }
+      forNow = failedForNow(answer.status);
     } catch (error) {
-      if (error instanceof Unreachable) app.unreachable();
+      if (!(error instanceof Unreachable)) throw error;
+      forNow = true;
     }
+    if (forNow && !disposed) readAgain = window.setTimeout(read, readAgainAfterMs(++failures));
   };
 
   return {
@@ -162,6 +174,10 @@ export function resultsAnalysis(app: App, gameId: string): { element: HTMLElemen
       if (asked) return;
       asked = true;
       read();
+    },
+    dispose() {
+      disposed = true;
+      window.clearTimeout(readAgain);
     },
   };
 }

@@ -10,7 +10,7 @@
  */
 import type { ResultResponse } from "../../../src/api/contracts/games.ts";
 import type { FinishedMessage, RaceStateShape, RaceStatus, RatingMessage } from "../../../src/protocol.ts";
-import { api, Unreachable } from "../api.ts";
+import { api, failedForNow, readAgainAfterMs, Unreachable } from "../api.ts";
 import { type App, heading, link, type Screen } from "../app.ts";
 import { fill, h } from "../dom.ts";
 import { rememberedRace } from "../memory.ts";
@@ -23,10 +23,6 @@ import { keepRaceLink } from "./signIn.ts";
 const STILL_ON_POLL_MS = 5_000;
 /** Its room says it is over but its end is not stored yet (a loaded database): read again this soon. */
 const ENDING_POLL_MS = 1_000;
-/** A read that failed for the server's sake (a database away, a restart) is tried again after this, doubling… */
-const FAILED_READ_RETRY_MS = 2_000;
-/** …up to this. */
-const FAILED_READ_RETRY_MAX_MS = 30_000;
 const RETRYING_TEXT = "The ranking cannot be read just now: the page tries again by itself.";
 
 /** The player's own figures: from the `finished` message, or from the stored ranking (history). */
@@ -325,8 +321,7 @@ export function resultsPanel(
     pollTimer = undefined;
     if (disposed) return;
     if (failedReads > 0) {
-      const delay = Math.min(FAILED_READ_RETRY_MAX_MS, FAILED_READ_RETRY_MS * 2 ** (failedReads - 1));
-      pollTimer = window.setTimeout(() => refresh(), delay);
+      pollTimer = window.setTimeout(() => refresh(), readAgainAfterMs(failedReads));
       return;
     }
     const on = stored?.status === "countdown" || stored?.status === "racing";
@@ -346,7 +341,7 @@ export function resultsPanel(
     try {
       const answer = await api<ResultResponse>(`/api/v1/games/${gameId}/result`);
       // The server's trouble passes (a database away, a restart): the page reads again by itself.
-      const passing = !answer.ok && (answer.status >= 500 || answer.status === 429);
+      const passing = !answer.ok && failedForNow(answer.status);
       failedReads = passing ? failedReads + 1 : 0;
       failure = answer.ok
         ? undefined
@@ -392,6 +387,7 @@ export function resultsPanel(
     dispose() {
       disposed = true;
       window.clearTimeout(pollTimer);
+      analysis.dispose();
       stopWatchingParty();
     },
   };
