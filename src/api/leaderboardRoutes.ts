@@ -90,7 +90,7 @@ export function leaderboardRoutes(deps: { db: Database; tokens: TokenService; ra
       sendPrepared(res, 200, (tops.get(key) ?? (await readTop())).anonymous);
       return;
     }
-    const [kept, me] = await Promise.all([tops.get(key) ?? readTop(), placeOf(key, board(), callerId)]);
+    const [kept, me] = await Promise.all([tops.get(key) ?? readTop(), placeOf(key, board, callerId)]);
     // The caller's place is read afresh; the top beside it must show them where it says.
     const top = showsPlace(kept.entries, me, callerId, query.limit) ? kept : await readTop();
     sendPrepared(res, 200, top.withPlace(me && withIsoTime(me)));
@@ -144,16 +144,18 @@ function showsRating(entries: RatingEntry[], me: RatingEntry | null, userId: str
 /**
  * A caller's own place on a board, read afresh; the places asked on one board while a read of them
  * is in flight go together in the next (src/db/batchedByKey.ts): at saturation a signed-in board
- * read was mostly this query's round trip. `key` names the board (one period start).
+ * read was mostly this query's round trip. `key` names the board (one period start); `board` makes
+ * its request the first time.
  */
 function boardPlacer(db: Queries) {
   type Place = (userId: string) => Promise<LeaderboardEntry | null>;
   const boards = new LRUCache<string, Place>({ max: BOARD_CACHE_ENTRIES });
-  return (key: string, board: BoardRequest, userId: string) => {
+  return (key: string, board: () => BoardRequest, userId: string) => {
     let place = boards.get(key);
     if (place === undefined) {
+      const request = board();
       place = batchedByKey(async (userIds: string[]) => {
-        const places = await boardPlaces(db, { ...board, userIds });
+        const places = await boardPlaces(db, { ...request, userIds });
         return new Map(places.map((entry) => [entry.userId, entry]));
       }, null);
       boards.set(key, place);
