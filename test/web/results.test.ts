@@ -152,4 +152,34 @@ describe("the web client: what a race leaves a player", function () {
       await page.unroute("**/replay");
     }
   });
+
+  it("a best that could not be stored at once (a slow database) gets its badge once it is", async () => {
+    const newcomer = await playerPage(browser, PHONE, true);
+    const holder = new pg.Client(testDatabaseUrl());
+    await holder.connect();
+    try {
+      const fresh = newcomer.page;
+      await fresh.goto(server.url);
+      await fresh.fill("#guest-name", "Newcomer");
+      await fresh.click("#find-race");
+      await fresh.waitForURL(/#\/race\//, { timeout: 15_000 });
+      await fresh.locator("#typing:not([readonly])").waitFor({ timeout: 15_000 });
+      const gameId = /#\/race\/([\w-]+)$/.exec(new URL(fresh.url()).hash)![1]!;
+      const { words } = dataOf(await call<GameResponse>(server.url, `/api/v1/games/${gameId}`));
+      // Results cannot be written while this is held: the finish is told before it is stored.
+      await holder.query("BEGIN");
+      await holder.query("LOCK TABLE game_results IN SHARE MODE");
+      await typeLikeAPerson(fresh, words.join(" "), 90);
+      await fresh.waitForSelector(".own-result:not([hidden]) .place", { timeout: 15_000 });
+      assert.equal(await fresh.locator("#personal-best").count(), 0, "not known before it is stored");
+      await holder.query("ROLLBACK");
+      // A newcomer's first finished race is their best.
+      await fresh.waitForSelector("#personal-best", { timeout: 15_000 });
+      assert.deepEqual(newcomer.errors, []);
+    } finally {
+      await holder.query("ROLLBACK").catch(() => {});
+      await holder.end();
+      await newcomer.context.close();
+    }
+  });
 });

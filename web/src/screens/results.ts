@@ -247,6 +247,11 @@ export function resultsPanel(
       showOwn({ ...mine, rank: mine.rank });
     }
     if (!ownShown && mine && mine.rank === null && raceStatus === "finished") showDidNotFinish(mine, state);
+    // The `finished` message says "no" when its result could not be stored at once (a slow
+    // database): whether it is a best is known once it is, and the stored ranking says so then.
+    if (mine?.isPersonalBest && !own.querySelector("#personal-best")) {
+      own.querySelector(".place")?.append(personalBestBadge());
+    }
     if (mine?.flagged && !own.querySelector(".flag-note")) {
       own.append(
         h(
@@ -294,9 +299,7 @@ export function resultsPanel(
         "p",
         { class: "place" },
         `You finished ${ordinal(finished.rank)}`,
-        finished.isPersonalBest
-          ? h("span", { class: "badge", id: "personal-best" }, "New personal best")
-          : null,
+        finished.isPersonalBest ? personalBestBadge() : null,
       ),
       h(
         "dl",
@@ -445,3 +448,5 @@ export function resultsScreen(app: App, gameId: string): Screen {
   const element = h("section", { class: "results-screen" }, heading("Results"), panel.element);
   return { element, title: "Results", dispose: () => panel.dispose() };
 }
+
+const personalBestBadge = () => h("span", { class: "badge", id: "personal-best" }, "New personal best");
