@@ -7,6 +7,7 @@
  */
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
+import { Protocol } from "@colyseus/core";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { REPOSITORY_ROOT } from "./processes.ts";
 
@@ -56,17 +57,10 @@ export async function playerPage(
  * the server's patches reached it.
  */
 const journals = new Map<Page, string[]>();
-const COLYSEUS_CODES: Record<number, string> = {
-  10: "join",
-  11: "error",
-  12: "leave",
-  13: "data",
-  14: "state",
-  15: "patch",
-  16: "data-schema",
-  17: "data-bytes",
-  18: "ping",
-};
+/** Colyseus's protocol codes by number: ROOM_STATE, ROOM_STATE_PATCH, ROOM_DATA… */
+const COLYSEUS_CODES: Record<number, string> = Object.fromEntries(
+  Object.entries(Protocol).map(([name, code]) => [code, name]),
+);
 
 function keepJournal(page: Page): void {
   const started = Date.now();
