@@ -270,7 +270,8 @@ describe("the web client: ratings", function () {
       // The arrow keys and the tabs lead back to the wpm boards.
       await page.click("#tab-all");
       await page.waitForURL(/#\/leaderboard\/all\/25$/);
-      await page.focus("#tab-all");
+      // The URL changes before the screen is drawn again: focus the new board's tab.
+      await page.focus('#tab-all[aria-selected="true"]');
       await page.keyboard.press("ArrowRight");
       await page.waitForURL(/#\/leaderboard\/rating$/);
       assert.equal(await page.textContent("#my-rating-place"), "Guests are not ranked on this board.");

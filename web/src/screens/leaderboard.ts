@@ -47,11 +47,13 @@ function boardTabs(app: App, shown: Tab, words: number): { tablist: HTMLElement;
     ),
   );
   const tablist = h("div", { role: "tablist", class: "tabs", "aria-label": "Board" }, ...tabs);
-  // Arrow keys move between the tabs, as in any tab list.
+  // Arrow keys move between the tabs, as in any tab list: from the tab that has the focus.
   tablist.addEventListener("keydown", (event) => {
     const step = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
     if (!step) return;
-    app.navigate(routeOf(TABS[(TABS.indexOf(shown) + step + TABS.length) % TABS.length]!));
+    const from = tabs.indexOf(event.target as HTMLAnchorElement);
+    const at = from === -1 ? TABS.indexOf(shown) : from;
+    app.navigate(routeOf(TABS[(at + step + TABS.length) % TABS.length]!));
   });
   return { tablist, focus: tabs[TABS.indexOf(shown)]! };
 }
