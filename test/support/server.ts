@@ -1,6 +1,7 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { matchMaker } from "@colyseus/core";
 import { type Config, parseSettings, resolveSecrets } from "../../src/config.ts";
 import { createLogger, type Logger } from "../../src/log.ts";
 import { type RunningServer, startServer } from "../../src/server.ts";
@@ -40,5 +41,24 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const config = await testConfig(env);
   const server = await startServer(config, log ?? createLogger(config.logLevel));
-  return { ...server, config };
+  return { ...server, config, stop: () => stopSayingWhy(server) };
+}
+
+/**
+ * A stopping process waits for its races to end (a dropped player's seat is kept for the reconnect
+ * grace): a stop that takes long prints the rooms it waits for, so a hook that times out says why.
+ */
+async function stopSayingWhy(server: RunningServer) {
+  const started = Date.now();
+  const every = setInterval(async () => {
+    const rooms = await matchMaker.query({}).catch(() => []);
+    const waitingFor = rooms.map((room) => JSON.stringify(room)).join("; ") || "none";
+    const seconds = Math.round((Date.now() - started) / 1000);
+    console.log(`      the test server has been stopping for ${seconds} s; its rooms: ${waitingFor}`);
+  }, 15_000);
+  try {
+    await server.stop();
+  } finally {
+    clearInterval(every);
+  }
 }

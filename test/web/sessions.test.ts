@@ -35,6 +35,8 @@ const WORLD_SETTINGS = {
   LOBBY_MAX_PLAYERS: "1",
   RACE_START_COUNTDOWN_MS: "1000",
   RACE_WORDS: "10",
+  // Races left running when the file ends wait this long for their closed pages before the server stops.
+  RECONNECT_GRACE_S: "5",
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
