@@ -55,7 +55,7 @@ import { watchCpu } from "./api/cpu.ts";
 import { type FixedRateOptions, type FixedRateResult, fixedRate, httpCaller } from "./api/fixedRate.ts";
 import { closedLoop, type HttpRequest, httpLoad, type LoadOptions, type LoadResult } from "./api/load.ts";
 import { captureQuery, explainAnalyze } from "./api/plainPg.ts";
-import { type ApiRead, apiReads, type ReadTargets } from "./api/reads.ts";
+import { type ApiRead, apiReads, BROWSER_HEADERS, type ReadTargets } from "./api/reads.ts";
 import {
   closedLoopTable,
   cpuTable,
@@ -347,11 +347,16 @@ try {
     try {
       const saturation = await measured(
         load,
-        (settings) => httpLoad(floorServer.origin, [{ path: "/healthz" }], settings),
+        (settings) =>
+          httpLoad(floorServer.origin, [{ path: "/healthz", headers: BROWSER_HEADERS }], settings),
         floorServer.pid,
       );
       logRun("saturation", saturation);
-      const fixed = await fixedHttp(floorServer.origin, [{ path: "/healthz" }], floorServer.pid);
+      const fixed = await fixedHttp(
+        floorServer.origin,
+        [{ path: "/healthz", headers: BROWSER_HEADERS }],
+        floorServer.pid,
+      );
       logRun("fixed", fixed);
       floorResults.push({ name: floor.name, saturation, fixed });
     } finally {
@@ -372,7 +377,8 @@ try {
     logRun("fixed pg", fixedViaPg);
     const floorBeside = await measured(
       load,
-      (settings) => httpLoad(expressBeside!.origin, [{ path: "/healthz" }], settings),
+      (settings) =>
+        httpLoad(expressBeside!.origin, [{ path: "/healthz", headers: BROWSER_HEADERS }], settings),
       expressBeside!.pid,
     );
     logRun("Express", floorBeside);

@@ -39,6 +39,9 @@ const HISTORY_SIZE = 50;
 const BOARD_WORDS = 25;
 const BOARD_LIMIT = 50;
 
+/** As a browser asks: the server's kept answers of 1 KB or more then come gzipped (src/api/respond.ts). */
+export const BROWSER_HEADERS = { "accept-encoding": "gzip, deflate, br, zstd" };
+
 type Found<T> = Promise<T | null>;
 
 /** Answers the rows of a read, failing on a missing user: a 404 is not a measurement. */
@@ -57,7 +60,7 @@ function profileReads(label: string, users: string[]): ApiRead[] {
   ) => ({
     name: `${name} · ${label}`,
     variants: users.length,
-    request: (i: number) => ({ path: path(user(i)) }),
+    request: (i: number) => ({ path: path(user(i)), headers: BROWSER_HEADERS }),
     read: (db: Queries, i: number) => run(db, user(i)),
   });
   return [
@@ -94,7 +97,7 @@ function boardRead(
       const token = caller(i)?.token;
       return {
         path: `/api/v1/leaderboards?${query}`,
-        ...(token && { headers: { authorization: `Bearer ${token}` } }),
+        headers: token ? { ...BROWSER_HEADERS, authorization: `Bearer ${token}` } : BROWSER_HEADERS,
       };
     },
     // The route's two queries (its top is kept, the caller's place never is), both every time;

@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { type Response, Router } from "express";
 import { createApiDocument, OPENAPI_PATH } from "./openapi.ts";
-import { type PreparedBody, preparedJson, sendPrepared } from "./respond.ts";
+import { keptGzipped, type PreparedBody, preparedJson, sendPrepared } from "./respond.ts";
 
 const API_DOCS_PATH = "/api/docs";
 
@@ -20,11 +20,11 @@ const SWAGGER_UI_FILES = ["swagger-ui.css", "swagger-ui-bundle.js", "favicon-32x
 export function docsRoutes(): Router {
   const router = Router();
   // Made at the first request: the same for the process's whole life, it comes from the code.
-  let document: PreparedBody | undefined;
+  let document: Promise<PreparedBody> | undefined;
 
-  router.get(OPENAPI_PATH, (_req, res) => {
-    document ??= preparedJson(createApiDocument());
-    sendPrepared(res, 200, document);
+  router.get(OPENAPI_PATH, async (_req, res) => {
+    document ??= keptGzipped(preparedJson(createApiDocument()));
+    sendPrepared(res, 200, await document);
   });
   router.get(API_DOCS_PATH, (_req, res) => sendFile(res, path.join(PAGE_DIR, "index.html")));
   router.get(`${API_DOCS_PATH}/init.js`, (_req, res) => sendFile(res, path.join(PAGE_DIR, "init.js")));

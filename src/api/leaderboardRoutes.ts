@@ -21,7 +21,14 @@ import {
   leaderboardQuery,
   type RatingLeaderboardResponse,
 } from "./contracts/profile.ts";
-import { type PreparedBody, preparedData, preparedWithLast, sendPrepared, withIsoTime } from "./respond.ts";
+import {
+  keptGzipped,
+  type PreparedBody,
+  preparedData,
+  preparedWithLast,
+  sendPrepared,
+  withIsoTime,
+} from "./respond.ts";
 import { parseInput } from "./validate.ts";
 
 type Entry = LeaderboardResponse["entries"][number];
@@ -50,7 +57,7 @@ export function leaderboardRoutes(deps: { db: Database; tokens: TokenService; ra
       const key = String(query.limit);
       const readTop = async () => {
         const entries = await ratingTop(deps.db.sql, query.limit);
-        const kept = { entries, anonymous: ratingAnswer(entries, null) };
+        const kept = { entries, anonymous: await keptGzipped(ratingAnswer(entries, null)) };
         ratingTops.set(key, kept);
         return kept;
       };
@@ -81,7 +88,7 @@ export function leaderboardRoutes(deps: { db: Database; tokens: TokenService; ra
       const { periodStart, entries } = await boardTop(deps.db.sql, request);
       const top = { periodStart, entries: entries.map(withIsoTime) };
       const withPlace = answerWith(request, top);
-      const kept = { ...top, anonymous: withPlace(null), withPlace };
+      const kept = { ...top, anonymous: await keptGzipped(withPlace(null)), withPlace };
       tops.set(key, kept);
       return kept;
     };

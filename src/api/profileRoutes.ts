@@ -30,7 +30,14 @@ import {
 } from "./contracts/profile.ts";
 import { ApiError } from "./errors.ts";
 import { ProfileCache } from "./profileCache.ts";
-import { type PreparedBody, preparedData, sendData, sendPrepared, withIsoTime } from "./respond.ts";
+import {
+  keptGzipped,
+  type PreparedBody,
+  preparedData,
+  sendData,
+  sendPrepared,
+  withIsoTime,
+} from "./respond.ts";
 import { parseInput } from "./validate.ts";
 
 export function profileRoutes(deps: { db: Database; tokens: TokenService }): Router {
@@ -71,7 +78,7 @@ function profileReads(
     const version = found(await profileVersion(userId));
     let body = kept.get(key, version);
     if (body === undefined) {
-      body = await read();
+      body = await keptGzipped(await read());
       kept.set(key, version, body);
     }
     return body;

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
+import http from "node:http";
+import { gunzipSync } from "node:zlib";
 import type {
   GraphResponse,
   HistoryResponse,
@@ -217,6 +219,46 @@ describe("profiles: /api/v1/profile/* and /api/v1/users/:userId/*", () => {
         [70, 90],
       );
     });
+
+    it("goes gzipped to a client that takes gzip, with its own ETag, once it is large enough to gain", async () => {
+      const lu = await newPlayer(db, "Lu", false);
+      await recordAll(
+        Array.from({ length: 30 }, (_, i) =>
+          race(lu.id, { wpm: 40 + i, finishedAt: new Date(Date.UTC(2025, 5, 1, 12, i)) }),
+        ),
+      );
+      const graph = (last: number, headers: Record<string, string>) =>
+        rawGet(`${server.url}/api/v1/users/${lu.id}/graph?last=${last}`, headers);
+      const browser = { "accept-encoding": "gzip, deflate, br, zstd" };
+      const plain = await graph(30, {});
+      const zipped = await graph(30, browser);
+      assert.equal(plain.headers["content-encoding"], undefined);
+      assert.equal(zipped.headers["content-encoding"], "gzip");
+      assert.match(zipped.headers.vary ?? "", /\bAccept-Encoding\b/);
+      assert.match(
+        plain.headers.vary ?? "",
+        /\bAccept-Encoding\b/,
+        "a cache must not give either to the other",
+      );
+      assert.deepEqual(gunzipSync(zipped.body), plain.body);
+      assert.ok(
+        zipped.body.length < plain.body.length / 2,
+        `${zipped.body.length} of ${plain.body.length} bytes`,
+      );
+      assert.equal((JSON.parse(plain.body.toString()) as { data: GraphResponse }).data.length, 30);
+      // Two representations, two strong ETags; each revalidates its own.
+      assert.notEqual(zipped.headers.etag, plain.headers.etag);
+      assert.equal((await graph(30, { ...browser, "if-none-match": zipped.headers.etag! })).status, 304);
+      assert.equal((await graph(30, { "if-none-match": plain.headers.etag! })).status, 304);
+      // gzip refused, or a small answer: plain JSON.
+      assert.equal(
+        (await graph(30, { "accept-encoding": "gzip;q=0, br" })).headers["content-encoding"],
+        undefined,
+      );
+      const small = await graph(1, browser);
+      assert.equal(small.headers["content-encoding"], undefined);
+      assert.doesNotMatch(small.headers.vary ?? "", /Accept-Encoding/);
+    });
   });
 
   describe("history pages", () => {
@@ -369,3 +411,20 @@ describe("profiles: /api/v1/profile/* and /api/v1/users/:userId/*", () => {
     });
   });
 });
+
+/** A GET whose body comes as sent (fetch would decompress it), with its status and headers. */
+function rawGet(url: string, headers: Record<string, string>) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>(
+    (resolve, reject) => {
+      http
+        .get(url, { headers }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on("data", (chunk: Buffer) => chunks.push(chunk));
+          response.on("end", () =>
+            resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks) }),
+          );
+        })
+        .on("error", reject);
+    },
+  );
+}
