@@ -42,7 +42,8 @@
  * Flags: --users N --results N --days N --seed N (the seed's), --duration S, --warmup S,
  * --connections N (saturation), --rate N (the fixed rate, per second), --sample-users N,
  * --in-process-saturation, --only a,b (reads and floors whose name holds one of these),
- * --explain (print each query's EXPLAIN ANALYZE; always in the JSON), --database-admin-url URL.
+ * --explain (print each query's EXPLAIN ANALYZE; always in the JSON), --database-admin-url URL,
+ * --no-gzip (ask without Accept-Encoding, as a client that takes no gzip: the server sends JSON).
  * Prints markdown tables and each goal PASS/MISS; writes bench/results/<time>-api.json.
  */
 import { mkdir, writeFile } from "node:fs/promises";
@@ -98,6 +99,7 @@ const { values: flags } = parseArgs({
     "sample-users": { type: "string", default: "1000" },
     only: { type: "string" },
     explain: { type: "boolean", default: false },
+    "no-gzip": { type: "boolean", default: false },
     "keep-database": { type: "boolean", default: false },
     "database-url": { type: "string" },
     "database-admin-url": { type: "string", default: "postgresql://postgres@127.0.0.1:5432/postgres" },
@@ -121,6 +123,7 @@ const options = {
   inProcessSaturation: flags["in-process-saturation"],
   sampleUsers: count("sample-users", 1),
   poolSize: POOL_SIZE,
+  gzip: !flags["no-gzip"],
 };
 const seedOptions = {
   users: count("users", 1),
@@ -134,7 +137,8 @@ const started = Date.now();
 console.log(
   `bench api: ${machine.nproc} × ${machine.cpuModel}, commit ${machine.commit}${machine.dirty ? " (+ uncommitted changes)" : ""}, ` +
     `${options.rate} requests/s fixed, ${options.connections} connections at saturation, ` +
-    `${options.durationS} s per run after ${options.warmupS} s of warm-up, the server's V8 flags: ${options.serverFlags}`,
+    `${options.durationS} s per run after ${options.warmupS} s of warm-up, the server's V8 flags: ${options.serverFlags}, ` +
+    `asking ${options.gzip ? "as a browser (gzip)" : "without gzip (--no-gzip)"}`,
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -265,7 +269,8 @@ async function open() {
 
 const only = flags.only?.split(",").map((part) => part.trim());
 const selected = ({ name }: { name: string }) => !only || only.some((part) => name.includes(part));
-const reads = apiReads(surveyed.targets).filter(selected);
+const asked = options.gzip ? BROWSER_HEADERS : {};
+const reads = apiReads(surveyed.targets, asked).filter(selected);
 /** The same answer with less and less in front of it: Node's http, Express, Typephoon's middleware. */
 const floors: Array<{ name: string; start(): ReturnType<typeof startHttpFloor> }> = [
   { name: "floor · node:http", start: () => startHttpFloor("node") },
@@ -347,14 +352,13 @@ try {
     try {
       const saturation = await measured(
         load,
-        (settings) =>
-          httpLoad(floorServer.origin, [{ path: "/healthz", headers: BROWSER_HEADERS }], settings),
+        (settings) => httpLoad(floorServer.origin, [{ path: "/healthz", headers: asked }], settings),
         floorServer.pid,
       );
       logRun("saturation", saturation);
       const fixed = await fixedHttp(
         floorServer.origin,
-        [{ path: "/healthz", headers: BROWSER_HEADERS }],
+        [{ path: "/healthz", headers: asked }],
         floorServer.pid,
       );
       logRun("fixed", fixed);
@@ -377,8 +381,7 @@ try {
     logRun("fixed pg", fixedViaPg);
     const floorBeside = await measured(
       load,
-      (settings) =>
-        httpLoad(expressBeside!.origin, [{ path: "/healthz", headers: BROWSER_HEADERS }], settings),
+      (settings) => httpLoad(expressBeside!.origin, [{ path: "/healthz", headers: asked }], settings),
       expressBeside!.pid,
     );
     logRun("Express", floorBeside);

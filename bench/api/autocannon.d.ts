@@ -46,3 +46,10 @@ declare module "autocannon" {
 
   export default function autocannon(options: AutocannonOptions): AutocannonInstance;
 }
+
+/** Where autocannon keeps each response's body while it arrives (bench/api/load.ts stops that). */
+declare module "autocannon/lib/pipelinedRequestsQueue.js" {
+  export default class PipelinedRequestsQueue {
+    addBody(data: Buffer): void;
+  }
+}

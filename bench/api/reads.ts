@@ -41,6 +41,8 @@ const BOARD_LIMIT = 50;
 
 /** As a browser asks: the server's kept answers of 1 KB or more then come gzipped (src/api/respond.ts). */
 export const BROWSER_HEADERS = { "accept-encoding": "gzip, deflate, br, zstd" };
+/** The headers every request sends: a browser's, or none (`--no-gzip`). */
+type Asked = Record<string, string>;
 
 type Found<T> = Promise<T | null>;
 
@@ -51,7 +53,7 @@ async function rows<T>(answer: Found<T>, count: (found: T) => number): Promise<n
   return count(found);
 }
 
-function profileReads(label: string, users: string[]): ApiRead[] {
+function profileReads(label: string, users: string[], asked: Asked): ApiRead[] {
   const user = (i: number) => users[i % users.length]!;
   const read = (
     name: string,
@@ -60,7 +62,7 @@ function profileReads(label: string, users: string[]): ApiRead[] {
   ) => ({
     name: `${name} · ${label}`,
     variants: users.length,
-    request: (i: number) => ({ path: path(user(i)), headers: BROWSER_HEADERS }),
+    request: (i: number) => ({ path: path(user(i)), headers: asked }),
     read: (db: Queries, i: number) => run(db, user(i)),
   });
   return [
@@ -86,6 +88,7 @@ function profileReads(label: string, users: string[]): ApiRead[] {
 function boardRead(
   period: LeaderboardPeriod,
   day: string | undefined,
+  asked: Asked,
   callers?: ReadTargets["signedIn"],
 ): ApiRead {
   const query = `period=${period}&words=${BOARD_WORDS}&limit=${BOARD_LIMIT}${day ? `&date=${day}` : ""}`;
@@ -97,7 +100,7 @@ function boardRead(
       const token = caller(i)?.token;
       return {
         path: `/api/v1/leaderboards?${query}`,
-        headers: token ? { ...BROWSER_HEADERS, authorization: `Bearer ${token}` } : BROWSER_HEADERS,
+        headers: token ? { ...asked, authorization: `Bearer ${token}` } : asked,
       };
     },
     // The route's two queries (its top is kept, the caller's place never is), both every time;
@@ -115,12 +118,12 @@ function boardRead(
   };
 }
 
-export function apiReads(targets: ReadTargets): ApiRead[] {
+export function apiReads(targets: ReadTargets, asked: Asked): ApiRead[] {
   return [
-    ...profileReads("heaviest player", [targets.heavyUser]),
-    ...profileReads(`${targets.sampleUsers.length} players`, targets.sampleUsers),
-    boardRead("daily", targets.boardDay),
-    boardRead("all", undefined),
-    boardRead("all", undefined, targets.signedIn),
+    ...profileReads("heaviest player", [targets.heavyUser], asked),
+    ...profileReads(`${targets.sampleUsers.length} players`, targets.sampleUsers, asked),
+    boardRead("daily", targets.boardDay, asked),
+    boardRead("all", undefined, asked),
+    boardRead("all", undefined, asked, targets.signedIn),
   ];
 }
