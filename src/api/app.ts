@@ -6,7 +6,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { monitor } from "@colyseus/monitor";
 import express, { type ErrorRequestHandler, type RequestHandler } from "express";
-import helmet from "helmet";
 import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
 import type { TokenService } from "../auth/tokens.ts";
@@ -32,6 +31,7 @@ import { sameOriginWrites } from "./origins.ts";
 import { profileRoutes } from "./profileRoutes.ts";
 import { rateLimits } from "./rateLimit.ts";
 import { requestLogging } from "./requestLog.ts";
+import { securityHeaders } from "./securityHeaders.ts";
 import { mountWebClient } from "./webClient.ts";
 
 const MATCHMAKE_PATH = "/matchmake";
@@ -63,8 +63,7 @@ export function mountApi(app: express.Application, deps: ApiDependencies): void 
   app.set("trust proxy", deps.trustProxy);
   app.use(requestLogging(app, deps.log));
   app.use(bodyLimit);
-  // TLS is the proxy's business: upgrading http requests would break plain-http setups (a LAN).
-  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  app.use(securityHeaders());
   app.use(sameOriginWrites({ publicUrl: deps.auth.publicUrl, allowedOrigins: deps.auth.corsOrigins }));
   app.use(express.json({ limit: MAX_BODY_BYTES }));
   const routeDeps = { ...deps, rateLimits: rateLimits(deps.redis, deps.log) };

@@ -2,7 +2,7 @@
  * The API describes itself: its OpenAPI document at GET /api/v1/openapi.json (src/api/openapi.ts),
  * and a reference page reading it at GET /api/docs — Swagger UI, served from the swagger-ui-dist
  * package with an init script of our own (src/api/docsPage/), so that nothing is fetched from
- * elsewhere and helmet's Content-Security-Policy holds as it is.
+ * elsewhere and helmet's Content-Security-Policy for pages holds as it is.
  */
 import { createRequire } from "node:module";
 import path from "node:path";

@@ -44,13 +44,32 @@ describe("which web pages may change anything here (CSRF), and the security head
     });
   });
 
-  it("sends the usual security headers (helmet)", async () => {
-    const response = await fetch(`${server.url}/api/v1/auth/providers`);
-    assert.equal(response.headers.get("x-content-type-options"), "nosniff");
-    assert.equal(response.headers.get("x-frame-options"), "SAMEORIGIN");
-    assert.match(response.headers.get("content-security-policy") ?? "", /default-src 'self'/);
-    assert.match(response.headers.get("strict-transport-security") ?? "", /max-age=/);
-    assert.equal(response.headers.get("referrer-policy"), "no-referrer");
-    assert.equal(response.headers.get("x-powered-by"), null);
+  it("sends pages helmet's security headers, and JSON answers those that apply to them", async () => {
+    for (const page of ["/", "/api/docs"]) {
+      const response = await fetch(`${server.url}${page}`);
+      assert.equal(response.headers.get("x-content-type-options"), "nosniff", page);
+      assert.equal(response.headers.get("x-frame-options"), "SAMEORIGIN", page);
+      assert.match(response.headers.get("content-security-policy") ?? "", /default-src 'self'/, page);
+      assert.equal(response.headers.get("cross-origin-opener-policy"), "same-origin", page);
+      assert.match(response.headers.get("strict-transport-security") ?? "", /max-age=/, page);
+      assert.equal(response.headers.get("referrer-policy"), "no-referrer", page);
+      assert.equal(response.headers.get("x-powered-by"), null, page);
+    }
+    for (const answer of ["/api/v1/auth/providers", "/api/v1/nothing-here", "/healthz", "/readyz"]) {
+      const response = await fetch(`${server.url}${answer}`);
+      assert.match(response.headers.get("content-type") ?? "", /^application\/json/, answer);
+      assert.equal(response.headers.get("x-content-type-options"), "nosniff", answer);
+      assert.equal(response.headers.get("x-frame-options"), "DENY", answer);
+      assert.equal(
+        response.headers.get("content-security-policy"),
+        "default-src 'none'; frame-ancestors 'none'",
+        answer,
+      );
+      assert.equal(response.headers.get("cross-origin-resource-policy"), "same-origin", answer);
+      assert.match(response.headers.get("strict-transport-security") ?? "", /max-age=/, answer);
+      assert.equal(response.headers.get("referrer-policy"), "no-referrer", answer);
+      assert.equal(response.headers.get("x-powered-by"), null, answer);
+      assert.equal(response.headers.get("x-dns-prefetch-control"), null, `${answer}: a page's header`);
+    }
   });
 });
