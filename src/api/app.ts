@@ -85,6 +85,9 @@ export function mountApi(app: express.Application, deps: ApiDependencies): void 
       ...bySession,
     }),
   );
+  // The reads, most of the API's requests, first: each layer a request passes costs it a little.
+  app.use("/api/v1/leaderboards", leaderboardRoutes(deps));
+  app.use("/api/v1", profileRoutes(deps));
   // Matchmaking has budgets of its own, as large as the API's: a seat is cheap to ask for and
   // each one holds a place in a room until it expires.
   app.use(
@@ -104,8 +107,6 @@ export function mountApi(app: express.Application, deps: ApiDependencies): void 
   app.use("/api/v1/auth", accountRoutes(routeDeps));
   app.use("/api/v1/lobbies", lobbyRoutes(deps));
   app.use("/api/v1/games", gameRoutes(deps));
-  app.use("/api/v1", profileRoutes(deps));
-  app.use("/api/v1/leaderboards", leaderboardRoutes(deps));
   app.use(docsRoutes());
   if (deps.monitorPassword) {
     const admin = basicAuth("admin", deps.monitorPassword);
