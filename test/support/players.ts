@@ -110,6 +110,8 @@ export class Player {
   readonly regroupedFrom: string[] = [];
   /** why queueing again after a regroup failed, if it did */
   requeueFailure: unknown;
+  /** every room joined, the earlier races of a rematch included: `leaveAll` leaves them all */
+  readonly #joined = new Set<LobbyRoomHandle | RaceRoomHandle | PrivateRoomHandle>();
 
   private constructor(baseUrl: string, user: { id: string; name: string }, accessToken: string) {
     this.sdk = new Client(baseUrl.replace(/^http/, "ws"));
@@ -158,6 +160,7 @@ export class Player {
       });
     });
     this.lobby = lobby;
+    this.#joined.add(lobby);
     return ready;
   }
 
@@ -178,6 +181,7 @@ export class Player {
     });
     party.onMessage(ServerMessage.ERROR, (message: RoomErrorMessage) => this.errors.push(message));
     this.party = party;
+    this.#joined.add(party);
     return ready;
   }
 
@@ -234,6 +238,7 @@ export class Player {
     });
     race.onMessage(ServerMessage.ERROR, (message: RoomErrorMessage) => this.errors.push(message));
     this.race = race;
+    this.#joined.add(race);
     return ready;
   }
 
@@ -274,9 +279,11 @@ export class Player {
     await eventually(`${this.name}'s race to open`, () => this.race?.state.status === "racing", 15_000);
   }
 
+  /** Leaves every room still open: a test's server then stops without waiting for them. */
   async leaveAll(): Promise<void> {
-    for (const room of [this.lobby, this.race, this.party]) {
-      if (room?.connection?.isOpen) await room.leave().catch(() => {});
+    for (const room of this.#joined) {
+      if (room.connection?.isOpen) await room.leave().catch(() => {});
     }
+    this.#joined.clear();
   }
 }

@@ -52,7 +52,13 @@ describe("the web client: friends of different ratings race together (lobbies re
   before(async () => {
     await buildWebClient();
     [server, browser] = await Promise.all([
-      startTestServer({ LOBBY_MAX_PLAYERS: "3", LOBBY_COUNTDOWN_MS: "20000", RACE_WORDS: "10" }),
+      startTestServer({
+        LOBBY_MAX_PLAYERS: "3",
+        LOBBY_COUNTDOWN_MS: "20000",
+        RACE_WORDS: "10",
+        // The race the test ends on waits this long for its closed pages before the server stops.
+        RECONNECT_GRACE_S: "5",
+      }),
       launchChromium(),
     ]);
   });
