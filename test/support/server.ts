@@ -41,20 +41,24 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const config = await testConfig(env);
   const server = await startServer(config, log ?? createLogger(config.logLevel));
-  return { ...server, config, stop: () => stopSayingWhy(server) };
+  // Which test file started it: under mocha --parallel, output from files running at once interleaves.
+  const startedBy = new Error().stack?.split("\n").find((line) => /\/test\/(?!support\/)/.test(line));
+  return { ...server, config, stop: () => stopSayingWhy(server, startedBy?.trim() ?? "a test") };
 }
 
 /**
  * A stopping process waits for its races to end (a dropped player's seat is kept for the reconnect
  * grace): a stop that takes long prints the rooms it waits for, so a hook that times out says why.
  */
-async function stopSayingWhy(server: RunningServer) {
+async function stopSayingWhy(server: RunningServer, startedBy: string) {
   const started = Date.now();
   const every = setInterval(async () => {
     const rooms = await matchMaker.query({}).catch(() => []);
     const waitingFor = rooms.map((room) => JSON.stringify(room)).join("; ") || "none";
     const seconds = Math.round((Date.now() - started) / 1000);
-    console.log(`      the test server has been stopping for ${seconds} s; its rooms: ${waitingFor}`);
+    console.log(
+      `      the test server (started ${startedBy}) has been stopping for ${seconds} s; its rooms: ${waitingFor}`,
+    );
   }, 15_000);
   try {
     await server.stop();
