@@ -26,7 +26,8 @@ export class ProfileCache {
     this.#entries = new LRUCache<string, Kept>({
       maxSize: maxBytes,
       // lru-cache sizes are positive; a body is never empty (an envelope), but no size may be 0.
-      sizeCalculation: (kept) => Math.max(1, kept.body.bytes.length),
+      // Both representations held: the JSON and, for a large body, its gzip.
+      sizeCalculation: (kept) => Math.max(1, kept.body.bytes.length + (kept.body.gzip?.bytes.length ?? 0)),
     });
   }
 

@@ -44,6 +44,15 @@ describe("ProfileCache (src/api/profileCache.ts, on lru-cache)", () => {
     kept.set("c", "1:0", body("é"));
     assert.equal(kept.get("a", "9:0"), undefined, "é is 2 bytes: 10 in all, a goes");
   });
+
+  it("counts a body kept gzipped as both its representations", () => {
+    const kept = new ProfileCache(10);
+    kept.set("a", "1:0", { ...body("aaaa"), gzip: { bytes: Buffer.from("zz"), etag: '"aaaa.gz"' } });
+    kept.set("b", "1:0", body("bbbb"));
+    assert.deepEqual([text(kept, "a", "1:0"), text(kept, "b", "1:0")], ["aaaa", "bbbb"], "6 + 4 bytes");
+    kept.set("c", "1:0", body("c"));
+    assert.equal(kept.get("a", "1:0"), undefined, "11 bytes: a, the least recently used, goes");
+  });
 });
 
 describe("prepared bodies (src/api/respond.ts)", () => {
