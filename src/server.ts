@@ -60,7 +60,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const applied = await applyMigrations(databaseServer.url);
     if (applied.length) log.info({ migrations: applied }, "applied database migrations");
 
-    const db = createDatabase(databaseServer.url);
+    const db = createDatabase(databaseServer.url, { log: log.child({ component: "db" }) });
     cleanups.push(db.close);
 
     const checks: ReadinessSources["checks"] = {

@@ -4,8 +4,8 @@
  * with pool.query), as the server itself now runs them: capturing a read's query, and its plan.
  */
 import type pg from "pg";
-import type { Queries } from "../../src/db/database.ts";
 import { Prisma } from "../../src/db/generated/client.ts";
+import type { Queries } from "../../src/db/queries.ts";
 
 export interface CapturedQuery {
   text: string;

@@ -4,9 +4,9 @@
  * as the src/db/ function its route calls with the same arguments.
  */
 
-import type { Queries } from "../../src/db/database.ts";
 import { boardPlaces, boardTop } from "../../src/db/leaderboards.ts";
 import { profileStatistics, resultGraph, resultHistory } from "../../src/db/profiles.ts";
+import type { Queries } from "../../src/db/queries.ts";
 import type { LeaderboardPeriod } from "../../src/protocol.ts";
 import type { HttpRequest } from "./load.ts";
 

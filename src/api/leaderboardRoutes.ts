@@ -3,7 +3,7 @@ import { type Request, Router } from "express";
 import { LRUCache } from "lru-cache";
 import type { TokenService } from "../auth/tokens.ts";
 import { batchedByKey } from "../db/batchedByKey.ts";
-import type { Database, Queries } from "../db/database.ts";
+import type { Database } from "../db/database.ts";
 import {
   type BoardRequest,
   boardPlaces,
@@ -13,6 +13,7 @@ import {
   ratingPlace,
   ratingTop,
 } from "../db/leaderboards.ts";
+import type { Queries } from "../db/queries.ts";
 import { callerOf, optionalUser } from "./authenticate.ts";
 import { BOARD_CACHE_ENTRIES, boardCache } from "./boardCache.ts";
 import {

@@ -4,15 +4,15 @@
  */
 import { type Request, type Response, Router } from "express";
 import type { TokenService } from "../auth/tokens.ts";
-import type { Database, Queries } from "../db/database.ts";
+import type { Database } from "../db/database.ts";
 import {
   personalBests,
   profileStatistics,
-  profileVersionReader,
   ratingHistory,
   resultGraph,
   resultHistory,
 } from "../db/profiles.ts";
+import type { Queries } from "../db/queries.ts";
 import { findUser } from "../db/users.ts";
 import { ApiErrorCode } from "../protocol.ts";
 import { requireUser, signedInUser } from "./authenticate.ts";
@@ -44,7 +44,7 @@ export function profileRoutes(deps: { db: Database; tokens: TokenService }): Rou
   const router = Router();
   const whoseParam = (req: Request) => parseInput(userParams, req.params, "params").userId;
   const kept = new ProfileCache();
-  const versionOf = profileVersionReader(deps.db.sql);
+  const versionOf = (userId: string) => deps.db.profileVersions.of(userId);
 
   router.use(
     "/profile",

@@ -89,15 +89,15 @@ export interface GuestMerge {
  * nothing of the guest's (two skills learnt apart cannot be added up, and replaying the guest's
  * races into the account's would rewrite the ratings before and after its races already show).
  */
-export function mergeGuestInto(
+export async function mergeGuestInto(
   db: Database,
   guestId: string,
   accountId: string,
   now = new Date(),
 ): Promise<GuestMerge> {
   const nothing: GuestMerge = { merged: false, movedResults: 0 };
-  if (guestId === accountId) return Promise.resolve(nothing);
-  return db.prisma.$transaction(async (tx) => {
+  if (guestId === accountId) return nothing;
+  const merge = await db.prisma.$transaction(async (tx) => {
     // Both users locked, always in the same order, so merges of two guests into one account (or
     // a guest into two accounts) run one after the other instead of deadlocking. The locks also
     // hold off results being written for either user until the move is done.
@@ -123,6 +123,8 @@ export function mergeGuestInto(
     await tx.user.update({ where: { id: guestId }, data: { mergedIntoId: accountId, mergedAt: now } });
     return { merged: true, movedResults };
   });
+  if (merge.merged) db.profileVersions.changed([guestId, accountId]);
+  return merge;
 }
 
 /**
@@ -183,6 +185,8 @@ export async function deleteAccount(db: Database, userId: string): Promise<boole
   const deleted = await db.prisma.$executeRaw`
     DELETE FROM users
     WHERE (id = ${userId}::uuid AND NOT guest) OR merged_into = ${userId}::uuid`;
+  // The guests merged into it go too; their notices say so (src/db/profileVersions.ts).
+  db.profileVersions.changed([userId]);
   return deleted > 0;
 }
 

@@ -17,8 +17,8 @@
  * migration that created the tables backfilled them with the same SQL.
  */
 
-import type { Queries } from "./database.ts";
 import { Prisma } from "./generated/client.ts";
+import type { Queries } from "./queries.ts";
 
 export type BestPeriod = "all" | "day" | "week";
 export const BEST_PERIODS: readonly BestPeriod[] = ["all", "day", "week"];

@@ -6,17 +6,11 @@
  */
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
+import type { Logger } from "../log.ts";
 import { Prisma, PrismaClient } from "./generated/client.ts";
 import { type StatementNames, statementNames } from "./preparedStatements.ts";
-
-/**
- * Raw SQL as tagged templates: the pool (`db.sql`), one of its connections inside a transaction,
- * or Prisma's client or an open transaction of it, which have the same two methods.
- */
-export interface Queries {
-  $queryRaw<T = unknown>(query: TemplateStringsArray, ...values: unknown[]): Promise<T>;
-  $executeRaw(query: TemplateStringsArray, ...values: unknown[]): Promise<number>;
-}
+import { type ProfileVersions, profileVersionReader, watchedProfileVersions } from "./profileVersions.ts";
+import type { Queries } from "./queries.ts";
 
 /** Raw SQL over the pool. */
 interface Sql extends Queries {
@@ -27,7 +21,12 @@ interface Sql extends Queries {
 export interface Database {
   prisma: PrismaClient;
   sql: Sql;
-  /** Ends Prisma's client and the pool. */
+  /**
+   * Profiles' versions, kept while PostgreSQL's notices say they hold (src/db/profileVersions.ts);
+   * its connection of its own opens at the first version asked.
+   */
+  profileVersions: ProfileVersions;
+  /** Ends Prisma's client, the pool and the profile versions' connection. */
   close(): Promise<void>;
 }
 
@@ -46,7 +45,7 @@ const IDLE_IN_TRANSACTION_TIMEOUT_MS = 10_000;
 /** TCP keepalive on every connection, so that a dead one is found even while idle. */
 const KEEPALIVE_AFTER_MS = 10_000;
 
-export function createDatabase(url: string): Database {
+export function createDatabase(url: string, options: { log?: Logger } = {}): Database {
   const pool = new pg.Pool({
     connectionString: url,
     // Opening a connection, and waiting for a free one of the pool.
@@ -72,13 +71,17 @@ export function createDatabase(url: string): Database {
       statementNameGenerator: (query) => statementName(query.sql) as string,
     }),
   });
+  const sql: Sql = {
+    ...sqlOver(pool, statementName),
+    transaction: (work) => inTransaction(pool, statementName, work),
+  };
+  const profileVersions = watchedProfileVersions({ url, read: profileVersionReader(sql), log: options.log });
   return {
     prisma,
-    sql: {
-      ...sqlOver(pool, statementName),
-      transaction: (work) => inTransaction(pool, statementName, work),
-    },
+    sql,
+    profileVersions,
     close: async () => {
+      await profileVersions.close();
       await prisma.$disconnect();
       await pool.end();
     },

@@ -13,7 +13,7 @@
 
 import { type LeaderboardPeriod, PROVISIONAL_RACES } from "../protocol.ts";
 import { type BestPeriod, periodStart } from "./bests.ts";
-import type { Queries } from "./database.ts";
+import type { Queries } from "./queries.ts";
 
 const BEST_PERIOD: Record<LeaderboardPeriod, BestPeriod> = { daily: "day", weekly: "week", all: "all" };
 

@@ -10,7 +10,8 @@ import { type RatedResult, ratedStandings, rateRace, type Skill, shownRating } f
 import type { RaceMode, RatingMessage } from "../protocol.ts";
 import { batchedByKey } from "./batchedByKey.ts";
 import { ALL_TIME_START, BEST_PERIODS, type BestPeriod, periodStart } from "./bests.ts";
-import type { Database, Queries } from "./database.ts";
+import type { Database } from "./database.ts";
+import type { Queries } from "./queries.ts";
 
 export interface NewGame {
   id: string;
@@ -110,13 +111,16 @@ async function recordResults(
   results: RaceResult[],
 ): Promise<Array<{ isPersonalBest: boolean }>> {
   const competing = results.map(bestsOf);
-  return db.sql.transaction(async (tx) => {
+  const answers = await db.sql.transaction(async (tx) => {
     const guests = await lockUsers(tx, results);
     const stored = await storedBefore(tx, results, competing);
     const decided = decide(results, competing, stored, guests);
     if (decided.results.length > 0) await write(tx, decided);
     return decided.answers;
   });
+  // Committed: this process's next profile read of these players sees them at once.
+  db.profileVersions.changed(results.map((result) => result.userId));
+  return answers;
 }
 
 /** uuids as PostgreSQL prints them, for keys that match the ids read back. */
@@ -341,7 +345,7 @@ async function write(tx: Queries, decided: Decided): Promise<void> {
  * ending together are applied one after the other, each from the skill the other left.
  */
 async function endGame(db: Database, gameId: string, endedAt: Date): Promise<RatingChanges> {
-  return db.sql.transaction(async (tx) => {
+  const changes = await db.sql.transaction(async (tx): Promise<RatingChanges> => {
     const [game] = await tx.$queryRaw<Array<{ mode: RaceMode; status: string }>>`
       SELECT mode, status FROM games WHERE id = ${gameId}::uuid FOR NO KEY UPDATE`;
     if (!game) return new Map();
@@ -350,6 +354,8 @@ async function endGame(db: Database, gameId: string, endedAt: Date): Promise<Rat
     if (game.status === "abandoned") return new Map();
     return rateGame(tx, gameId, game.mode);
   });
+  db.profileVersions.changed(changes.keys());
+  return changes;
 }
 
 /** What rating a game changed: its results' ratings before and after. */

@@ -4,7 +4,9 @@
  * of what the statistics, graph, history, personal bests and leaderboards must then say. Nothing
  * here shares code with src/db/bests.ts, profiles.ts or leaderboards.ts.
  */
+import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
 import type { Database } from "../../src/db/database.ts";
 import { createGame, recordResult } from "../../src/db/races.ts";
 import type { RaceResult } from "../../src/game/race/result.ts";
@@ -22,6 +24,26 @@ export interface Player {
 /** A player, registered or guest, straight into the users table. */
 export async function newPlayer(db: Database, name: string, guest: boolean): Promise<Player> {
   return db.prisma.user.create({ data: { name, guest }, select: { id: true, name: true, guest: true } });
+}
+
+/**
+ * `read`'s answer once it is `expected`. The stories write through a database handle of their own,
+ * as another process would, and such a write reaches the server's kept profiles with its notice
+ * (src/db/profileVersions.ts), sent at commit: a read made at once may come first. A read that
+ * throws meanwhile (its two answers straddling the notice) is made again.
+ */
+export async function onceShown<T>(read: () => Promise<T>, expected: T, message?: string): Promise<void> {
+  const until = Date.now() + 5_000;
+  for (;;) {
+    try {
+      const answer = await read();
+      if (isDeepStrictEqual(answer, expected)) return;
+      if (Date.now() > until) assert.deepEqual(answer, expected, message);
+    } catch (error) {
+      if (Date.now() > until) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 const twoDecimals = (value: number) => Math.round(value * 100) / 100;
