@@ -71,8 +71,18 @@ export async function keptGzipped(body: PreparedBody): Promise<PreparedBody> {
 /**
  * The ETag is set here, so Express does not hash the body again; it still answers 304 to a match.
  * A body kept gzipped goes out gzipped to the clients that take it.
+ *
+ * Written in the event loop's check phase, once the requests that arrived with this one have been
+ * read, as Redis writes its replies just before it waits again: a kept answer needs no I/O, and
+ * written from within its request's read it interleaves the process's writes with its reads, and
+ * each write then wakes a peer that had gone back to sleep (on the same host, a proxy or a client,
+ * the writer pays for that wake-up).
  */
 export function sendPrepared(res: Response, status: number, body: PreparedBody): void {
+  setImmediate(writePrepared, res, status, body);
+}
+
+function writePrepared(res: Response, status: number, body: PreparedBody): void {
   res.status(status).type("json");
   const { gzip } = body;
   if (gzip) {
