@@ -71,9 +71,10 @@ export function watchedProfileVersions(options: ProfileVersionOptions): ProfileV
   let lastAttempt = Number.NEGATIVE_INFINITY;
   let closed = false;
 
-  const forget = (userId: string) => {
-    known.delete(userId);
-    for (const reading of readings.get(userId) ?? []) reading.void = true;
+  /** Ids as PostgreSQL prints them, as notices carry them: a uuid may be asked in capitals. */
+  const forget = (id: string) => {
+    known.delete(id);
+    for (const reading of readings.get(id) ?? []) reading.void = true;
   };
 
   /** No more notices: nothing known can be trusted, nor any read under way. */
@@ -141,30 +142,31 @@ export function watchedProfileVersions(options: ProfileVersionOptions): ProfileV
       return listener !== undefined;
     },
     async of(userId) {
+      const id = userId.toLowerCase();
       if (listener) {
-        const version = known.get(userId);
+        const version = known.get(id);
         if (version !== undefined) return version;
       } else {
         listenSoon();
       }
       const reading: Reading = { void: listener === undefined };
-      let set = readings.get(userId);
+      let set = readings.get(id);
       if (!set) {
         set = new Set();
-        readings.set(userId, set);
+        readings.set(id, set);
       }
       set.add(reading);
       try {
         const version = await read(userId);
-        if (!reading.void && version !== null) known.set(userId, version);
+        if (!reading.void && version !== null) known.set(id, version);
         return version;
       } finally {
         set.delete(reading);
-        if (set.size === 0) readings.delete(userId);
+        if (set.size === 0) readings.delete(id);
       }
     },
     changed(userIds) {
-      for (const userId of userIds) forget(userId);
+      for (const userId of userIds) forget(userId.toLowerCase());
     },
     async close() {
       closed = true;

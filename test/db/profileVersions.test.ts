@@ -77,8 +77,13 @@ describe("profile versions (src/db/profileVersions.ts)", () => {
     for (let i = 0; i < 5; i++) assert.equal(await versions.of(ada.id), "0:0");
     assert.equal(reads.length, readsSoFar, "kept: PostgreSQL is not asked again");
 
+    // A uuid asked in capitals is the same player, forgotten by the same notices.
+    const shouted = ada.id.toUpperCase();
+    assert.equal(await versions.of(shouted), "0:0");
+
     await record(elsewhere, race(ada.id));
     await eventually("the result's notice", async () => (await versions.of(ada.id)) === "1:0");
+    assert.equal(await versions.of(shouted), "1:0");
     const afterResult = reads.length;
     assert.equal(await versions.of(ada.id), "1:0");
     assert.equal(reads.length, afterResult, "kept again");
