@@ -7,7 +7,7 @@ import type { PreparedBody } from "./respond.ts";
  * player and request under that version until it changes: every new result counts a race played
  * (src/db/races.ts counts it in the statement that records it), and the rating update, when a
  * rated race ends after its results were written, counts a rated race with the new rating
- * (src/db/profileVersions.ts, which knows the version without a query while PostgreSQL's notices
+ * (src/db/userNotices.ts, which knows the version without a query while PostgreSQL's notices
  * say it holds). Reading and serializing the last 1000 races, or a history page, costs the server
  * many times checking the version. Each process keeps its own; the least
  * recently used go first once the bodies pass `maxBytes` (lru-cache), and a body larger than that

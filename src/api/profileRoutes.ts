@@ -8,6 +8,7 @@ import type { Database } from "../db/database.ts";
 import {
   personalBests,
   profileStatistics,
+  profileVersionReader,
   ratingHistory,
   resultGraph,
   resultHistory,
@@ -44,7 +45,8 @@ export function profileRoutes(deps: { db: Database; tokens: TokenService }): Rou
   const router = Router();
   const whoseParam = (req: Request) => parseInput(userParams, req.params, "params").userId;
   const kept = new ProfileCache();
-  const versionOf = (userId: string) => deps.db.profileVersions.of(userId);
+  const versions = deps.db.notices.keep(profileVersionReader(deps.db.sql), (version) => version !== null);
+  const versionOf = (userId: string) => versions.of(userId);
 
   router.use(
     "/profile",

@@ -123,22 +123,25 @@ export async function mergeGuestInto(
     await tx.user.update({ where: { id: guestId }, data: { mergedIntoId: accountId, mergedAt: now } });
     return { merged: true, movedResults };
   });
-  if (merge.merged) db.profileVersions.changed([guestId, accountId]);
+  if (merge.merged) db.notices.changed([guestId, accountId]);
   return merge;
 }
 
 /**
  * Whether a user may still act: `active`, a guest whose races moved into an account (`merged`), or
- * no user at all any more (`deleted`). It runs on every room join and API call, so the calls of one
- * moment share one query (src/db/batchedByKey.ts), in raw SQL without Prisma's client (a model
- * query costs Prisma's query compiler far more CPU than the lookup itself).
+ * no user at all any more (`deleted`). It runs on every room join and API call: an active user's
+ * standing is kept until a notice says the user was merged or deleted (src/db/userNotices.ts), and
+ * the checks of one moment share one query (src/db/batchedByKey.ts), in raw SQL without Prisma's
+ * client (a model query costs Prisma's query compiler far more CPU than the lookup itself).
  */
 export function userStandingCheck(db: Database): (userId: string) => Promise<UserStanding> {
-  return batchedByKey(async (userIds: string[]) => {
+  const read = batchedByKey(async (userIds: string[]) => {
     const rows = await db.sql.$queryRaw<Array<{ id: string; merged: boolean }>>`
       SELECT id::text, merged_into IS NOT NULL AS merged FROM users WHERE id = ANY(${userIds}::uuid[])`;
     return new Map(rows.map(({ id, merged }): [string, UserStanding] => [id, merged ? "merged" : "active"]));
   }, "deleted");
+  const standings = db.notices.keep<UserStanding>(read, (standing) => standing === "active");
+  return (userId) => standings.of(userId);
 }
 
 export interface AccountDetails extends UserRecord {
@@ -185,8 +188,8 @@ export async function deleteAccount(db: Database, userId: string): Promise<boole
   const deleted = await db.prisma.$executeRaw`
     DELETE FROM users
     WHERE (id = ${userId}::uuid AND NOT guest) OR merged_into = ${userId}::uuid`;
-  // The guests merged into it go too; their notices say so (src/db/profileVersions.ts).
-  db.profileVersions.changed([userId]);
+  // The guests merged into it go too; their notices say so (src/db/userNotices.ts).
+  db.notices.changed([userId]);
   return deleted > 0;
 }
 

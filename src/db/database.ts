@@ -9,8 +9,8 @@ import pg from "pg";
 import type { Logger } from "../log.ts";
 import { Prisma, PrismaClient } from "./generated/client.ts";
 import { type StatementNames, statementNames } from "./preparedStatements.ts";
-import { type ProfileVersions, profileVersionReader, watchedProfileVersions } from "./profileVersions.ts";
 import type { Queries } from "./queries.ts";
+import { type UserNotices, userNotices } from "./userNotices.ts";
 
 /** Raw SQL over the pool. */
 interface Sql extends Queries {
@@ -22,11 +22,11 @@ export interface Database {
   prisma: PrismaClient;
   sql: Sql;
   /**
-   * Profiles' versions, kept while PostgreSQL's notices say they hold (src/db/profileVersions.ts);
-   * its connection of its own opens at the first version asked.
+   * What is read about users, kept while PostgreSQL's notices say it holds (src/db/userNotices.ts);
+   * its connection of its own opens at the first answer asked.
    */
-  profileVersions: ProfileVersions;
-  /** Ends Prisma's client, the pool and the profile versions' connection. */
+  notices: UserNotices;
+  /** Ends Prisma's client, the pool and the notices' connection. */
   close(): Promise<void>;
 }
 
@@ -75,13 +75,13 @@ export function createDatabase(url: string, options: { log?: Logger } = {}): Dat
     ...sqlOver(pool, statementName),
     transaction: (work) => inTransaction(pool, statementName, work),
   };
-  const profileVersions = watchedProfileVersions({ url, read: profileVersionReader(sql), log: options.log });
+  const notices = userNotices({ url, log: options.log });
   return {
     prisma,
     sql,
-    profileVersions,
+    notices,
     close: async () => {
-      await profileVersions.close();
+      await notices.close();
       await prisma.$disconnect();
       await pool.end();
     },

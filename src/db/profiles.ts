@@ -9,6 +9,7 @@
  */
 import { isProvisional } from "../game/rating.ts";
 import { RACE_LENGTHS, type RaceLength, type RaceMode } from "../protocol.ts";
+import { batchedByKey } from "./batchedByKey.ts";
 import { ALL_TIME_START } from "./bests.ts";
 import type { Queries } from "./queries.ts";
 
@@ -123,6 +124,22 @@ export async function profileStatistics(db: Queries, userId: string): Promise<Pr
   if (!row) return null;
   const { rating, ratedRaces, ...figures } = row;
   return { ...figures, rating, provisional: isProvisional(ratedRaces), ratedRaces };
+}
+
+/**
+ * What the profile's reads change with (null: no such user): the races played, which every new
+ * result counts, and the rated races, which the rating update counts when a rated race ends (after
+ * its results were written) together with the new rating. Kept while PostgreSQL's notices say it
+ * holds (src/db/userNotices.ts); the reads of one moment share one query (src/db/batchedByKey.ts).
+ */
+export function profileVersionReader(db: Queries): (userId: string) => Promise<string | null> {
+  return batchedByKey(async (userIds: string[]) => {
+    const rows = await db.$queryRaw<Array<{ id: string; version: string }>>`
+      SELECT u.id::text AS id, coalesce(s.played, 0) || ':' || u.rated_races AS version
+      FROM users AS u LEFT JOIN user_stats AS s ON s.user_id = u.id
+      WHERE u.id = ANY(${userIds}::uuid[])`;
+    return new Map(rows.map(({ id, version }) => [id, version]));
+  }, null);
 }
 
 /** The last `last` races that count (finished, unflagged), oldest first. */

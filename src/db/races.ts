@@ -119,7 +119,7 @@ async function recordResults(
     return decided.answers;
   });
   // Committed: this process's next profile read of these players sees them at once.
-  db.profileVersions.changed(results.map((result) => result.userId));
+  db.notices.changed(results.map((result) => result.userId));
   return answers;
 }
 
@@ -354,7 +354,7 @@ async function endGame(db: Database, gameId: string, endedAt: Date): Promise<Rat
     if (game.status === "abandoned") return new Map();
     return rateGame(tx, gameId, game.mode);
   });
-  db.profileVersions.changed(changes.keys());
+  db.notices.changed(changes.keys());
   return changes;
 }
 

@@ -29,7 +29,7 @@ export async function newPlayer(db: Database, name: string, guest: boolean): Pro
 /**
  * `read`'s answer once it is `expected`. The stories write through a database handle of their own,
  * as another process would, and such a write reaches the server's kept profiles with its notice
- * (src/db/profileVersions.ts), sent at commit: a read made at once may come first. A read that
+ * (src/db/userNotices.ts), sent at commit: a read made at once may come first. A read that
  * throws meanwhile (its two answers straddling the notice) is made again.
  */
 export async function onceShown<T>(read: () => Promise<T>, expected: T, message?: string): Promise<void> {

@@ -1,24 +1,20 @@
 import assert from "node:assert/strict";
-import { mergeGuestInto } from "../../src/db/accounts.ts";
+import { deleteAccount, mergeGuestInto, userStandingCheck } from "../../src/db/accounts.ts";
 import { createDatabase, type Database } from "../../src/db/database.ts";
 import { applyMigrations } from "../../src/db/migrations.ts";
-import {
-  type ProfileVersionOptions,
-  type ProfileVersions,
-  profileVersionReader,
-  watchedProfileVersions,
-} from "../../src/db/profileVersions.ts";
+import { profileVersionReader } from "../../src/db/profiles.ts";
 import { raceStore, recordResult } from "../../src/db/races.ts";
+import { type UserNoticeOptions, type UserNotices, userNotices } from "../../src/db/userNotices.ts";
 import { testDatabaseUrl } from "../hooks.ts";
 import { eventually } from "../support/players.ts";
 import { newPlayer, race, record, resultOf, setRating } from "../support/profiles.ts";
 import { startTcpProxy, type TcpProxy } from "../support/tcpProxy.ts";
 
-describe("profile versions (src/db/profileVersions.ts)", () => {
+describe("user notices (src/db/userNotices.ts): profile versions and standings kept", () => {
   /** Writes as another process would: its own handle, its own connections. */
   let elsewhere: Database;
   let direct: Database;
-  const opened: ProfileVersions[] = [];
+  const opened: UserNotices[] = [];
   const proxies: TcpProxy[] = [];
   before(async () => {
     await applyMigrations(testDatabaseUrl());
@@ -26,7 +22,7 @@ describe("profile versions (src/db/profileVersions.ts)", () => {
     direct = createDatabase(testDatabaseUrl());
   });
   afterEach(async () => {
-    await Promise.all(opened.splice(0).map((versions) => versions.close()));
+    await Promise.all(opened.splice(0).map((notices) => notices.close()));
     await Promise.all(proxies.splice(0).map((proxy) => proxy.close()));
   });
   after(async () => {
@@ -34,22 +30,22 @@ describe("profile versions (src/db/profileVersions.ts)", () => {
     await direct?.close();
   });
 
-  /** Versions kept over PostgreSQL at `url`, each read from PostgreSQL counted in `reads`. */
-  function watched(options: Partial<ProfileVersionOptions> & { gate?: () => Promise<void> } = {}) {
+  /** Profile versions kept through notices at `url`, each read from PostgreSQL counted in `reads`. */
+  function watched(options: Partial<UserNoticeOptions> & { gate?: () => Promise<void> } = {}) {
     const reads: string[] = [];
     const read = profileVersionReader(direct.sql);
-    const versions = watchedProfileVersions({
-      url: testDatabaseUrl(),
-      ...options,
-      read: async (userId) => {
+    const notices = userNotices({ url: testDatabaseUrl(), ...options });
+    opened.push(notices);
+    const kept = notices.keep(
+      async (userId) => {
         reads.push(userId);
         const version = await read(userId);
         await options.gate?.();
         return version;
       },
-    });
-    opened.push(versions);
-    return { versions, reads };
+      (version) => version !== null,
+    );
+    return { notices, versions: kept, reads };
   }
 
   async function throughProxy() {
@@ -62,16 +58,16 @@ describe("profile versions (src/db/profileVersions.ts)", () => {
   }
 
   /** Asks until the versions are listened to (the first ask opens the connection). */
-  const listening = (versions: ProfileVersions) =>
+  const listening = (notices: UserNotices, ask: (userId: string) => Promise<unknown>) =>
     eventually("listening", async () => {
-      await versions.of("00000000-0000-0000-0000-000000000000");
-      return versions.listening;
+      await ask("00000000-0000-0000-0000-000000000000");
+      return notices.listening;
     });
 
   it("keeps a version while listening, and reads it again after another process's result, rated race or deletion", async () => {
-    const { versions, reads } = watched();
+    const { notices, versions, reads } = watched();
     const ada = await newPlayer(elsewhere, "Ada versions", false);
-    await listening(versions);
+    await listening(notices, versions.of);
     assert.equal(await versions.of(ada.id), "0:0");
     const readsSoFar = reads.length;
     for (let i = 0; i < 5; i++) assert.equal(await versions.of(ada.id), "0:0");
@@ -98,10 +94,10 @@ describe("profile versions (src/db/profileVersions.ts)", () => {
   it("forgets at once what its own process wrote: a result, a rated race's end, a guest's merge", async () => {
     const db = createDatabase(testDatabaseUrl());
     try {
-      const own = db.profileVersions;
+      const own = db.notices.keep(profileVersionReader(db.sql), (version) => version !== null);
       const guest = await newPlayer(db, "Guest versions", true);
       const account = await newPlayer(db, "Account versions", false);
-      await listening(own);
+      await listening(db.notices, own.of);
       assert.equal(await own.of(guest.id), "0:0");
       assert.equal(await own.of(guest.id), "0:0");
 
@@ -125,14 +121,14 @@ describe("profile versions (src/db/profileVersions.ts)", () => {
     let open: () => void = () => {};
     let gated = false;
     const gate = () => (gated ? new Promise<void>((resolve) => (open = resolve)) : Promise.resolve());
-    const { versions, reads } = watched({ gate });
+    const { notices, versions, reads } = watched({ gate });
     const kim = await newPlayer(elsewhere, "Kim versions", false);
-    await listening(versions);
+    await listening(notices, versions.of);
 
     gated = true;
     const underWay = versions.of(kim.id);
     await eventually("the read to be under way", () => reads.includes(kim.id));
-    versions.changed([kim.id]);
+    notices.changed([kim.id]);
     gated = false;
     open();
     assert.equal(await underWay, "0:0");
@@ -145,13 +141,13 @@ describe("profile versions (src/db/profileVersions.ts)", () => {
 
   it("reads every version while its connection is lost, and keeps them again once it listens again", async () => {
     const { proxy, url } = await throughProxy();
-    const { versions, reads } = watched({ url, retryMs: 50 });
+    const { notices, versions, reads } = watched({ url, retryMs: 50 });
     const lin = await newPlayer(elsewhere, "Lin versions", false);
-    await listening(versions);
+    await listening(notices, versions.of);
     await versions.of(lin.id);
 
     proxy.cut();
-    await eventually("the loss to be noticed", () => !versions.listening);
+    await eventually("the loss to be noticed", () => !notices.listening);
     // Unheard, this result must still show, on every read.
     await record(elsewhere, race(lin.id));
     const readsSoFar = reads.length;
@@ -160,7 +156,7 @@ describe("profile versions (src/db/profileVersions.ts)", () => {
     assert.equal(reads.length, readsSoFar + 2, "asked each time");
 
     proxy.restore();
-    await listening(versions);
+    await listening(notices, versions.of);
     await versions.of(lin.id);
     await record(elsewhere, race(lin.id));
     await eventually("the next result's notice", async () => (await versions.of(lin.id)) === "2:0");
@@ -171,17 +167,44 @@ describe("profile versions (src/db/profileVersions.ts)", () => {
 
   it("stops keeping versions when its connection stops answering, as in a partition", async () => {
     const { proxy, url } = await throughProxy();
-    const { versions, reads } = watched({ url, heartbeatMs: 100 });
+    const { notices, versions, reads } = watched({ url, heartbeatMs: 100 });
     const ida = await newPlayer(elsewhere, "Ida versions", false);
-    await listening(versions);
+    await listening(notices, versions.of);
     await versions.of(ida.id);
 
     proxy.drop();
-    await eventually("the silence to be noticed", () => !versions.listening, 5_000);
+    await eventually("the silence to be noticed", () => !notices.listening, 5_000);
     await record(elsewhere, race(ida.id));
     const readsSoFar = reads.length;
     assert.equal(await versions.of(ida.id), "1:0");
     assert.equal(reads.length, readsSoFar + 1);
     proxy.restore();
+  });
+
+  it("keeps a user active until their merge or deletion: another process's through its notice, its own at once", async () => {
+    const db = createDatabase(testDatabaseUrl());
+    try {
+      const standingOf = userStandingCheck(db);
+      const [guest, account, other, gone] = await Promise.all([
+        newPlayer(db, "Guest standing", true),
+        newPlayer(db, "Account standing", false),
+        newPlayer(db, "Other guest standing", true),
+        newPlayer(db, "Gone standing", false),
+      ]);
+      await listening(db.notices, standingOf);
+      for (const user of [guest, account, other, gone]) assert.equal(await standingOf(user.id), "active");
+
+      await mergeGuestInto(elsewhere, guest.id, account.id);
+      await eventually("the merge's notice", async () => (await standingOf(guest.id)) === "merged");
+      await elsewhere.prisma.user.delete({ where: { id: gone.id } });
+      await eventually("the deletion's notice", async () => (await standingOf(gone.id)) === "deleted");
+
+      await mergeGuestInto(db, other.id, account.id);
+      assert.equal(await standingOf(other.id), "merged", "its own merge, at once");
+      assert.equal(await deleteAccount(db, account.id), true);
+      assert.equal(await standingOf(account.id), "deleted", "its own deletion, at once");
+    } finally {
+      await db.close();
+    }
   });
 });
