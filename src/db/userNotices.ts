@@ -32,7 +32,7 @@ const HEARTBEAT_PREFIX = "heartbeat ";
 const LISTEN_RETRY_MS = 1_000;
 
 /** One kind of answer about users, kept while the notices say it holds. */
-export interface KeptByUser<V> {
+interface KeptByUser<V> {
   of(userId: string): Promise<V>;
 }
 
