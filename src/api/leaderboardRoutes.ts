@@ -88,7 +88,7 @@ export function leaderboardRoutes(deps: { db: Database; tokens: TokenService; ra
       const request = board();
       const { periodStart, entries } = await boardTop(deps.db.sql, request);
       const top = { periodStart, entries: entries.map(withIsoTime) };
-      const withPlace = answerWith(request, top);
+      const withPlace = await answerWith(request, top);
       const kept = { ...top, anonymous: await keptGzipped(withPlace(null)), withPlace };
       tops.set(key, kept);
       return kept;

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { promisify } from "node:util";
-import { gzip } from "node:zlib";
+import { crc32, deflateRaw, gzip, constants as zlibConstants } from "node:zlib";
 import type { Request, Response } from "express";
 import { LRUCache } from "lru-cache";
 import type { ApiEnvelope } from "../protocol.ts";
@@ -30,24 +30,70 @@ export function preparedJson(value: unknown): PreparedBody {
 
 /**
  * Bodies that differ only in their data's last field (a board with each caller's own place): what
- * comes before that field is serialized and hashed once, and each body then costs only the
- * field's JSON and a hash of it, not the whole answer's.
+ * comes before that field is serialized, hashed and, when large enough to gain, deflated once, and
+ * each body then costs only the field's JSON and a hash of it, not the whole answer's. Its gzipped
+ * form is that deflated part followed by the field's JSON as a stored (uncompressed) deflate block,
+ * with the gzip trailer's CRC carried on from the part's: nothing is compressed per request.
  */
-export function preparedWithLast<T, K extends keyof T & string>(
+export async function preparedWithLast<T, K extends keyof T & string>(
   data: Omit<T, K>,
   last: K,
-): (value: T[K]) => PreparedBody {
+): Promise<(value: T[K]) => PreparedBody> {
   const whole = JSON.stringify(envelope(data)); // …}} : the data's object, then the envelope's
   const head = Buffer.from(
     `${whole.slice(0, -2)}${whole.endsWith("{}}") ? "" : ","}${JSON.stringify(last)}:`,
   );
   const headHash = createHash("sha1").update(head).digest();
+  const gzipHead = head.length >= GZIP_FROM_BYTES ? await gzipOpening(head) : undefined;
   return (value) => {
     const tail = Buffer.from(`${JSON.stringify(value)}}}`);
     const etag = createHash("sha1").update(headHash).update(tail).digest("base64url");
-    return { bytes: Buffer.concat([head, tail]), etag: `"${etag}"` };
+    return {
+      etag: `"${etag}"`,
+      get bytes() {
+        return Buffer.concat([head, tail]);
+      },
+      ...(gzipHead && {
+        gzip: {
+          etag: `"${etag}.gz"`,
+          get bytes() {
+            return gzipClosing(gzipHead, tail);
+          },
+        },
+      }),
+    };
   };
 }
+
+/** A gzip member's opening: its header and `head` deflated up to a byte boundary, not final. */
+async function gzipOpening(head: Buffer) {
+  const deflated = await deflatedRaw(head, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+  // ID1 ID2, deflate, no flags, no time, no extra flags, OS unknown.
+  const header = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
+  return { bytes: Buffer.concat([header, deflated]), crc: crc32(head), length: head.length };
+}
+
+/** The member `opening` began, ending with `tail` in stored blocks and the trailer (CRC-32, size). */
+function gzipClosing(opening: { bytes: Buffer; crc: number; length: number }, tail: Buffer): Buffer {
+  const blocks: Buffer[] = [opening.bytes];
+  for (let at = 0; at < tail.length || at === 0; at += STORED_BLOCK_MAX) {
+    const chunk = tail.subarray(at, at + STORED_BLOCK_MAX);
+    const header = Buffer.alloc(5);
+    header[0] = at + STORED_BLOCK_MAX >= tail.length ? 1 : 0; // BFINAL, BTYPE 00: stored
+    header.writeUInt16LE(chunk.length, 1);
+    header.writeUInt16LE(~chunk.length & 0xffff, 3);
+    blocks.push(header, chunk);
+  }
+  const trailer = Buffer.alloc(8);
+  trailer.writeUInt32LE(crc32(tail, opening.crc), 0);
+  trailer.writeUInt32LE((opening.length + tail.length) % 2 ** 32, 4);
+  blocks.push(trailer);
+  return Buffer.concat(blocks);
+}
+
+/** A stored deflate block's largest length. */
+const STORED_BLOCK_MAX = 0xffff;
+const deflatedRaw = promisify(deflateRaw);
 
 const gzipped = promisify(gzip);
 

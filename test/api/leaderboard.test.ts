@@ -3,11 +3,12 @@
  * database: the boards then hold exactly the races written here.
  */
 import assert from "node:assert/strict";
+import { gunzipSync } from "node:zlib";
 import { BOARD_CACHE_MS } from "../../src/api/boardCache.ts";
 import type { LeaderboardResponse, RatingLeaderboardResponse } from "../../src/api/contracts/profile.ts";
 import { createTokenService } from "../../src/auth/tokens.ts";
 import { createDatabase, type Database } from "../../src/db/database.ts";
-import { call, dataOf, errorOf } from "../support/http.ts";
+import { call, dataOf, errorOf, rawGet } from "../support/http.ts";
 import {
   leaderboardOf,
   newPlayer,
@@ -189,6 +190,27 @@ describe("leaderboards: GET /api/v1/leaderboards", () => {
       await tokenOf(players.find((p) => p.id === leader.userId)!),
     );
     assert.deepEqual(asLeader.me, leader);
+  });
+
+  it("sends a signed-in caller's board gzipped to a client that takes gzip: the same JSON, its own ETag", async () => {
+    const token = await tokenOf(slowpoke);
+    const url = `${server.url}/api/v1/leaderboards?period=daily&date=2025-03-10&limit=25`;
+    const asked = (headers: Record<string, string>) =>
+      rawGet(url, { authorization: `Bearer ${token}`, ...headers });
+    const browser = { "accept-encoding": "gzip, deflate, br, zstd" };
+    const [plain, zipped] = [await asked({}), await asked(browser)];
+    assert.equal(plain.headers["content-encoding"], undefined);
+    assert.equal(zipped.headers["content-encoding"], "gzip");
+    assert.match(zipped.headers.vary ?? "", /\bAccept-Encoding\b/);
+    assert.deepEqual(gunzipSync(zipped.body), plain.body);
+    assert.equal(
+      (JSON.parse(plain.body.toString()) as { data: LeaderboardResponse }).data.me?.userId,
+      slowpoke.id,
+    );
+    assert.ok(zipped.body.length < plain.body.length, `${zipped.body.length} of ${plain.body.length} bytes`);
+    assert.notEqual(zipped.headers.etag, plain.headers.etag);
+    assert.equal((await asked({ ...browser, "if-none-match": zipped.headers.etag! })).status, 304);
+    assert.equal((await asked({ "if-none-match": plain.headers.etag! })).status, 304);
   });
 
   it("shows each of many callers at once their own place, on each board they ask", async () => {

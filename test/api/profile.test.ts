@@ -11,7 +11,7 @@ import type {
 import { createTokenService } from "../../src/auth/tokens.ts";
 import { createDatabase, type Database } from "../../src/db/database.ts";
 import { testDatabaseUrl } from "../hooks.ts";
-import { call, dataOf, errorOf, signInGuest } from "../support/http.ts";
+import { call, dataOf, errorOf, rawGet, signInGuest } from "../support/http.ts";
 import { eventually } from "../support/players.ts";
 import {
   graphOf,
@@ -417,18 +417,3 @@ describe("profiles: /api/v1/profile/* and /api/v1/users/:userId/*", () => {
 });
 
 /** A GET whose body comes as sent (fetch would decompress it), with its status and headers. */
-function rawGet(url: string, headers: Record<string, string>) {
-  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>(
-    (resolve, reject) => {
-      http
-        .get(url, { headers }, (response) => {
-          const chunks: Buffer[] = [];
-          response.on("data", (chunk: Buffer) => chunks.push(chunk));
-          response.on("end", () =>
-            resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks) }),
-          );
-        })
-        .on("error", reject);
-    },
-  );
-}

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { gunzipSync } from "node:zlib";
 import { ProfileCache } from "../../src/api/profileCache.ts";
 import { preparedData, preparedWithLast } from "../../src/api/respond.ts";
 
@@ -64,17 +65,34 @@ describe("prepared bodies (src/api/respond.ts)", () => {
     assert.match(one.etag, /^"[\w-]+"$/);
   });
 
-  it("with its last field added per answer (preparedWithLast): the same JSON, an ETag that changes with that field", () => {
+  it("with its last field added per answer (preparedWithLast): the same JSON, an ETag that changes with that field", async () => {
     type Board = { period: string; entries: number[]; me: { rank: number } | null };
-    const withMe = preparedWithLast<Board, "me">({ period: "daily", entries: [1, 2] }, "me");
+    const withMe = await preparedWithLast<Board, "me">({ period: "daily", entries: [1, 2] }, "me");
     const whole = (me: Board["me"]) => preparedData<Board>({ period: "daily", entries: [1, 2], me });
     for (const me of [null, { rank: 7 }])
       assert.equal(withMe(me).bytes.toString(), whole(me).bytes.toString());
     assert.equal(withMe({ rank: 7 }).etag, withMe({ rank: 7 }).etag);
     assert.notEqual(withMe({ rank: 8 }).etag, withMe({ rank: 7 }).etag);
     assert.notEqual(withMe(null).etag, withMe({ rank: 7 }).etag);
-    const empty = preparedWithLast<{ me: number }, "me">({}, "me");
+    const empty = await preparedWithLast<{ me: number }, "me">({}, "me");
     assert.deepEqual(JSON.parse(empty(3).bytes.toString()), { ok: true, data: { me: 3 } });
     assert.match(withMe(null).etag, /^"[\w-]+"$/);
+    assert.equal(withMe(null).gzip, undefined, "too small to gain");
+  });
+
+  it("gzipped once large enough, per answer without compressing it again: the same JSON, its own ETag", async () => {
+    type Board = { entries: string[]; me: { name: string } | null };
+    const entries = Array.from({ length: 200 }, (_, i) => `player ${i}`);
+    const withMe = await preparedWithLast<Board, "me">({ entries }, "me");
+    // A place as long as several stored blocks, too.
+    for (const me of [null, { name: "Ada" }, { name: "x".repeat(150_000) }]) {
+      const answer = withMe(me);
+      const gzip = answer.gzip!;
+      assert.ok(gzip, "gzipped");
+      assert.deepEqual(gunzipSync(gzip.bytes), answer.bytes, "the same JSON");
+      assert.deepEqual(JSON.parse(gunzipSync(gzip.bytes).toString()), { ok: true, data: { entries, me } });
+      assert.equal(gzip.etag, `${answer.etag.slice(0, -1)}.gz"`);
+    }
+    assert.ok(withMe(null).gzip!.bytes.length < withMe(null).bytes.length / 2, "under half the size");
   });
 });

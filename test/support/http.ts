@@ -1,3 +1,4 @@
+import http from "node:http";
 import type { ApiEnvelope } from "../../src/protocol.ts";
 import { assertDescribed } from "./openapi.ts";
 
@@ -56,4 +57,21 @@ export async function signInGuest(base: string, name?: string) {
     { method: "POST", json: name === undefined ? {} : { name } },
   );
   return dataOf(answer);
+}
+
+/** A GET as sent, the answer's body as it came (not decoded: fetch would gunzip it). */
+export function rawGet(url: string, headers: Record<string, string>) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>(
+    (resolve, reject) => {
+      http
+        .get(url, { headers }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on("data", (chunk: Buffer) => chunks.push(chunk));
+          response.on("end", () =>
+            resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks) }),
+          );
+        })
+        .on("error", reject);
+    },
+  );
 }
