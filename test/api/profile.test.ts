@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import http from "node:http";
 import { gunzipSync } from "node:zlib";
 import type {
   GraphResponse,
