@@ -47,65 +47,67 @@ interface KeptTop {
 
 export function leaderboardRoutes(deps: { db: Database; tokens: TokenService; raceWords: number }): Router {
   const router = Router();
-  const tops = boardCache<KeptTop>();
-  const ratingTops = boardCache<KeptRatingTop>();
+  const tops = boardCache<KeptTop, TopRequest>(async (_key, { period, words, limit, day }) => {
+    const request = { period, words, limit, at: dayStart(day) };
+    const { periodStart, entries } = await boardTop(deps.db.sql, request);
+    const top = { periodStart, entries: entries.map(withIsoTime) };
+    const withPlace = await answerWith(request, top);
+    return { ...top, anonymous: await keptGzipped(withPlace(null)), withPlace };
+  });
+  const ratingTops = boardCache<KeptRatingTop, number>(async (_key, limit) => {
+    const entries = await ratingTop(deps.db.sql, limit);
+    return { entries, anonymous: await keptGzipped(ratingAnswer(entries, null)) };
+  });
   const placeOf = boardPlacer(deps.db.sql);
 
   router.get("/", optionalUser(deps.tokens), async (req, res) => {
     const query = boardQueryOf(req);
     if (query.board === "rating") {
       // One board for all time and every length: period, words and date do not apply to it.
-      const key = String(query.limit);
-      const readTop = async () => {
-        const entries = await ratingTop(deps.db.sql, query.limit);
-        const kept = { entries, anonymous: await keptGzipped(ratingAnswer(entries, null)) };
-        ratingTops.set(key, kept);
-        return kept;
-      };
+      const readTop = (forceRefresh = false) =>
+        ratingTops.forceFetch(String(query.limit), { context: query.limit, forceRefresh });
       const callerId = callerOf(res)?.id;
       if (callerId === undefined) {
-        sendPrepared(res, 200, (ratingTops.get(key) ?? (await readTop())).anonymous);
+        sendPrepared(res, 200, (await readTop()).anonymous);
         return;
       }
-      const [kept, me] = await Promise.all([
-        ratingTops.get(key) ?? readTop(),
-        ratingPlace(deps.db.sql, callerId),
-      ]);
-      const top = showsRating(kept.entries, me, callerId, query.limit) ? kept : await readTop();
+      const [kept, me] = await Promise.all([readTop(), ratingPlace(deps.db.sql, callerId)]);
+      const top = showsRating(kept.entries, me, callerId, query.limit) ? kept : await readTop(true);
       sendPrepared(res, 200, ratingAnswer(top.entries, me));
       return;
     }
     const words = query.words ?? deps.raceWords;
     const day = query.date ?? utcDay(Date.now());
     const key = `${query.period}:${words}:${query.limit}:${day}`;
-    const board = (): BoardRequest & { limit: number } => ({
-      period: query.period,
-      words,
-      limit: query.limit,
-      at: new Date(`${day}T00:00:00Z`),
-    });
-    const readTop = async () => {
-      const request = board();
-      const { periodStart, entries } = await boardTop(deps.db.sql, request);
-      const top = { periodStart, entries: entries.map(withIsoTime) };
-      const withPlace = await answerWith(request, top);
-      const kept = { ...top, anonymous: await keptGzipped(withPlace(null)), withPlace };
-      tops.set(key, kept);
-      return kept;
-    };
+    const readTop = (forceRefresh = false) =>
+      tops.forceFetch(key, {
+        context: { period: query.period, words, limit: query.limit, day },
+        forceRefresh,
+      });
     const callerId = callerOf(res)?.id;
     if (callerId === undefined) {
-      sendPrepared(res, 200, (tops.get(key) ?? (await readTop())).anonymous);
+      sendPrepared(res, 200, (await readTop()).anonymous);
       return;
     }
-    const [kept, me] = await Promise.all([tops.get(key) ?? readTop(), placeOf(key, board, callerId)]);
+    const board = (): BoardRequest => ({ period: query.period, words, at: dayStart(day) });
+    const [kept, me] = await Promise.all([readTop(), placeOf(key, board, callerId)]);
     // The caller's place is read afresh; the top beside it must show them where it says.
-    const top = showsPlace(kept.entries, me, callerId, query.limit) ? kept : await readTop();
+    const top = showsPlace(kept.entries, me, callerId, query.limit) ? kept : await readTop(true);
     sendPrepared(res, 200, top.withPlace(me && withIsoTime(me)));
   });
 
   return router;
 }
+
+/** What a wpm board's top is read for, the day as asked (YYYY-MM-DD, UTC). */
+interface TopRequest {
+  period: LeaderboardQuery["period"];
+  words: number;
+  limit: number;
+  day: string;
+}
+
+const dayStart = (day: string) => new Date(`${day}T00:00:00Z`);
 
 /**
  * The board queries asked are few, and asked again and again: each is parsed once, keyed by the
