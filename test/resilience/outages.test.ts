@@ -433,7 +433,12 @@ describe("Redis unreachable", function () {
   const players: Player[] = [];
   before(async () => {
     proxy = await startTcpProxy(Number(new URL(TEST_REDIS_URL).port || 6379));
-    server = await startTestServer({ ...RACE, REDIS_URL: proxiedUrl(TEST_REDIS_URL, proxy) });
+    // A stopping server lets its races run out; the race left unfinished waits out its grace.
+    server = await startTestServer({
+      ...RACE,
+      REDIS_URL: proxiedUrl(TEST_REDIS_URL, proxy),
+      RECONNECT_GRACE_S: "5",
+    });
   });
   after(async () => {
     await Promise.all(players.map((player) => player.leaveAll()));
