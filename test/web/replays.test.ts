@@ -23,6 +23,8 @@ const SETTINGS = {
   LOBBY_COUNTDOWN_MS: "2000",
   RACE_START_COUNTDOWN_MS: "1000",
   RACE_WORDS: "6",
+  // The last story leaves a ghost race running: a stopping server lets it run out its grace.
+  RECONNECT_GRACE_S: "5",
 };
 
 const gameIdOf = (page: Page) => /#\/race\/([\w-]+)$/.exec(new URL(page.url()).hash)?.[1];
