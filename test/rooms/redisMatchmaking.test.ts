@@ -16,6 +16,8 @@ describe("rooms over Redis presence and driver (REDIS_URL set)", function () {
       LOBBY_COUNTDOWN_MS: "1500",
       RACE_START_COUNTDOWN_MS: "300",
       RACE_WORDS: "3",
+      // A stopping server lets its races run out; those left behind wait out their racers' grace.
+      RECONNECT_GRACE_S: "5",
     });
   });
   after(async () => {

@@ -78,6 +78,8 @@ describe("matchmaking by skill: lobbies by rating", function () {
       LOBBY_COUNTDOWN_MS: String(COUNTDOWN_MS),
       RACE_START_COUNTDOWN_MS: "300",
       SKILL_WINDOWS: "0:100,1000:any",
+      // A stopping server lets its races run out; those left behind wait out their racers' grace.
+      RECONNECT_GRACE_S: "5",
     });
   });
   afterEach(async () => {
@@ -172,6 +174,8 @@ describe("matchmaking by skill: waiting lobbies regroup as their windows widen",
       LOBBY_COUNTDOWN_MS: "20000",
       LOBBY_MAX_PLAYERS: "3",
       RACE_START_COUNTDOWN_MS: "300",
+      // A stopping server lets its races run out; those left behind wait out their racers' grace.
+      RECONNECT_GRACE_S: "5",
     });
   });
   afterEach(async () => {
