@@ -45,8 +45,7 @@ export function profileRoutes(deps: { db: Database; tokens: TokenService }): Rou
   const router = Router();
   const whoseParam = (req: Request) => parseInput(userParams, req.params, "params").userId;
   const kept = new ProfileCache();
-  const versions = deps.db.notices.keep(profileVersionReader(deps.db.sql), (version) => version !== null);
-  const versionOf = (userId: string) => versions.of(userId);
+  const versionOf = deps.db.notices.keep(profileVersionReader(deps.db.sql), (version) => version !== null).of;
 
   router.use(
     "/profile",

@@ -50,17 +50,8 @@ export async function preparedWithLast<T, K extends keyof T & string>(
     const etag = createHash("sha1").update(headHash).update(tail).digest("base64url");
     return {
       etag: `"${etag}"`,
-      get bytes() {
-        return Buffer.concat([head, tail]);
-      },
-      ...(gzipHead && {
-        gzip: {
-          etag: `"${etag}.gz"`,
-          get bytes() {
-            return gzipClosing(gzipHead, tail);
-          },
-        },
-      }),
+      bytes: Buffer.concat([head, tail]),
+      ...(gzipHead && { gzip: { etag: `"${etag}.gz"`, bytes: gzipClosing(gzipHead, tail) } }),
     };
   };
 }
@@ -105,10 +96,10 @@ const GZIP_FROM_BYTES = 1024;
 
 /**
  * `body` with its gzipped bytes, for an answer kept and sent many times: compressed once here (off
- * the main thread), never per request. Small bodies are left as they are.
+ * the main thread), never per request. Small bodies, and those gzipped already, are left as they are.
  */
 export async function keptGzipped(body: PreparedBody): Promise<PreparedBody> {
-  if (body.bytes.length < GZIP_FROM_BYTES) return body;
+  if (body.gzip || body.bytes.length < GZIP_FROM_BYTES) return body;
   const bytes = await gzipped(body.bytes);
   // Another representation of the same JSON: a strong ETag of its own.
   return { ...body, gzip: { bytes, etag: `${body.etag.slice(0, -1)}.gz"` } };

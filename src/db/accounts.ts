@@ -140,8 +140,7 @@ export function userStandingCheck(db: Database): (userId: string) => Promise<Use
       SELECT id::text, merged_into IS NOT NULL AS merged FROM users WHERE id = ANY(${userIds}::uuid[])`;
     return new Map(rows.map(({ id, merged }): [string, UserStanding] => [id, merged ? "merged" : "active"]));
   }, "deleted");
-  const standings = db.notices.keep<UserStanding>(read, (standing) => standing === "active");
-  return (userId) => standings.of(userId);
+  return db.notices.keep<UserStanding>(read, (standing) => standing === "active").of;
 }
 
 export interface AccountDetails extends UserRecord {

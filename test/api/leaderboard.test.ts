@@ -211,6 +211,16 @@ describe("leaderboards: GET /api/v1/leaderboards", () => {
     assert.notEqual(zipped.headers.etag, plain.headers.etag);
     assert.equal((await asked({ ...browser, "if-none-match": zipped.headers.etag! })).status, 304);
     assert.equal((await asked({ "if-none-match": plain.headers.etag! })).status, 304);
+
+    // Asked anonymously, the kept answer goes gzipped too, its place null.
+    const anonymous = await rawGet(url, browser);
+    assert.equal(anonymous.headers["content-encoding"], "gzip");
+    const answer = JSON.parse(gunzipSync(anonymous.body).toString()) as { data: LeaderboardResponse };
+    assert.equal(answer.data.me, null);
+    assert.deepEqual(
+      answer.data.entries,
+      (JSON.parse(plain.body.toString()) as { data: LeaderboardResponse }).data.entries,
+    );
   });
 
   it("shows each of many callers at once their own place, on each board they ask", async () => {
