@@ -2,18 +2,16 @@
 import { type Request, Router } from "express";
 import { LRUCache } from "lru-cache";
 import type { TokenService } from "../auth/tokens.ts";
-import { batchedByKey } from "../db/batchedByKey.ts";
 import type { Database } from "../db/database.ts";
+import { keptBoards } from "../db/keptBoards.ts";
 import {
   type BoardRequest,
-  boardPlaces,
   boardTop,
   type LeaderboardEntry,
   type RatingEntry,
   ratingPlace,
   ratingTop,
 } from "../db/leaderboards.ts";
-import type { Queries } from "../db/queries.ts";
 import { callerOf, optionalUser } from "./authenticate.ts";
 import { BOARD_CACHE_ENTRIES, boardCache } from "./boardCache.ts";
 import {
@@ -58,7 +56,7 @@ export function leaderboardRoutes(deps: { db: Database; tokens: TokenService; ra
     const entries = await ratingTop(deps.db.sql, limit);
     return { entries, anonymous: await keptGzipped(ratingAnswer(entries, null)) };
   });
-  const placeOf = boardPlacer(deps.db.sql);
+  const places = keptBoards(deps.db.sql, deps.db.notices);
 
   router.get("/", optionalUser(deps.tokens), async (req, res) => {
     const query = boardQueryOf(req);
@@ -93,10 +91,11 @@ export function leaderboardRoutes(deps: { db: Database; tokens: TokenService; ra
       sendPrepared(res, 200, (await readTop()).anonymous);
       return;
     }
-    const board = (): BoardRequest => ({ period: query.period, words, at: dayStart(day) });
-    const [kept, me] = await Promise.all([readTop(), placeOf(key, board, callerId)]);
-    // The caller's place is read afresh; the top beside it must show them where it says. A refresh
-    // may join one begun before their place was read: then one more, begun after.
+    const board: BoardRequest = { period: query.period, words, at: dayStart(day) };
+    const [kept, me] = await Promise.all([readTop(), places.place(board, callerId)]);
+    // The caller's place shows every result heard of (src/db/keptBoards.ts); the top beside it must
+    // show them where it says. A refresh may join one begun before their place was read: then one
+    // more, begun after.
     let top = kept;
     for (let tries = 0; tries < 2 && !showsPlace(top.entries, me, callerId, query.limit); tries++) {
       top = await readTop(true);
@@ -157,29 +156,6 @@ function showsRating(entries: RatingEntry[], me: RatingEntry | null, userId: str
   const listed = entries.find((entry) => entry.userId === userId);
   if (me === null || me.rank > limit) return listed === undefined;
   return listed?.rank === me.rank && listed.rating === me.rating;
-}
-
-/**
- * A caller's own place on a board, read afresh; the places asked on one board while a read of them
- * is in flight go together in the next (src/db/batchedByKey.ts): at saturation a signed-in board
- * read was mostly this query's round trip. `key` names the board (one period start); `board` makes
- * its request the first time.
- */
-function boardPlacer(db: Queries) {
-  type Place = (userId: string) => Promise<LeaderboardEntry | null>;
-  const boards = new LRUCache<string, Place>({ max: BOARD_CACHE_ENTRIES });
-  return (key: string, board: () => BoardRequest, userId: string) => {
-    let place = boards.get(key);
-    if (place === undefined) {
-      const request = board();
-      place = batchedByKey(async (userIds: string[]) => {
-        const places = await boardPlaces(db, { ...request, userIds });
-        return new Map(places.map((entry) => [entry.userId, entry]));
-      }, null);
-      boards.set(key, place);
-    }
-    return place(userId);
-  };
 }
 
 /** The board's answer, given a caller's place (null: anonymous, or not on the board). */

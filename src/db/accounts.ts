@@ -58,14 +58,15 @@ export async function signInAccount(
       });
       return { ...user, created: true };
     });
-  try {
-    return await attempt();
-  } catch (error) {
+  const signedIn = await attempt().catch((error: unknown) => {
     // The same first sign-in completing twice at once (two tabs): the loser's transaction rolled
     // back whole, and the account the winner created is found on the second try.
     if (!isUniqueViolation(error)) throw error;
     return attempt();
-  }
+  });
+  // The provider's name may have replaced the one kept beside the player's places.
+  if (!signedIn.created && identity.name !== undefined) db.notices.changed([signedIn.id]);
+  return signedIn;
 }
 
 export interface GuestMerge {
@@ -173,7 +174,9 @@ export async function renameAccount(
     where: { id: userId, guest: false },
     data: { name, nameChosenAt: now },
   });
-  return renamed.count ? db.prisma.user.findUnique({ where: { id: userId }, select: userFields }) : null;
+  if (renamed.count === 0) return null;
+  db.notices.changed([userId]);
+  return db.prisma.user.findUnique({ where: { id: userId }, select: userFields });
 }
 
 /**

@@ -45,7 +45,7 @@ export interface BoardTop {
 }
 
 /** The board's rows in best_results: its period and start, and whether guests rank on it. */
-function scopeOf(request: BoardRequest) {
+export function scopeOf(request: BoardRequest): { period: BestPeriod; start: string; withGuests: boolean } {
   const period = BEST_PERIOD[request.period];
   return { period, start: periodStart(period, request.at), withGuests: period !== "all" };
 }

@@ -36,13 +36,25 @@ interface KeptByUser<V> {
   of(userId: string): Promise<V>;
 }
 
+/** Kept answers of another shape (src/db/keptBoards.ts), told what the notices say. */
+interface NoticeWatcher {
+  /** A notice about this user (lower case), or this process's own `changed`. */
+  changed(userId: string): void;
+  /** Notices stopped: nothing kept since listening began can be trusted. */
+  lost(): void;
+}
+
 export interface UserNotices {
   /** `read`'s answers, the `keepable` ones kept per user until a notice about the user. */
   keep<V>(read: (userId: string) => Promise<V>, keepable: (answer: V) => boolean): KeptByUser<V>;
+  /** `watcher` told of every notice and loss from now on. */
+  watch(watcher: NoticeWatcher): void;
   /** This process changed these users (committed): what it keeps about them is read again. */
   changed(userIds: Iterable<string>): void;
   /** Whether answers are kept: the notices are being listened to. */
   readonly listening: boolean;
+  /** `listening`, and when not, an attempt to listen begun (at most one a second). */
+  listen(): boolean;
   close(): Promise<void>;
 }
 
@@ -70,6 +82,7 @@ export function userNotices(options: UserNoticeOptions): UserNotices {
   const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
   const retryMs = options.retryMs ?? LISTEN_RETRY_MS;
   const kinds: Kind[] = [];
+  const watchers: NoticeWatcher[] = [];
   let listener: pg.Client | undefined;
   let connecting: Promise<void> | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
@@ -83,6 +96,7 @@ export function userNotices(options: UserNoticeOptions): UserNotices {
       known.delete(id);
       for (const reading of readings.get(id) ?? []) reading.void = true;
     }
+    for (const watcher of watchers) watcher.changed(id);
   };
 
   /** No more notices: nothing kept can be trusted, nor any read under way. */
@@ -95,6 +109,7 @@ export function userNotices(options: UserNoticeOptions): UserNotices {
       known.clear();
       for (const set of readings.values()) for (const reading of set) reading.void = true;
     }
+    for (const watcher of watchers) watcher.lost();
     client.end().catch(() => {});
   };
 
@@ -150,6 +165,13 @@ export function userNotices(options: UserNoticeOptions): UserNotices {
   return {
     get listening() {
       return listener !== undefined;
+    },
+    listen() {
+      if (!listener) listenSoon();
+      return listener !== undefined;
+    },
+    watch(watcher) {
+      watchers.push(watcher);
     },
     keep<V>(read: (userId: string) => Promise<V>, keepable: (answer: V) => boolean): KeptByUser<V> {
       const kind: Kind = { known: new LRUCache({ max: KEPT_PER_KIND }), readings: new Map() };
