@@ -22,8 +22,11 @@ import type { UserNotices } from "./userNotices.ts";
 
 /** Boards kept at once, the least recently asked first out. */
 const KEPT_BOARDS = 16;
-/** A board with more entries than this is not kept: its places are counted by PostgreSQL. */
-const KEPT_BOARD_ENTRIES = 100_000;
+/**
+ * Entries kept in all (about 600 bytes each), the least recently asked boards out first; a
+ * board with more than this alone is not kept: its places are counted by PostgreSQL.
+ */
+const KEPT_ENTRIES = 100_000;
 
 /** A player's entry on a board, without its rank (its index in the board, plus one). */
 type Standing = Omit<LeaderboardEntry, "rank">;
@@ -44,6 +47,7 @@ interface Board {
 export interface KeptBoardOptions {
   log?: Logger;
   maxBoards?: number;
+  /** entries kept in all, and at most in one board */
   maxEntries?: number;
 }
 
@@ -77,8 +81,13 @@ function indexOf(order: Standing[], standing: Standing): number {
 const boardKey = (period: string, start: string, words: number) => `${period}:${start}:${words}`;
 
 export function keptBoards(db: Queries, notices: UserNotices, options: KeptBoardOptions = {}): KeptBoards {
-  const maxEntries = options.maxEntries ?? KEPT_BOARD_ENTRIES;
-  const boards = new LRUCache<string, Board>({ max: options.maxBoards ?? KEPT_BOARDS });
+  const maxEntries = options.maxEntries ?? KEPT_ENTRIES;
+  const boards = new LRUCache<string, Board>({
+    max: options.maxBoards ?? KEPT_BOARDS,
+    // A board's size is counted when it is kept (re-kept once read), not as players join it.
+    maxSize: maxEntries + 1,
+    sizeCalculation: (board) => 1 + (board.order?.length ?? 0),
+  });
   /** Notices heard (and users queued again) so far, and how many of them the boards show. */
   let heardSeq = 0;
   let appliedSeq = 0;
@@ -174,6 +183,8 @@ export function keptBoards(db: Queries, notices: UserNotices, options: KeptBoard
     }
     board.order = rows;
     for (const standing of rows) board.byUser.set(standing.userId, standing);
+    // Counted at its size: the least recently asked boards make room.
+    boards.set(key, board);
     // The users noticed while it was read are read again, and places wait for them (`heardSeq`).
     for (const userId of heard) hear(userId);
   };

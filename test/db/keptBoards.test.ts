@@ -220,6 +220,31 @@ describe("kept boards (src/db/keptBoards.ts): callers' places from memory", func
     await nowhere.close();
   });
 
+  it("keeps the boards asked last, within its entries in all: an evicted board's places are counted", async () => {
+    const sizes = await Promise.all(
+      BOARDS.map(async (board) => {
+        const places = await Promise.all(players.map((player) => counted(board, player.id)));
+        return places.filter((place) => place !== null).length;
+      }),
+    );
+    const [daily, weekly] = [BOARDS[0]!, BOARDS[1]!];
+    assert.ok(sizes[0]! + sizes[1]! + 2 > Math.max(...sizes) + 1, "two boards do not fit");
+    const seen = observed(here.sql);
+    const kept = keptBoards(seen.queries, here.notices, { maxEntries: Math.max(...sizes) + 1 });
+    const fromMemory = (board: BoardRequest) =>
+      eventually("the board kept", async () => {
+        const before = counts(seen.texts);
+        await kept.place(board, players[1]!.id);
+        return counts(seen.texts) === before;
+      });
+    await fromMemory(daily);
+    await fromMemory(weekly);
+    const before = counts(seen.texts);
+    assert.deepEqual(await kept.place(daily, players[2]!.id), await counted(daily, players[2]!.id));
+    assert.equal(counts(seen.texts), before + 1, "the daily board made room for the weekly one");
+    await fromMemory(daily);
+  });
+
   it("drops what it keeps when its notices are lost, and keeps the boards again once they are heard", async () => {
     const proxy = await startTcpProxy(Number(new URL(scratch.url).port || 5432));
     const url = new URL(scratch.url);
