@@ -237,6 +237,66 @@ describe("matchmaking by skill: waiting lobbies regroup as their windows widen",
   });
 });
 
+describe("matchmaking by skill: regrouping across two processes over Redis", function () {
+  this.timeout(40_000);
+  const servers: ServerProcess[] = [];
+  const players: Player[] = [];
+  before(async () => {
+    for (let i = 0; i < 2; i++) {
+      servers.push(
+        await spawnServer(
+          await clusterEnv(await freePort(), {
+            LOBBY_COUNTDOWN_MS: "20000",
+            LOBBY_MAX_PLAYERS: "3",
+            RECONNECT_GRACE_S: "5",
+            SHUTDOWN_TIMEOUT_MS: "1000",
+          }),
+        ),
+      );
+    }
+    await Promise.all(servers.map((server) => waitUntilReady(server)));
+  });
+  after(async () => {
+    await Promise.all(players.map((player) => player.leaveAll()));
+    await Promise.all(servers.map((server) => terminate(server)));
+  });
+
+  it("three friends whose lobbies open in different processes race together", async () => {
+    const [a, b] = servers as [ServerProcess, ServerProcess];
+    const named: Array<[string, number, ServerProcess]> = [
+      ["Ann", 1150, a],
+      ["Bob", 1000, b],
+      ["Cy", 850, a],
+    ];
+    const friends = await Promise.all(named.map(([name, , via]) => playerVia(via, a.url, name)));
+    players.push(...friends);
+    await setRatings(
+      friends,
+      named.map(([, rating]) => rating),
+    );
+    const asked = Date.now();
+    const firstLobbies: Array<{ roomId: string; processId?: string }> = [];
+    for (const friend of friends) {
+      const seat = await friend.reserveLobbySeat();
+      firstLobbies.push({ roomId: seat.roomId, processId: seat.processId });
+      await friend.queue(seat);
+      // Past Colyseus's room counts' refresh (once a second), so the next lobby opens in the
+      // process with fewer rooms.
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+    }
+    assert.equal(new Set(firstLobbies.map((lobby) => lobby.roomId)).size, 3, "each opens a lobby at first");
+    assert.equal(new Set(firstLobbies.map((lobby) => lobby.processId)).size, 2, "in both processes");
+    const starts = await Promise.all(friends.map((friend) => friend.waitForGameStart(15_000)));
+    console.log(`      one race for all three after ${Date.now() - asked} ms`);
+    assert.equal(new Set(starts.map(({ gameId }) => gameId)).size, 1, "one race");
+    const [ann, bob, cy] = friends as [Player, Player, Player];
+    assert.deepEqual(ann.regroupedFrom, [], "the oldest lobby never moves");
+    for (const moved of [bob, cy]) assert.equal(moved.lobby!.roomId, firstLobbies[0]!.roomId, moved.name);
+    assert.deepEqual(bob.regroupedFrom, [firstLobbies[1]!.roomId]);
+    assert.deepEqual(cy.regroupedFrom, [firstLobbies[2]!.roomId]);
+  });
+});
+
 describe("matchmaking by skill: 40 players with spread ratings queue within 2 s", function () {
   this.timeout(60_000);
 
