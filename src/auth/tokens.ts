@@ -2,10 +2,10 @@
  * Access tokens: HS256 JWTs (the algorithm is pinned on both ends) carrying the user id (`sub`),
  * display name, guest flag and a token type claim, so no other kind of token can pass for one.
  * The HTTP API and the rooms' onAuth verify with the same function. Signed and verified by
- * fast-jwt, synchronously (node:crypto), each token's claims checked once while fast-jwt's cache
- * keeps it.
+ * fast-jwt, synchronously (node:crypto), each token's signature checked once while it is kept.
  */
 import { createSigner, createVerifier, TokenError as JwtError } from "fast-jwt";
+import { LRUCache } from "lru-cache";
 
 const ALGORITHM = "HS256";
 const ISSUER = "typephoon";
@@ -50,9 +50,10 @@ export interface TokenService {
 
 const STANDING_CHECK_TIMEOUT_MS = 1000;
 /**
- * Verified tokens remembered per process (fast-jwt's LRU cache): a player's token is checked at
- * the lobby and again at the race, often within a second, and the signature is the costliest step
- * of a join.
+ * Verified tokens remembered per process, by the token itself: a player's token is checked at the
+ * lobby and again at the race, often within a second, and on every signed-in API call; the
+ * signature is the costliest step of a join. (fast-jwt's own cache keys each token by its SHA-256,
+ * a hash on every call that cost more than the rest of a kept token's check.)
  */
 const VERIFIED_TOKENS_KEPT = 10_000;
 /**
@@ -98,8 +99,16 @@ export function createTokenService(secret: string, options: TokenServiceOptions 
     allowedIss: ISSUER,
     allowedSub: USER_ID,
     requiredClaims: ["iss", "sub", "iat", "exp"],
-    cache: VERIFIED_TOKENS_KEPT,
   });
+  const verified = new LRUCache<string, AccessClaims>({ max: VERIFIED_TOKENS_KEPT });
+  const claimsOf = (token: string): AccessClaims => {
+    let claims = verified.get(token);
+    if (claims === undefined) {
+      claims = verify(token) as AccessClaims;
+      verified.set(token, claims);
+    }
+    return claims;
+  };
   // A database outage (or stall) must not sign every player out: a merged or deleted user's token
   // only ever speaks for that user, so letting it through meanwhile harms nobody else.
   const standingOf = async (userId: string): Promise<UserStanding> => {
@@ -116,11 +125,11 @@ export function createTokenService(secret: string, options: TokenServiceOptions 
       clearTimeout(timer);
     }
   };
-  // Signature, algorithm, issuer, subject, nbf and expiry are fast-jwt's (whose cache answers for
-  // them while it keeps a token); these checks are ours, and run on every call.
+  // Signature, algorithm, issuer, subject and nbf are fast-jwt's (checked once while a token is
+  // kept); these checks are ours, and run on every call, expiry first.
   const verifiedClaims = (token: string): TokenUser => {
     if (!CANONICAL_HS256_SIGNATURE.test(token)) throw new TokenError("UNAUTHORIZED", "invalid access token");
-    const claims = verify(token) as AccessClaims;
+    const claims = claimsOf(token);
     const now = Date.now();
     // fast-jwt still accepts a token in the very millisecond its expiry names.
     if (claims.exp * 1000 <= now) throw new TokenError("TOKEN_EXPIRED", "access token expired");
