@@ -5,13 +5,13 @@
  * in its order, and kept: a place is then a binary search.
  *
  * A kept board follows the writes through the user notices (src/db/userNotices.ts): each notice
- * about a player (a result recorded, a merge, a rename, a deletion) reads that player's rows on the
- * kept boards again, and a place is answered only once every notice heard before it was asked has
- * been applied. So a place shows every write of this process, and another process's from its
- * notice on, as the kept profiles do. While the notices are not heard, when a re-read fails, and
- * for a board not kept (yet, or too large to keep), places are counted by PostgreSQL as before,
- * the places asked on one board while a count is in flight going together in the next
- * (src/db/batchedByKey.ts).
+ * about a player (a best written however it was, a merge, a rename, a deletion) reads that player's
+ * rows on the kept boards again, and a place is answered only once every notice heard before it was
+ * asked has been applied. So a place shows every write of this process, and another process's from
+ * its notice on, as the kept profiles do. While the notices are not heard, when a re-read fails, and
+ * for a board not kept (being read, too large, or read whole less than a minute ago), places are
+ * counted by PostgreSQL as before, the places asked on one board while a count is in flight going
+ * together in the next (src/db/batchedByKey.ts).
  */
 import { LRUCache } from "lru-cache";
 import type { Logger } from "../log.ts";
@@ -27,6 +27,14 @@ const KEPT_BOARDS = 16;
  * board with more than this alone is not kept: its places are counted by PostgreSQL.
  */
 const KEPT_ENTRIES = 100_000;
+/**
+ * A board is read whole at most this often: one pushed out, too large, or whose read failed has its
+ * places counted by PostgreSQL meanwhile, so that boards asked in turn cannot have each other read
+ * again and again.
+ */
+const READ_AGAIN_AFTER_MS = 60_000;
+/** Users a notice can be about: a uuid, as PostgreSQL prints it. */
+const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A player's entry on a board, without its rank (its index in the board, plus one). */
 type Standing = Omit<LeaderboardEntry, "rank">;
@@ -36,12 +44,13 @@ interface Board {
   start: string;
   words: number;
   withGuests: boolean;
-  /** best first; undefined while the board is read, or when it is too large to keep */
+  /** best first; undefined while the board is read */
   order?: Standing[];
   byUser: Map<string, Standing>;
   /** users noticed while the board was read: read again once it is */
   heard: Set<string>;
-  tooLarge: boolean;
+  /** its entries when its size was last counted against KEPT_ENTRIES */
+  counted: number;
 }
 
 export interface KeptBoardOptions {
@@ -49,6 +58,7 @@ export interface KeptBoardOptions {
   maxBoards?: number;
   /** entries kept in all, and at most in one board */
   maxEntries?: number;
+  readAgainAfterMs?: number;
 }
 
 export interface KeptBoards {
@@ -82,12 +92,15 @@ const boardKey = (period: string, start: string, words: number) => `${period}:${
 
 export function keptBoards(db: Queries, notices: UserNotices, options: KeptBoardOptions = {}): KeptBoards {
   const maxEntries = options.maxEntries ?? KEPT_ENTRIES;
+  const readAgainAfterMs = options.readAgainAfterMs ?? READ_AGAIN_AFTER_MS;
   const boards = new LRUCache<string, Board>({
     max: options.maxBoards ?? KEPT_BOARDS,
-    // A board's size is counted when it is kept (re-kept once read), not as players join it.
+    // A board's size is counted when it is kept, and again once it has grown by a tenth.
     maxSize: maxEntries + 1,
-    sizeCalculation: (board) => 1 + (board.order?.length ?? 0),
+    sizeCalculation: (board) => 1 + board.counted,
   });
+  /** When each board was last read whole (or tried): see READ_AGAIN_AFTER_MS. */
+  const readAt = new LRUCache<string, number>({ max: 1_000 });
   /** Notices heard (and users queued again) so far, and how many of them the boards show. */
   let heardSeq = 0;
   let appliedSeq = 0;
@@ -114,44 +127,57 @@ export function keptBoards(db: Queries, notices: UserNotices, options: KeptBoard
     wake();
   };
 
-  /** Reads the waiting users' rows on the boards kept when the read begins, until none waits. */
-  const apply = async () => {
-    while (waiting.size > 0) {
-      const userIds = [...waiting];
-      waiting = new Set();
-      const upTo = heardSeq;
-      const readEra = era;
-      const targets = [...boards.values()].filter((board) => board.order !== undefined);
-      if (targets.length > 0) {
-        let rows: Array<Standing & { key: string }>;
-        try {
-          rows = await standingsOf(db, userIds, [...new Set(targets.map((board) => board.start))]);
-        } catch (error) {
-          options.log?.warn({ err: error }, "kept boards: could not read a notice's rows; dropped");
-          if (readEra === era) dropAll();
-          continue;
-        }
-        if (readEra !== era) continue;
-        for (const board of targets) {
-          if (boards.peek(boardKey(board.period, board.start, board.words)) !== board) continue;
-          for (const userId of userIds) moveOut(board, userId);
-          const key = boardKey(board.period, board.start, board.words);
-          for (const { key: rowKey, ...standing } of rows) {
-            if (rowKey === key && (board.withGuests || !standing.guest)) moveIn(board, standing);
-          }
-        }
+  /** The users' rows read again on `targets`, boards kept when the read began. */
+  const applyTo = async (targets: Board[], userIds: string[]) => {
+    const readEra = era;
+    const rows = await standingsOf(db, userIds, [...new Set(targets.map((board) => board.start))]);
+    if (readEra !== era) return;
+    for (const board of targets) {
+      const key = boardKey(board.period, board.start, board.words);
+      if (boards.peek(key) !== board) continue;
+      for (const userId of userIds) moveOut(board, userId);
+      for (const { key: rowKey, ...standing } of rows) {
+        if (rowKey === key && (board.withGuests || !standing.guest)) moveIn(board, standing);
       }
-      appliedSeq = upTo;
-      wake();
+      const size = board.order!.length;
+      if (size > maxEntries) {
+        // Grown past what may be kept: counted by PostgreSQL until it may be read again.
+        boards.delete(key);
+        readAt.set(key, performance.now());
+      } else if (size > board.counted + Math.max(100, board.counted / 10)) {
+        board.counted = size;
+        boards.set(key, board);
+      }
     }
-    applying = false;
+  };
+
+  /** Reads the waiting users' rows on the boards kept, until none waits. */
+  const apply = async () => {
+    try {
+      while (waiting.size > 0) {
+        const userIds = [...waiting];
+        waiting = new Set();
+        const upTo = heardSeq;
+        const targets = [...boards.values()].filter((board) => board.order !== undefined);
+        if (targets.length > 0) await applyTo(targets, userIds);
+        appliedSeq = Math.max(appliedSeq, upTo);
+        wake();
+      }
+    } catch (error) {
+      // Nothing kept can be trusted to show those users: dropped, and counted by PostgreSQL.
+      options.log?.warn({ err: error }, "kept boards: could not read a notice's rows; dropped");
+      dropAll();
+    } finally {
+      applying = false;
+    }
   };
 
   const hear = (userId: string) => {
+    if (!USER_ID.test(userId)) return;
     let kept = false;
     for (const board of boards.values()) {
       if (board.order !== undefined) kept = true;
-      else if (!board.tooLarge) board.heard.add(userId);
+      else board.heard.add(userId);
     }
     if (!kept) return;
     heardSeq++;
@@ -178,12 +204,13 @@ export function keptBoards(db: Queries, notices: UserNotices, options: KeptBoard
     const heard = [...board.heard];
     board.heard.clear();
     if (rows.length > maxEntries) {
-      board.tooLarge = true;
+      boards.delete(key);
       return;
     }
     board.order = rows;
     for (const standing of rows) board.byUser.set(standing.userId, standing);
     // Counted at its size: the least recently asked boards make room.
+    board.counted = rows.length;
     boards.set(key, board);
     // The users noticed while it was read are read again, and places wait for them (`heardSeq`).
     for (const userId of heard) hear(userId);
@@ -211,7 +238,12 @@ export function keptBoards(db: Queries, notices: UserNotices, options: KeptBoard
       const key = boardKey(period, start, request.words);
       const id = userId.toLowerCase();
       let board = boards.get(key);
-      if (board === undefined && notices.listen()) {
+      const now = performance.now();
+      if (
+        board === undefined &&
+        now - (readAt.get(key) ?? -Infinity) >= readAgainAfterMs &&
+        notices.listen()
+      ) {
         board = {
           period,
           start,
@@ -219,9 +251,10 @@ export function keptBoards(db: Queries, notices: UserNotices, options: KeptBoard
           withGuests,
           byUser: new Map(),
           heard: new Set(),
-          tooLarge: false,
+          counted: 0,
         };
         boards.set(key, board);
+        readAt.set(key, now);
         void load(key, board);
       }
       if (board?.order === undefined) return count(key, request, userId);
@@ -272,7 +305,7 @@ function standingsOf(
   starts: string[],
 ): Promise<Array<Standing & { key: string }>> {
   return db.$queryRaw`
-    SELECT b.period || ':' || b.period_start::text || ':' || b.word_count AS key,
+    SELECT b.period || ':' || to_char(b.period_start, 'YYYY-MM-DD') || ':' || b.word_count AS key,
            b.user_id::text AS "userId", u.name, b.guest, b.game_id::text AS "gameId", b.wpm,
            b.wpm_raw AS "wpmRaw", b.acc, b.acc_raw AS "accRaw", b.finished_at AS "finishedAt"
     FROM best_results AS b JOIN users AS u ON u.id = b.user_id

@@ -164,6 +164,12 @@ describe("kept boards (src/db/keptBoards.ts): callers' places from memory", func
     await onceShown(async () => (await kept.place(BOARDS[2]!, cy.id))?.name, "Cy Renamed");
     await mergeGuestInto(elsewhere, guest.id, account.id);
     await onceShown(() => kept.place(BOARDS[0]!, guest.id), null);
+    // A best removed by hand, with nothing else written: its own notice.
+    const fay = players[11]!;
+    assert.notEqual(await kept.place(BOARDS[0]!, fay.id), null);
+    await elsewhere.sql
+      .$executeRaw`DELETE FROM best_results WHERE user_id = ${fay.id}::uuid AND period = 'day'`;
+    await onceShown(() => kept.place(BOARDS[0]!, fay.id), null);
     const ids = players.map((player) => player.id);
     await onceShown(async () => (await everyPlace(kept, ids)).asked, (await everyPlace(kept, ids)).truth);
   });
@@ -228,9 +234,10 @@ describe("kept boards (src/db/keptBoards.ts): callers' places from memory", func
       }),
     );
     const [daily, weekly] = [BOARDS[0]!, BOARDS[1]!];
-    assert.ok(sizes[0]! + sizes[1]! + 2 > Math.max(...sizes) + 1, "two boards do not fit");
+    const maxEntries = Math.max(...sizes) + 1;
+    assert.ok(sizes[0]! + sizes[1]! + 2 > maxEntries + 1, "two boards do not fit");
     const seen = observed(here.sql);
-    const kept = keptBoards(seen.queries, here.notices, { maxEntries: Math.max(...sizes) + 1 });
+    const kept = keptBoards(seen.queries, here.notices, { maxEntries, readAgainAfterMs: 0 });
     const fromMemory = (board: BoardRequest) =>
       eventually("the board kept", async () => {
         const before = counts(seen.texts);
@@ -245,13 +252,57 @@ describe("kept boards (src/db/keptBoards.ts): callers' places from memory", func
     await fromMemory(daily);
   });
 
+  it("reads a board whole at most once a while: one pushed out has its places counted meanwhile", async () => {
+    const seen = observed(here.sql);
+    const kept = keptBoards(seen.queries, here.notices, { maxBoards: 1 });
+    const reads = () => seen.texts.filter((text) => text.includes("ORDER BY b.wpm DESC")).length;
+    const [daily, weekly] = [BOARDS[0]!, BOARDS[1]!];
+    await eventually("listening", async () => {
+      await kept.place(daily, players[1]!.id);
+      return here.notices.listening;
+    });
+    await eventually("the daily board kept", async () => {
+      const before = counts(seen.texts);
+      await kept.place(daily, players[1]!.id);
+      return counts(seen.texts) === before;
+    });
+    const readSoFar = reads();
+    // Asked in turn, each would push the other out: the weekly board is read once, the daily one
+    // not again (it was read a moment ago); their places are right all along.
+    for (let round = 0; round < 3; round++) {
+      for (const board of [weekly, daily]) {
+        assert.deepEqual(await kept.place(board, players[2]!.id), await counted(board, players[2]!.id));
+      }
+    }
+    assert.equal(reads(), readSoFar + 1);
+  });
+
+  it("drops a board that grows past its entries, and counts its places", async () => {
+    const seen = observed(here.sql);
+    const board = BOARDS[2]!;
+    const size = (await Promise.all(players.map((player) => counted(board, player.id)))).filter(
+      Boolean,
+    ).length;
+    const kept = keptBoards(seen.queries, here.notices, { maxEntries: size });
+    await eventually("the board kept", async () => {
+      const before = counts(seen.texts);
+      await kept.place(board, players[1]!.id);
+      return counts(seen.texts) === before;
+    });
+    const newcomer = await newPlayer(here, "Newcomer", false);
+    await record(here, tiedRace(newcomer, 55));
+    const before = counts(seen.texts);
+    assert.deepEqual(await kept.place(board, newcomer.id), await counted(board, newcomer.id));
+    assert.equal(counts(seen.texts), before + 1, "counted by PostgreSQL");
+  });
+
   it("drops what it keeps when its notices are lost, and keeps the boards again once they are heard", async () => {
     const proxy = await startTcpProxy(Number(new URL(scratch.url).port || 5432));
     const url = new URL(scratch.url);
     url.port = String(proxy.port);
     const notices = userNotices({ url: url.toString(), retryMs: 50 });
     const seen = observed(here.sql);
-    const kept = keptBoards(seen.queries, notices);
+    const kept = keptBoards(seen.queries, notices, { readAgainAfterMs: 0 });
     const eve = players[17]!;
     const board = BOARDS[2]!;
     const fromMemory = () =>
