@@ -12,6 +12,7 @@ import {
   ratingPlace,
   ratingTop,
 } from "../db/leaderboards.ts";
+import type { Logger } from "../log.ts";
 import { callerOf, optionalUser } from "./authenticate.ts";
 import { BOARD_CACHE_ENTRIES, boardCache } from "./boardCache.ts";
 import {
@@ -43,7 +44,12 @@ interface KeptTop {
   withPlace: (me: LeaderboardResponse["me"]) => PreparedBody;
 }
 
-export function leaderboardRoutes(deps: { db: Database; tokens: TokenService; raceWords: number }): Router {
+export function leaderboardRoutes(deps: {
+  db: Database;
+  tokens: TokenService;
+  raceWords: number;
+  log: Logger;
+}): Router {
   const router = Router();
   const tops = boardCache<KeptTop, TopRequest>(async (_key, { period, words, limit, day }) => {
     const request = { period, words, limit, at: dayStart(day) };
@@ -56,7 +62,7 @@ export function leaderboardRoutes(deps: { db: Database; tokens: TokenService; ra
     const entries = await ratingTop(deps.db.sql, limit);
     return { entries, anonymous: await keptGzipped(ratingAnswer(entries, null)) };
   });
-  const places = keptBoards(deps.db.sql, deps.db.notices);
+  const places = keptBoards(deps.db.sql, deps.db.notices, { log: deps.log });
 
   router.get("/", optionalUser(deps.tokens), async (req, res) => {
     const query = boardQueryOf(req);
