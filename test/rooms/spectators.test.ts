@@ -231,7 +231,8 @@ describe("a crowd of spectators", function () {
     await new Promise((resolve) => setTimeout(resolve, 400));
     const late = await (await signIn("Fay")).spectate(gameId);
     await hesitating;
-    await ann.typeSlowly(ann.race!.state.words[0]!.slice(0, 2), 30);
+    // Two keys, an extra letter past a word of one ("a").
+    await ann.typeSlowly(`${ann.race!.state.words[0]!}x`.slice(0, 2), 30);
 
     await eventually(
       "Bob sees Ann's two letters",
