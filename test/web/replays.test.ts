@@ -185,11 +185,14 @@ describe("the web client after the race: charts, replays, ghosts", function () {
     assert.equal(game.words.join(" "), raced.text, "the best race's text");
     assert.equal(game.mode, "private");
 
-    // The ghost moves on its own while Ada waits a moment, then she types it all, more slowly.
+    // The ghost moves on its own while Ada waits a moment, then she types it all, more slowly. Its
+    // first key comes when hers did in the best race: after Bob's page had opened too, seconds
+    // after the start on a loaded machine.
     const ghostBar = ghostRow.locator(".bar");
     await eventually(
       "the ghost on its way",
       async () => Number(await ghostBar.getAttribute("aria-valuenow")) > 0,
+      20_000,
     );
     // Its caret moves through the text too, as every other player's does.
     await ada.locator("#race-text .opponent-caret").waitFor();
