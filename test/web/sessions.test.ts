@@ -38,6 +38,9 @@ const WORLD_SETTINGS = {
   RACE_WORDS: "10",
   // Races left running when the file ends wait this long for their closed pages before the server stops.
   RECONNECT_GRACE_S: "5",
+  // ...and at most this long in all: a clean-clone run once had a race of the file's last moments
+  // still "racing", its page closed, 75 s into the server's stop, past the hook's 90 s.
+  RACE_TIME_LIMIT_MS: "60000",
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
