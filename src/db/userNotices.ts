@@ -36,7 +36,7 @@ interface KeptByUser<V> {
   of(userId: string): Promise<V>;
 }
 
-/** Kept answers of another shape (src/db/keptBoards.ts), told what the notices say. */
+/** What is kept through the notices (each kind of `keep`, src/db/keptBoards.ts), told what they say. */
 interface NoticeWatcher {
   /** A notice about this user (lower case), or this process's own `changed`. */
   changed(userId: string): void;
@@ -71,17 +71,10 @@ interface Reading {
   void: boolean;
 }
 
-/** What one kind keeps, by user id as PostgreSQL prints it (notices carry it so; a uuid may be asked in capitals). */
-interface Kind {
-  known: LRUCache<string, { answer: unknown }>;
-  readings: Map<string, Set<Reading>>;
-}
-
 export function userNotices(options: UserNoticeOptions): UserNotices {
   const { url, log } = options;
   const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
   const retryMs = options.retryMs ?? LISTEN_RETRY_MS;
-  const kinds: Kind[] = [];
   const watchers: NoticeWatcher[] = [];
   let listener: pg.Client | undefined;
   let connecting: Promise<void> | undefined;
@@ -92,10 +85,6 @@ export function userNotices(options: UserNoticeOptions): UserNotices {
   let closed = false;
 
   const forget = (id: string) => {
-    for (const { known, readings } of kinds) {
-      known.delete(id);
-      for (const reading of readings.get(id) ?? []) reading.void = true;
-    }
     for (const watcher of watchers) watcher.changed(id);
   };
 
@@ -105,10 +94,6 @@ export function userNotices(options: UserNoticeOptions): UserNotices {
     if (!closed) log?.warn({ err: why }, "user notices: stopped listening; reading every answer");
     listener = undefined;
     clearInterval(heartbeat);
-    for (const { known, readings } of kinds) {
-      known.clear();
-      for (const set of readings.values()) for (const reading of set) reading.void = true;
-    }
     for (const watcher of watchers) watcher.lost();
     client.end().catch(() => {});
   };
@@ -174,15 +159,25 @@ export function userNotices(options: UserNoticeOptions): UserNotices {
       watchers.push(watcher);
     },
     keep<V>(read: (userId: string) => Promise<V>, keepable: (answer: V) => boolean): KeptByUser<V> {
-      const kind: Kind = { known: new LRUCache({ max: KEPT_PER_KIND }), readings: new Map() };
-      kinds.push(kind);
-      const { known, readings } = kind;
+      // Kept by user id as PostgreSQL prints it (notices carry it so; a uuid may be asked in capitals).
+      const known = new LRUCache<string, { answer: V }>({ max: KEPT_PER_KIND });
+      const readings = new Map<string, Set<Reading>>();
+      watchers.push({
+        changed(id) {
+          known.delete(id);
+          for (const reading of readings.get(id) ?? []) reading.void = true;
+        },
+        lost() {
+          known.clear();
+          for (const set of readings.values()) for (const reading of set) reading.void = true;
+        },
+      });
       return {
         async of(userId) {
           const id = userId.toLowerCase();
           if (listener) {
             const kept = known.get(id);
-            if (kept !== undefined) return kept.answer as V;
+            if (kept !== undefined) return kept.answer;
           } else {
             listenSoon();
           }
