@@ -1,27 +1,12 @@
 import assert from "node:assert/strict";
-import { clusterEnv, playerVia } from "../support/cluster.ts";
+import { playerVia, twoProcesses } from "../support/cluster.ts";
 import { call, dataOf } from "../support/http.ts";
 import { eventually, type Player } from "../support/players.ts";
-import {
-  freePort,
-  type ServerProcess,
-  spawnServer,
-  terminate,
-  waitUntilReady,
-} from "../support/processes.ts";
+import type { ServerProcess } from "../support/processes.ts";
 
 describe("several processes over Redis", function () {
   this.timeout(60_000);
-  const servers: ServerProcess[] = [];
-  const players: Player[] = [];
-  before(async () => {
-    for (let i = 0; i < 2; i++) servers.push(await spawnServer(await clusterEnv(await freePort())));
-    await Promise.all(servers.map((server) => waitUntilReady(server)));
-  });
-  after(async () => {
-    await Promise.all(players.map((player) => player.leaveAll()));
-    await Promise.all(servers.map((server) => terminate(server)));
-  });
+  const { servers, players } = twoProcesses();
 
   it("shares matchmaking: 10 clients through either process share lobbies of up to 5 and race together", async () => {
     const [a, b] = servers as [ServerProcess, ServerProcess];

@@ -1,15 +1,9 @@
 import assert from "node:assert/strict";
 import { joinRefusalCode, RoomCloseCode, RoomName } from "../../src/protocol.ts";
-import { clusterEnv, playerVia } from "../support/cluster.ts";
+import { playerVia, twoProcesses } from "../support/cluster.ts";
 import { call, dataOf } from "../support/http.ts";
 import { eventually, Player } from "../support/players.ts";
-import {
-  freePort,
-  type ServerProcess,
-  spawnServer,
-  terminate,
-  waitUntilReady,
-} from "../support/processes.ts";
+import type { ServerProcess } from "../support/processes.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 import {
   lobbiesOf,
@@ -239,26 +233,11 @@ describe("matchmaking by skill: waiting lobbies regroup as their windows widen",
 
 describe("matchmaking by skill: regrouping across two processes over Redis", function () {
   this.timeout(40_000);
-  const servers: ServerProcess[] = [];
-  const players: Player[] = [];
-  before(async () => {
-    for (let i = 0; i < 2; i++) {
-      servers.push(
-        await spawnServer(
-          await clusterEnv(await freePort(), {
-            LOBBY_COUNTDOWN_MS: "20000",
-            LOBBY_MAX_PLAYERS: "3",
-            RECONNECT_GRACE_S: "5",
-            SHUTDOWN_TIMEOUT_MS: "1000",
-          }),
-        ),
-      );
-    }
-    await Promise.all(servers.map((server) => waitUntilReady(server)));
-  });
-  after(async () => {
-    await Promise.all(players.map((player) => player.leaveAll()));
-    await Promise.all(servers.map((server) => terminate(server)));
+  const { servers, players } = twoProcesses({
+    LOBBY_COUNTDOWN_MS: "20000",
+    LOBBY_MAX_PLAYERS: "3",
+    RECONNECT_GRACE_S: "5",
+    SHUTDOWN_TIMEOUT_MS: "1000",
   });
 
   it("three friends whose lobbies open in different processes race together", async () => {
@@ -327,25 +306,10 @@ describe("matchmaking by skill: 40 players with spread ratings queue within 2 s"
   });
 
   describe("two processes over Redis", () => {
-    const servers: ServerProcess[] = [];
-    const players: Player[] = [];
-    before(async () => {
-      for (let i = 0; i < 2; i++) {
-        servers.push(
-          await spawnServer(
-            await clusterEnv(await freePort(), {
-              LOBBY_COUNTDOWN_MS: String(COUNTDOWN_MS),
-              // Nobody takes their race seat here: the races need not be waited for at the end.
-              SHUTDOWN_TIMEOUT_MS: "1000",
-            }),
-          ),
-        );
-      }
-      await Promise.all(servers.map((server) => waitUntilReady(server)));
-    });
-    after(async () => {
-      await Promise.all(players.map((player) => player.leaveAll()));
-      await Promise.all(servers.map((server) => terminate(server)));
+    const { servers, players } = twoProcesses({
+      LOBBY_COUNTDOWN_MS: String(COUNTDOWN_MS),
+      // Nobody takes their race seat here: the races need not be waited for at the end.
+      SHUTDOWN_TIMEOUT_MS: "1000",
     });
 
     it("seats them with their peers across both processes, within the countdown, none over-full", async () => {

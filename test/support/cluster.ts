@@ -1,7 +1,14 @@
 import { Client } from "@colyseus/sdk";
 import { testDatabaseUrl } from "../hooks.ts";
 import { Player } from "./players.ts";
-import { reachableTempDir, type ServerProcess } from "./processes.ts";
+import {
+  freePort,
+  reachableTempDir,
+  type ServerProcess,
+  spawnServer,
+  terminate,
+  waitUntilReady,
+} from "./processes.ts";
 import { TEST_REDIS_URL } from "./services.ts";
 
 /** Environment of one process of a test cluster: shared PostgreSQL and Redis, its own address. */
@@ -32,4 +39,26 @@ export async function playerVia(server: ServerProcess, signInAt: string, name: s
   (player as { sdk: Client }).sdk = new Client(server.url.replace("http", "ws"));
   player.sdk.auth.token = player.accessToken;
   return player;
+}
+
+/**
+ * Two processes of a test cluster (`clusterEnv` with `extra`) for the describe block that calls
+ * this, through its hooks: both ready before its tests; after them, the players it lists leave and
+ * both stop.
+ */
+export function twoProcesses(extra: Record<string, string> = {}): {
+  servers: ServerProcess[];
+  players: Player[];
+} {
+  const servers: ServerProcess[] = [];
+  const players: Player[] = [];
+  before(async () => {
+    for (let i = 0; i < 2; i++) servers.push(await spawnServer(await clusterEnv(await freePort(), extra)));
+    await Promise.all(servers.map((server) => waitUntilReady(server)));
+  });
+  after(async () => {
+    await Promise.all(players.map((player) => player.leaveAll()));
+    await Promise.all(servers.map((server) => terminate(server)));
+  });
+  return { servers, players };
 }
