@@ -46,10 +46,9 @@
  * --no-gzip (ask without Accept-Encoding, as a client that takes no gzip: the server sends JSON).
  * Prints markdown tables and each goal PASS/MISS; writes bench/results/<time>-api.json.
  *
- * `npm run bench:api` gives this process, the generator, a 64 MB semi-space: receiving the heaviest
- * graph (45 KB) 1,000 times a second, it ran a Mark-Compact every 150–250 ms, pauses of 3–12 ms that
- * made it send late and put its own GC in that read's p99. With it, that read alone runs a fifth as
- * many; after the reads before it in a full run, still about 60 in its 12 s (bench/README.md).
+ * `npm run bench:api` gives this process, the generator, a 64 MB semi-space: receiving large answers
+ * at the fixed rate, its own Mark-Compacts otherwise made it send late, which counts in a read's p99
+ * (bench/README.md says how much is left).
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";

@@ -23,8 +23,8 @@ import type { UserNotices } from "./userNotices.ts";
 /** Boards kept at once, the least recently asked first out. */
 const KEPT_BOARDS = 16;
 /**
- * Entries kept in all (about 600 bytes each), the least recently asked boards out first; a
- * board with more than this alone is not kept: its places are counted by PostgreSQL.
+ * Entries kept in all (docs/operations.md says what they weigh), the least recently asked boards out
+ * first; a board with more than this alone is not kept: its places are counted by PostgreSQL.
  */
 const KEPT_ENTRIES = 100_000;
 /**
