@@ -174,6 +174,23 @@ describe("kept boards (src/db/keptBoards.ts): callers' places from memory", func
     await onceShown(async () => (await everyPlace(kept, ids)).asked, (await everyPlace(kept, ids)).truth);
   });
 
+  it("ignores a notice that names no user, and keeps its boards", async () => {
+    const { kept, seen } = await keptOver();
+    let heard = false;
+    here.notices.watch({
+      changed: (id) => {
+        if (id === "not-a-user") heard = true;
+      },
+      lost: () => {},
+    });
+    await elsewhere.sql.$queryRaw`SELECT pg_notify('user_changes', 'not-a-user')`;
+    await eventually("the stray notice", () => heard);
+    const before = seen.texts.length;
+    const { asked, truth } = await everyPlace(kept);
+    assert.deepEqual(asked, truth);
+    assert.equal(seen.texts.length, before, "still from memory: nothing read, nothing dropped");
+  });
+
   it("applies what it heard while a board was being read", async () => {
     const seen = observed(here.sql);
     const kept = keptBoards(seen.queries, here.notices);
