@@ -7,10 +7,11 @@
  *     `overallRate` is a closed loop capped per second, see there) over HTTP to a Typephoon server
  *     (`node src/index.ts`, bench/servers.ts), its public routes `/api/v1/users/:id/…` and
  *     `/api/v1/leaderboards`;
- *   - at the same fixed rate in this process, the src/db/ function the route calls over a plain
- *     node-postgres pool (`sqlOver`, src/db/database.ts: the SQL the server sends, without HTTP,
- *     routing or middleware around it), the baseline of the goal "≤ 1.5× plain pg". Both are timed
- *     from when each call was due, by the same generator, so the two p99s are the same figure;
+ *   - at the same fixed rate, the src/db/ function the route calls over a plain node-postgres pool
+ *     (`sqlOver`, src/db/database.ts: the SQL the server sends, without HTTP, routing or middleware
+ *     around it), the baseline of the goal "≤ 1.5× plain pg". Both are timed from when each call
+ *     was due, by the same generator, so the two p99s are the same figure. Each fixed-rate run has
+ *     a generator process of its own, started afresh (api/freshGenerator.ts);
  *   - at saturation, autocannon's 100 keep-alive connections (closed loop) over HTTP, for the
  *     throughput per core: req/s ÷ the server's cores busy, against bare Express's `/healthz`.
  *
@@ -46,9 +47,9 @@
  * --no-gzip (ask without Accept-Encoding, as a client that takes no gzip: the server sends JSON).
  * Prints markdown tables and each goal PASS/MISS; writes bench/results/<time>-api.json.
  *
- * `npm run bench:api` gives this process, the generator, a 64 MB semi-space: receiving large answers
- * at the fixed rate, its own Mark-Compacts otherwise made it send late, which counts in a read's p99
- * (bench/README.md says how much is left).
+ * `npm run bench:api` gives this process and its generators a 64 MB semi-space: receiving large
+ * answers at the fixed rate, a generator's own Mark-Compacts otherwise made it send late, which
+ * counts in a read's p99.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
@@ -57,7 +58,8 @@ import { seedDatabase } from "../scripts/db/seed.ts";
 import { createTokenService } from "../src/auth/tokens.ts";
 import { createDatabase, sqlOver } from "../src/db/database.ts";
 import { watchCpu } from "./api/cpu.ts";
-import { type FixedRateOptions, type FixedRateResult, fixedRate, httpCaller } from "./api/fixedRate.ts";
+import type { FixedRateOptions, FixedRateResult } from "./api/fixedRate.ts";
+import { freshGenerator, type GeneratorJob } from "./api/freshGenerator.ts";
 import { closedLoop, type HttpRequest, httpLoad, type LoadOptions, type LoadResult } from "./api/load.ts";
 import { captureQuery, explainAnalyze } from "./api/plainPg.ts";
 import { type ApiRead, apiReads, BROWSER_HEADERS, type ReadTargets } from "./api/reads.ts";
@@ -307,32 +309,55 @@ const atRate: FixedRateOptions = {
   durationMs: options.durationS * 1000,
 };
 
-/** A run with the CPU read over its measured part ("server": the process at `serverPid`). */
+/**
+ * A run with the CPU read over its measured part ("server": the process at `serverPid`; "bench":
+ * the generator's, this process unless given).
+ */
 async function measured<Run extends LoadOptions | FixedRateOptions, Result extends LoadResult>(
   settings: Run,
   run: (options: Run) => Promise<Result>,
   serverPid = server.pids[0]!,
+  benchPid = process.pid,
 ): Promise<Result & Measured> {
   let watching: ReturnType<typeof watchCpu> | undefined;
   const result = await run({
     ...settings,
     measuring: () => {
-      watching = watchCpu(serverPid, monitor);
+      watching = watchCpu(serverPid, monitor, benchPid);
     },
   });
   if (!watching) throw new Error("the run ended before its warm-up did");
   return { ...result, cpu: await (await watching)() };
 }
 
-/** At the fixed rate over HTTP: `requests` in turn. */
-async function fixedHttp(target: string, requests: HttpRequest[], pid?: number): Promise<FixedMeasured> {
-  const caller = httpCaller(target, requests, options.connections);
+/** At the fixed rate, by a generator in a fresh process (bench/api/freshGenerator.ts). */
+async function fixedFresh(job: GeneratorJob, serverPid?: number): Promise<FixedMeasured> {
+  const generator = freshGenerator(job);
   try {
-    return await measured(atRate, (settings) => fixedRate(caller.call, settings), pid);
+    return await measured(atRate, (settings) => generator.run(settings.measuring), serverPid, generator.pid);
   } finally {
-    caller.close();
+    await generator.stopped;
   }
 }
+
+/** At the fixed rate over HTTP: `requests` in turn. */
+const fixedHttp = (target: string, requests: HttpRequest[], serverPid?: number) =>
+  fixedFresh(
+    { kind: "http", origin: target, requests, connections: options.connections, ...atRate },
+    serverPid,
+  );
+
+/** At the fixed rate over plain pg: the read's src/db/ function, as its route calls it. */
+const fixedPg = (read: ApiRead) =>
+  fixedFresh({
+    kind: "pg",
+    databaseUrl: database.url,
+    poolSize: POOL_SIZE,
+    targets: surveyed.targets,
+    asked,
+    read: read.name,
+    ...atRate,
+  });
 
 function logRun(path: string, result: Measured & Partial<FixedRateResult>) {
   const failed = result.errors + result.non2xx + (result.unanswered ?? 0);
@@ -381,7 +406,7 @@ try {
     const requests = Array.from({ length: read.variants }, (_, i) => read.request(i));
     const fixedViaHttp = await fixedHttp(origin, requests);
     logRun("fixed HTTP", fixedViaHttp);
-    const fixedViaPg = await measured(atRate, (settings) => fixedRate((i) => read.read(plain, i), settings));
+    const fixedViaPg = await fixedPg(read);
     logRun("fixed pg", fixedViaPg);
     const floorBeside = await measured(
       load,
@@ -429,7 +454,7 @@ const header = [
   `command: ${machine.command}`,
   `data: ${surveyed.size.users} users, ${surveyed.size.results} results, ${seedLine}; heaviest player ` +
     `${surveyed.heavyUser.races} finished races; sampled players' median ${surveyed.sampleUsers.medianRaces}`,
-  `load: ${options.rate} requests/s offered (open loop) over HTTP and to plain pg in-process, then ` +
+  `load: ${options.rate} requests/s offered (open loop) over HTTP and to plain pg, each by a fresh generator process, then ` +
     `${options.connections} connections at saturation over HTTP, ${options.durationS} s per run ` +
     `(after ${options.warmupS} s of warm-up); the server${options.inProcessSaturation ? ", Prisma" : ""} and pg ` +
     `each through a pool of ${POOL_SIZE} connections; the server's V8 flags: ${options.serverFlags}`,
@@ -441,7 +466,7 @@ const text = [
   "",
   readTable(results, floorResults),
   "",
-  "CPU per operation (ms; cores × 1000 ÷ ops/s; the client is this process)",
+  "CPU per operation (ms; cores × 1000 ÷ ops/s; the client is the run's generator)",
   "",
   cpuTable(results, floorResults),
   ...(options.inProcessSaturation

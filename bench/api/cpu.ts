@@ -1,7 +1,7 @@
 /**
  * Where the CPU went during one load run, in cores (1 = one core busy the whole time): the
- * Typephoon server process, the PostgreSQL backends serving the bench's database, and this process
- * (autocannon for HTTP; Prisma or node-postgres for the in-process runs). The machine has few
+ * Typephoon server process, the PostgreSQL backends serving the bench's database, and the load's
+ * generator (autocannon in this process; the fixed rate's in a process of its own). The machine has few
  * cores and all three share them, so a latency is only understood next to these.
  */
 import type pg from "pg";
@@ -32,10 +32,14 @@ async function backends(monitor: pg.Client): Promise<number[]> {
 }
 
 /** Starts watching; the returned function stops and answers the shares since the start. */
-export async function watchCpu(serverPid: number, monitor: pg.Client): Promise<() => Promise<CpuShares>> {
+export async function watchCpu(
+  serverPid: number,
+  monitor: pg.Client,
+  benchPid = process.pid,
+): Promise<() => Promise<CpuShares>> {
   const startedAt = performance.now();
   const server = sample(serverPid);
-  const bench = sample(process.pid);
+  const bench = sample(benchPid);
   const database = new Map((await backends(monitor)).map((pid) => [pid, sample(pid)]));
   return async () => {
     const share = (from: ProcessSample | null, to: ProcessSample | null) =>
@@ -51,7 +55,7 @@ export async function watchCpu(serverPid: number, monitor: pg.Client): Promise<(
     return {
       server: share(server, sample(serverPid)),
       database: databaseSeconds / seconds,
-      bench: share(bench, sample(process.pid)),
+      bench: share(bench, sample(benchPid)),
     };
   };
 }
