@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { promisify } from "node:util";
-import { crc32, deflateRaw, gzip, constants as zlibConstants } from "node:zlib";
+import { crc32, deflateRaw, gzip, gzipSync, constants as zlibConstants } from "node:zlib";
 import type { Request, Response } from "express";
 import { LRUCache } from "lru-cache";
 import type { ApiEnvelope } from "../protocol.ts";
@@ -86,7 +86,17 @@ function gzipClosing(opening: { bytes: Buffer; crc: number; length: number }, ta
 const STORED_BLOCK_MAX = 0xffff;
 const deflatedRaw = promisify(deflateRaw);
 
-const gzipped = promisify(gzip);
+const gzippedOffThread = promisify(gzip);
+
+/**
+ * Below this size a body is gzipped on the main thread: the threadpool's round trip (a stream, its
+ * buffers, the hand-over) costs the main thread more than compressing a few kilobytes does. Above
+ * it, compressing would hold the event loop for a millisecond or more, so it goes to the threadpool.
+ */
+const GZIP_OFF_THREAD_FROM_BYTES = 16 * 1024;
+
+const gzipped = async (bytes: Buffer): Promise<Buffer> =>
+  bytes.length < GZIP_OFF_THREAD_FROM_BYTES ? gzipSync(bytes) : gzippedOffThread(bytes);
 
 /**
  * Below this size gzip saves a browser next to nothing; above it, a kept answer (a graph of the last
@@ -95,8 +105,8 @@ const gzipped = promisify(gzip);
 const GZIP_FROM_BYTES = 1024;
 
 /**
- * `body` with its gzipped bytes, for an answer kept and sent many times: compressed once here (off
- * the main thread), never per request. Small bodies, and those gzipped already, are left as they are.
+ * `body` with its gzipped bytes, for an answer kept and sent many times: compressed once here, never
+ * per request. Small bodies, and those gzipped already, are left as they are.
  */
 export async function keptGzipped(body: PreparedBody): Promise<PreparedBody> {
   if (body.gzip || body.bytes.length < GZIP_FROM_BYTES) return body;
