@@ -193,10 +193,17 @@ export async function resultHistory(
   page: number,
   size: number,
 ): Promise<HistoryPage | null> {
-  const rows = await db.$queryRaw<Array<{ total: number } & Nullable<HistoryEntry>>>`
+  // Times come as epoch milliseconds, as the graph's do: a page is read whole when it is not kept,
+  // and parsing its timestamps was a good part of that.
+  type Row = { total: number } & Nullable<Omit<HistoryEntry, "finishedAt" | "playedAt">> & {
+      finishedAt: number | null;
+      playedAt: number | null;
+    };
+  const rows = await db.$queryRaw<Row[]>`
     SELECT coalesce(s.played, 0)::int AS total,
            r.game_id::text AS "gameId", r.wpm, r.wpm_raw AS "wpmRaw", r.acc, r.acc_raw AS "accRaw",
-           r.rank, r.finished_at AS "finishedAt", r.played_at AS "playedAt", r.flagged,
+           r.rank, (extract(epoch FROM r.finished_at) * 1000)::float8 AS "finishedAt",
+           (extract(epoch FROM r.played_at) * 1000)::float8 AS "playedAt", r.flagged,
            g.player_count AS "playerCount", g.mode, g.word_count AS "wordCount"
     FROM users AS u
     LEFT JOIN user_stats AS s ON s.user_id = u.id
@@ -218,7 +225,13 @@ export async function resultHistory(
     size,
     hasPrev: page > 1,
     hasNext: page * size < first.total,
-    data: rows.filter((row) => row.gameId !== null).map(({ total: _, ...row }) => row as HistoryEntry),
+    data: rows
+      .filter((row) => row.gameId !== null)
+      .map(({ total: _, finishedAt, playedAt, ...row }) => ({
+        ...(row as Omit<HistoryEntry, "finishedAt" | "playedAt">),
+        finishedAt: finishedAt === null ? null : new Date(finishedAt),
+        playedAt: new Date(playedAt!),
+      })),
   };
 }
 
