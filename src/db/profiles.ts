@@ -225,12 +225,13 @@ export async function resultHistory(
     size,
     hasPrev: page > 1,
     hasNext: page * size < first.total,
+    // Each entry's fields in the query's order, as the answer has always had them.
     data: rows
       .filter((row) => row.gameId !== null)
-      .map(({ total: _, finishedAt, playedAt, ...row }) => ({
+      .map(({ total: _, ...row }) => ({
         ...(row as Omit<HistoryEntry, "finishedAt" | "playedAt">),
-        finishedAt: finishedAt === null ? null : new Date(finishedAt),
-        playedAt: new Date(playedAt!),
+        finishedAt: row.finishedAt === null ? null : new Date(row.finishedAt),
+        playedAt: new Date(row.playedAt!),
       })),
   };
 }
