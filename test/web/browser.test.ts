@@ -37,8 +37,9 @@ async function finalRanking(page: Page, players: number): Promise<Array<Array<st
   for (let tries = 0; ; tries++) {
     const ranking = await rankingOf(page);
     // Every row with its stored figures (raw, after the wpm and the rating's change, is "—" until
-    // the result is read from the server).
-    if (ranking.length === players && ranking.every((row) => row[4] !== "—")) return ranking;
+    // the result is read from the server), and its rating's change: the race is rated, and the
+    // change comes once the rating is written, after the results, to each page at its own moment.
+    if (ranking.length === players && ranking.every((row) => row[4] !== "—" && row[3] !== "")) return ranking;
     if (tries > 100) throw new Error(`the ranking never filled in: ${JSON.stringify(ranking)}`);
     await page.waitForTimeout(100);
   }
