@@ -79,7 +79,7 @@ function profileReads(label: string, users: string[], asked: Asked): ApiRead[] {
     read(
       "history p1",
       (id) => `/api/v1/users/${id}/history?page=1&size=${HISTORY_SIZE}`,
-      (db, id) => rows(resultHistory(db, id, 1, HISTORY_SIZE), (page) => page.data.length),
+      (db, id) => rows(resultHistory(db, id, 1, HISTORY_SIZE), (page) => page.entries),
     ),
   ];
 }

@@ -35,6 +35,7 @@ import {
   keptGzipped,
   type PreparedBody,
   preparedData,
+  preparedWithJsonLast,
   sendData,
   sendPrepared,
   withIsoTime,
@@ -119,13 +120,8 @@ function profileReads(
     const userId = whose(req, res);
     const { page, size } = parseInput(historyQuery, req.query, "query");
     const body = await keptOrRead(userId, `history:${page}:${size}`, async () => {
-      const history = found(await resultHistory(db, userId, page, size));
-      const data = history.data.map((race) => ({
-        ...race,
-        finishedAt: race.finishedAt?.toISOString() ?? null,
-        playedAt: race.playedAt.toISOString(),
-      }));
-      return preparedData<HistoryResponse>({ ...history, data });
+      const { entries: _, dataJson, ...history } = found(await resultHistory(db, userId, page, size));
+      return preparedWithJsonLast<HistoryResponse, "data">(history, "data", dataJson);
     });
     sendPrepared(res, 200, body);
   });

@@ -24,8 +24,30 @@ export function preparedData<T>(data: T): PreparedBody {
 
 /** Any JSON value, prepared for sendPrepared: the API's OpenAPI document is not in the envelope. */
 export function preparedJson(value: unknown): PreparedBody {
-  const bytes = Buffer.from(JSON.stringify(value));
+  return preparedText(JSON.stringify(value));
+}
+
+function preparedText(json: string): PreparedBody {
+  const bytes = Buffer.from(json);
   return { bytes, etag: `"${createHash("sha1").update(bytes).digest("base64url")}"` };
+}
+
+/** The envelope's JSON up to its data's field `last`, which is to come next: `{"ok":true,"data":{…,"last":`. */
+function openingBefore<T>(data: T, last: string): string {
+  const whole = JSON.stringify(envelope(data)); // …}} : the data's object, then the envelope's
+  return `${whole.slice(0, -2)}${whole.endsWith("{}}") ? "" : ","}${JSON.stringify(last)}:`;
+}
+
+/**
+ * What sendData would send for `data` with its field `last` added last, given as JSON text made
+ * elsewhere (by PostgreSQL: a history page), so that nothing parses it only to write it out again.
+ */
+export function preparedWithJsonLast<T, K extends keyof T & string>(
+  data: Omit<T, K>,
+  last: K,
+  json: string,
+): PreparedBody {
+  return preparedText(`${openingBefore(data, last)}${json}}}`);
 }
 
 /**
@@ -39,10 +61,7 @@ export async function preparedWithLast<T, K extends keyof T & string>(
   data: Omit<T, K>,
   last: K,
 ): Promise<(value: T[K]) => PreparedBody> {
-  const whole = JSON.stringify(envelope(data)); // …}} : the data's object, then the envelope's
-  const head = Buffer.from(
-    `${whole.slice(0, -2)}${whole.endsWith("{}}") ? "" : ","}${JSON.stringify(last)}:`,
-  );
+  const head = Buffer.from(openingBefore(data, last));
   const headHash = createHash("sha1").update(head).digest();
   const gzipHead = head.length >= GZIP_FROM_BYTES ? await gzipOpening(head) : undefined;
   return (value) => {

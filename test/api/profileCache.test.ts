@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { gunzipSync } from "node:zlib";
 import { ProfileCache } from "../../src/api/profileCache.ts";
-import { preparedData, preparedWithLast } from "../../src/api/respond.ts";
+import { preparedData, preparedWithJsonLast, preparedWithLast } from "../../src/api/respond.ts";
 
 describe("ProfileCache (src/api/profileCache.ts, on lru-cache)", () => {
   /** a body of exactly `text.length` bytes */
@@ -78,6 +78,24 @@ describe("prepared bodies (src/api/respond.ts)", () => {
     assert.deepEqual(JSON.parse(empty(3).bytes.toString()), { ok: true, data: { me: 3 } });
     assert.match(withMe(null).etag, /^"[\w-]+"$/);
     assert.equal(withMe(null).gzip, undefined, "too small to gain");
+  });
+
+  it("with its last field given as JSON text (preparedWithJsonLast): the same bytes and ETag as the whole", () => {
+    type Page = { total: number; hasNext: boolean; data: Array<{ wpm: number; rank: number | null }> };
+    const data = [
+      { wpm: 56.13, rank: null },
+      { wpm: 92, rank: 1 },
+    ];
+    const whole = preparedData<Page>({ total: 2, hasNext: false, data });
+    const given = preparedWithJsonLast<Page, "data">(
+      { total: 2, hasNext: false },
+      "data",
+      JSON.stringify(data),
+    );
+    assert.equal(given.bytes.toString(), whole.bytes.toString());
+    assert.equal(given.etag, whole.etag);
+    const alone = preparedWithJsonLast<{ data: number[] }, "data">({}, "data", "[]");
+    assert.deepEqual(JSON.parse(alone.bytes.toString()), { ok: true, data: { data: [] } });
   });
 
   it("gzipped once large enough, per answer without compressing it again: the same JSON, its own ETag", async () => {
