@@ -182,6 +182,9 @@ export async function ratingHistory(db: Queries, userId: string, last: number): 
   return rows.filter((row) => row.gameId !== null) as RatedRace[];
 }
 
+/** `to_char`'s pattern for a UTC time as `Date.prototype.toISOString` writes it (times are kept to the millisecond). */
+const ISO_TIME = 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"';
+
 /**
  * Every race played, newest first by its start, `size` per page; pages start at 1. PostgreSQL writes
  * the page's JSON itself: a page not kept is read whole, and parsing its rows only for the server
@@ -200,8 +203,8 @@ export async function resultHistory(
              '{"gameId":"' || r.game_id || '","wpm":' || r.wpm || ',"wpmRaw":' || r.wpm_raw ||
              ',"acc":' || r.acc || ',"accRaw":' || r.acc_raw || ',"rank":' || coalesce(r.rank::text, 'null') ||
              ',"finishedAt":' ||
-               coalesce('"' || to_char(r.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"', 'null') ||
-             ',"playedAt":"' || to_char(r.played_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"' ||
+               coalesce('"' || to_char(r.finished_at AT TIME ZONE 'UTC', ${ISO_TIME}) || '"', 'null') ||
+             ',"playedAt":"' || to_char(r.played_at AT TIME ZONE 'UTC', ${ISO_TIME}) || '"' ||
              ',"flagged":' || r.flagged || ',"playerCount":' || g.player_count ||
              ',"mode":' || to_json(g.mode)::text || ',"wordCount":' || g.word_count || '}',
              ',' ORDER BY r.played_at DESC, r.game_id DESC), '') || ']' AS "dataJson"
