@@ -4,7 +4,8 @@
  * are seated in a lobby and until all have their race seat (`game_start`), whether any lobby got
  * more players than its maximum (from which clients landed where, and from the lobbies' own state),
  * and the server's CPU per join. The same burst against the bare baseline's room of 5 is the
- * framework's own cost of a join, for the ratio.
+ * framework's own cost of a join, for the ratio; against its bare lobby, the framework's own cost of
+ * the protocol's lobby -> race seat.
  */
 import type { GeneratorPool } from "./loadgen/generators.ts";
 import { coreShare, sampleProcess } from "./metrics/processStats.ts";
@@ -22,7 +23,7 @@ export interface MatchmakingResult {
   latencyMs: { p50: number; p90: number; p99: number; max: number };
   /** first ask -> last client seated in a lobby */
   allSeatedMs: number;
-  /** first ask -> last client holding its race seat (Typephoon only) */
+  /** first ask -> last client holding its race seat (Typephoon and the bare lobby) */
   allInRaceMs: number;
   lobbies: number;
   largestLobby: number;
@@ -41,9 +42,13 @@ const quantile = (sorted: number[], q: number) =>
 export async function matchmaking(
   server: ServerUnderTest,
   generators: GeneratorPool,
-  { joins, spreadMs, maxPlayers }: { joins: number; spreadMs: number; maxPlayers: number },
+  {
+    system,
+    joins,
+    spreadMs,
+    maxPlayers,
+  }: { system: MatchmakingSystem; joins: number; spreadMs: number; maxPlayers: number },
 ): Promise<MatchmakingResult> {
-  const system = server.system as MatchmakingSystem;
   await generators.prepareGuests(system, server.endpoints, joins);
   const before = server.pids.map(sampleProcess);
   const { at, records } = await generators.joinLobbies(spreadMs, 20_000);

@@ -138,7 +138,23 @@ function figuresOf(results: Results) {
   const burstsOf = (system: MatchmakingSystem) =>
     results.matchmaking.filter((run) => run.system === system && !run.variant);
   const mm = burstsOf("typephoon");
-  const bareBursts = burstsOf("bare");
+  // burst i of each system ran in the same repeat, one after the other
+  const baseline = (system: Exclude<MatchmakingSystem, "typephoon">) => {
+    const bursts = burstsOf(system);
+    if (!bursts.length) return undefined;
+    const ratioOf = (pick: (run: MatchmakingResult) => number) =>
+      median(mm.map((run, i) => pick(run) / (bursts[i] ? pick(bursts[i]) : Number.NaN)));
+    return {
+      cpuMsPerJoin: median(bursts.map((run) => run.serverCpuMsPerJoin)),
+      p99Ms: median(bursts.map((run) => run.latencyMs.p99)),
+      allSeatedMs: median(bursts.map((run) => run.allSeatedMs)),
+      allInRaceMs: median(bursts.map((run) => run.allInRaceMs)),
+      failed: bursts.reduce((total, run) => total + run.failed, 0),
+      overFullRooms: bursts.reduce((total, run) => total + run.overFullLobbies, 0),
+      cpuPerJoinRatio: ratioOf((run) => run.serverCpuMsPerJoin),
+      p99Ratio: ratioOf((run) => run.latencyMs.p99),
+    };
+  };
   const matchmaking = mm.length
     ? {
         runs: mm.length,
@@ -153,24 +169,8 @@ function figuresOf(results: Results) {
         maxPlayers: mm[0]!.maxPlayers,
         overFullLobbies: mm.reduce((total, run) => total + run.overFullLobbies, 0),
         failed: mm.reduce((total, run) => total + run.failed, 0),
-        bare: bareBursts.length
-          ? {
-              cpuMsPerJoin: median(bareBursts.map((run) => run.serverCpuMsPerJoin)),
-              p99Ms: median(bareBursts.map((run) => run.latencyMs.p99)),
-              allSeatedMs: median(bareBursts.map((run) => run.allSeatedMs)),
-              failed: bareBursts.reduce((total, run) => total + run.failed, 0),
-              overFullRooms: bareBursts.reduce((total, run) => total + run.overFullLobbies, 0),
-              // burst i of each system ran in the same repeat, one after the other
-              cpuPerJoinRatio: median(
-                mm.map(
-                  (run, i) => run.serverCpuMsPerJoin / (bareBursts[i]?.serverCpuMsPerJoin ?? Number.NaN),
-                ),
-              ),
-              p99Ratio: median(
-                mm.map((run, i) => run.latencyMs.p99 / (bareBursts[i]?.latencyMs.p99 ?? Number.NaN)),
-              ),
-            }
-          : undefined,
+        bare: baseline("bare"),
+        bareLobby: baseline("bareLobby"),
       }
     : undefined;
 
@@ -244,6 +244,10 @@ function goalFigures(results: Results, figures: Figures): GoalFigures {
       joins: figures.matchmaking.joins,
       p99Ratio: figures.matchmaking.bare.p99Ratio,
       cpuPerJoinRatio: figures.matchmaking.bare.cpuPerJoinRatio,
+      bareLobby: figures.matchmaking.bareLobby && {
+        p99Ratio: figures.matchmaking.bareLobby.p99Ratio,
+        cpuPerJoinRatio: figures.matchmaking.bareLobby.cpuPerJoinRatio,
+      },
     },
   };
 }
@@ -320,6 +324,17 @@ function text(results: Results, figures: Figures): string {
         `The same burst into the bare room of 5: all seated after ${fixed(mm.bare.allSeatedMs)} ms, join p99 ${fixed(mm.bare.p99Ms)} ms, ` +
           `failed joins ${mm.bare.failed}, over-full rooms ${mm.bare.overFullRooms}, server CPU ${fixed(mm.bare.cpuMsPerJoin, 2)} ms per join; ` +
           `Typephoon ÷ bare: CPU per join ${fixed(mm.bare.cpuPerJoinRatio, 2)}×, p99 ${fixed(mm.bare.p99Ratio, 2)}×`,
+      );
+    }
+    const lobby = mm.bareLobby;
+    if (lobby) {
+      lines.push(
+        `The same burst into the bare lobby (lobby of 5 -> a bare room's seat): all seated after ${fixed(lobby.allSeatedMs)} ms, ` +
+          `all holding their seat after ${fixed(lobby.allInRaceMs)} ms, join p99 ${fixed(lobby.p99Ms)} ms, failed joins ${lobby.failed}, ` +
+          `server CPU ${fixed(lobby.cpuMsPerJoin, 2)} ms per join; Typephoon ÷ bare lobby: CPU per join ${fixed(lobby.cpuPerJoinRatio, 2)}×, p99 ${fixed(lobby.p99Ratio, 2)}×` +
+          (mm.bare
+            ? `; bare lobby ÷ bare room: CPU per join ${fixed(lobby.cpuMsPerJoin / mm.bare.cpuMsPerJoin, 2)}×`
+            : ""),
       );
     }
   }

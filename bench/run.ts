@@ -190,7 +190,7 @@ const generatorProcesses = count("generators", 1);
 const generators = new GeneratorPool(generatorProcesses);
 
 async function startSystem(
-  system: SystemName,
+  system: SystemName | MatchmakingSystem,
   options: {
     processes?: number;
     redis?: boolean;
@@ -200,7 +200,11 @@ async function startSystem(
   } = {},
 ) {
   const nodeArgs = flags.profile ? ["--cpu-prof", `--cpu-prof-dir=${flags.profile}/${system}`] : [];
-  if (system !== "typephoon") return startBaseline(system, nodeArgs, { PATCH_MS: String(patchMs) });
+  if (system !== "typephoon") {
+    // The bare lobby is a room of the bare baseline's server.
+    const baseline = system === "bareLobby" ? "bare" : system;
+    return startBaseline(baseline, nodeArgs, { PATCH_MS: String(patchMs) });
+  }
   if (options.redis) await flushRedis();
   return startTypephoon({
     databaseUrl: database.url,
@@ -302,6 +306,7 @@ try {
       await withServer(server, async () => {
         for (let burst = 1; burst <= matchmakingBursts; burst++) {
           const result = await matchmaking(server, generators, {
+            system,
             joins,
             spreadMs,
             maxPlayers: 5,

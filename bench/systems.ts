@@ -11,12 +11,16 @@ export const SYSTEM_TITLES: Record<SystemName, string> = {
   naive: "naive ws JSON broadcast",
 };
 
-/** The systems a matchmaking burst runs against: the bare room of 5 is the framework's own join. */
-export type MatchmakingSystem = Extract<SystemName, "typephoon" | "bare">;
-export const MATCHMAKING_SYSTEMS: MatchmakingSystem[] = ["typephoon", "bare"];
+/**
+ * The systems a matchmaking burst runs against: the bare room of 5 is the framework's own join; the
+ * bare lobby (the bare baseline's server) is the protocol's lobby -> race seat in the framework alone.
+ */
+export type MatchmakingSystem = Extract<SystemName, "typephoon" | "bare"> | "bareLobby";
+export const MATCHMAKING_SYSTEMS: MatchmakingSystem[] = ["typephoon", "bare", "bareLobby"];
 
-/** The bare Colyseus baseline's only room type (bench/baselines/bareColyseus.ts). */
+/** The bare Colyseus baseline's room types (bench/baselines/bareColyseus.ts). */
 export const BARE_ROOM = "cursor_race";
+export const BARE_LOBBY = "cursor_lobby";
 
 /** What the naive ws baseline (bench/baselines/naiveWs.ts) sends. */
 export type NaiveServerMessage =

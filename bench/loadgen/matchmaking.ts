@@ -3,16 +3,17 @@
  * room within a short spread. Each join records its latency (joinOrCreate asked -> room joined), the
  * room it landed in, the most players that room's state ever showed, and for Typephoon when
  * `game_start` arrived. The bare baseline's players join its room of 5 directly: the framework's
- * own join, with no lobby, race, token or database behind it.
+ * own join, with no lobby, race, token or database behind it; or its bare lobby, whose `game_start`
+ * is timed as Typephoon's.
  */
 import { Client, type Room } from "@colyseus/sdk";
 import type { LobbyStateShape } from "../../src/protocol.ts";
-import { BARE_ROOM, type MatchmakingSystem } from "../systems.ts";
+import { BARE_LOBBY, BARE_ROOM, type MatchmakingSystem } from "../systems.ts";
 import type { Endpoint } from "./connectors/seat.ts";
 import { queue, sdkClient, signInGuest } from "./connectors/typephoon.ts";
 import type { JoinRecord, WorkerRequest } from "./protocol.ts";
 
-/** Joins a room; `gameStart` settles when the player holds a race seat (Typephoon only). */
+/** Joins a room; `gameStart` settles when the player holds a race seat (not in the bare room). */
 type Join = () => Promise<{ room: Room; gameStart?: Promise<unknown> }>;
 
 let joiners: Join[] = [];
@@ -34,6 +35,13 @@ export async function prepareGuests(system: MatchmakingSystem, endpoints: Endpoi
       if (system === "bare") {
         const client = new Client(endpoint.ws);
         return async () => ({ room: await client.joinOrCreate(BARE_ROOM) });
+      }
+      if (system === "bareLobby") {
+        const client = new Client(endpoint.ws);
+        return async () => {
+          const room = await client.joinOrCreate(BARE_LOBBY);
+          return { room, gameStart: new Promise((resolve) => room.onMessage("game_start", resolve)) };
+        };
       }
       return typephoonJoiner(sdkClient(endpoint, await signInGuest(endpoint)));
     });

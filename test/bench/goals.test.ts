@@ -75,6 +75,21 @@ describe("bench goals (issue 28)", () => {
     assert.match(line.measured, /^not measured, use bench:full: .*1000 within bounds .*p99 180 ms/);
   });
 
+  it("judges joins against the bare room, with the bare lobby's ratio beside the verdict", () => {
+    const joins = {
+      joins: 1000,
+      p99Ratio: 1.6,
+      cpuPerJoinRatio: 1.5,
+      bareLobby: { p99Ratio: 1.05, cpuPerJoinRatio: 1.12 },
+    };
+    const lines = judgeGoals({ ...met, joins });
+    const cpu = lines.find((goal) => goal.goal === "CPU per join ÷ bare room")!;
+    assert.equal(cpu.verdict, "MISS");
+    assert.equal(cpu.measured, "1.50× (1000-join burst; ÷ the bare lobby 1.12×)");
+    const p99 = lines.find((goal) => goal.goal === "join p99 ÷ bare room")!;
+    assert.equal(p99.measured, "1.60× (1000-join burst; ÷ the bare lobby 1.05×)");
+  });
+
   it("does not judge spectators measured at another count than the goal's", () => {
     assert.equal(
       verdictOf({ ...met, spectators: { perRace: 10, cpuPerKeyRatio: 1.2 } }, "50 spectators"),
