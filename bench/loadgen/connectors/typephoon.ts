@@ -7,6 +7,7 @@ import {
   ClientMessage,
   type GameStartMessage,
   type RaceStateShape,
+  type ReconnectMessage,
   type RoomErrorMessage,
   RoomName,
   ServerMessage,
@@ -40,13 +41,27 @@ export function sdkClient(endpoint: Endpoint, guest: Guest): Client {
   return client;
 }
 
-/** Queues in a lobby; resolves with the lobby once joined and the race seat once the lobby starts. */
-export async function queue(client: Client) {
+/** How often a player told `reconnect` queues again before the bench counts them unseated. */
+const REQUEUES = 3;
+
+/**
+ * Queues in a lobby; resolves with the lobby once joined and the race seat once a lobby starts. Told
+ * `reconnect` (the lobby regrouped into an older one, or its process is shutting down), the player
+ * queues again, as the protocol asks.
+ */
+export async function queue(client: Client, requeues = REQUEUES) {
   const lobby = await client.joinOrCreate(RoomName.LOBBY);
   const gameStart = new Promise<GameStartMessage>((resolve, reject) => {
     lobby.onMessage(ServerMessage.GAME_START, resolve);
     lobby.onMessage(ServerMessage.ERROR, (error: RoomErrorMessage) => reject(new Error(error.code)));
-    lobby.onMessage(ServerMessage.RECONNECT, () => reject(new Error("lobby closed by shutdown")));
+    lobby.onMessage(ServerMessage.RECONNECT, ({ reason }: ReconnectMessage) => {
+      lobby.leave().catch(() => {});
+      if (requeues === 0) reject(new Error(`told to queue again (${reason}) ${REQUEUES + 1} times`));
+      else
+        queue(client, requeues - 1)
+          .then((again) => again.gameStart)
+          .then(resolve, reject);
+    });
   });
   return { lobby, gameStart };
 }
